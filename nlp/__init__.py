@@ -1,0 +1,1 @@
+"""newsmark's NLP: the only package that imports spaCy. Never imports Textual."""

@@ -1,0 +1,237 @@
+"""Annotations, labels and the event log behind undo/redo.
+
+Every change is one transaction that writes the row and its event together, so
+what the screen shows as saved is on disk, and undo can always be replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from sqlite_utils import Database
+
+from store.articles import now_iso
+
+EDITABLE_FIELDS = ("start", "end", "label", "text", "speaker", "speaker_start", "speaker_end", "note")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: int
+    article_id: str
+    start: int
+    end: int
+    label: str
+    text: str
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    note: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+    deleted: int = 0
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    colour: str
+    key: int | None
+    description: str
+
+
+def _annotation(row: dict) -> Annotation:
+    return Annotation(**{k: row[k] for k in Annotation.__dataclass_fields__})
+
+
+def get_annotation(db: Database, annotation_id: int) -> Annotation | None:
+    rows = list(db.query("select * from annotations where id = ?", [annotation_id]))
+    return _annotation(rows[0]) if rows else None
+
+
+def annotations_for_article(db: Database, article_id: str) -> list[Annotation]:
+    return [
+        _annotation(r)
+        for r in db.query(
+            'select * from annotations where article_id = ? and deleted = 0 order by start, "end", id',
+            [article_id],
+        )
+    ]
+
+
+def _log(db: Database, kind: str, article_id: str, annotation_id: int,
+         before: dict | None, after: dict | None) -> None:
+    # A new change ends the redo chain; the undone events stay for the audit trail.
+    db.execute(
+        "update events set state = 'dropped' where article_id = ? and state = 'undone'",
+        [article_id],
+    )
+    db["events"].insert(
+        {
+            "at": now_iso(),
+            "kind": kind,
+            "article_id": article_id,
+            "annotation_id": annotation_id,
+            "before": json.dumps(before) if before is not None else None,
+            "after": json.dumps(after) if after is not None else None,
+            "state": "done",
+        }
+    )
+
+
+def add_annotation(
+    db: Database,
+    article_id: str,
+    start: int,
+    end: int,
+    label: str,
+    *,
+    speaker: str | None = None,
+    speaker_start: int | None = None,
+    speaker_end: int | None = None,
+    note: str | None = None,
+) -> Annotation:
+    """Tag text[start:end] of an article with a label; committed when this returns."""
+    row = db.execute("select text from articles where id = ?", [article_id]).fetchone()
+    if row is None:
+        raise ValueError(f"no article {article_id}")
+    text = row[0]
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+    now = now_iso()
+    record = {
+        "article_id": article_id,
+        "start": start,
+        "end": end,
+        "label": label,
+        "text": text[start:end],
+        "speaker": speaker,
+        "speaker_start": speaker_start,
+        "speaker_end": speaker_end,
+        "note": note,
+        "created_at": now,
+        "updated_at": now,
+        "deleted": 0,
+    }
+    with db.atomic():
+        annotation_id = db["annotations"].insert(record).last_pk
+        _log(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
+    annotation = get_annotation(db, annotation_id)
+    assert annotation is not None
+    return annotation
+
+
+def delete_annotation(db: Database, annotation_id: int) -> Annotation:
+    """Soft-delete: the row stays, marked, so undo and the audit trail can bring it back."""
+    annotation = get_annotation(db, annotation_id)
+    if annotation is None:
+        raise ValueError(f"no annotation {annotation_id}")
+    with db.atomic():
+        db.execute(
+            "update annotations set deleted = 1, updated_at = ? where id = ?", [now_iso(), annotation_id]
+        )
+        _log(db, "annotation.delete", annotation.article_id, annotation_id, {"deleted": 0}, {"deleted": 1})
+    return annotation
+
+
+def update_annotation(db: Database, annotation_id: int, **changes: object) -> Annotation:
+    """Change fields of an annotation (speaker, bounds, note, label), undoably."""
+    annotation = get_annotation(db, annotation_id)
+    if annotation is None:
+        raise ValueError(f"no annotation {annotation_id}")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    if "start" in changes or "end" in changes:
+        text = db.execute("select text from articles where id = ?", [annotation.article_id]).fetchone()[0]
+        start = int(changes.get("start", annotation.start))  # type: ignore[arg-type]
+        end = int(changes.get("end", annotation.end))  # type: ignore[arg-type]
+        if not (0 <= start < end <= len(text)):
+            raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+        changes["text"] = text[start:end]
+    current = asdict(annotation)
+    before = {k: current[k] for k in changes}
+    with db.atomic():
+        _apply(db, annotation_id, changes)
+        _log(db, "annotation.update", annotation.article_id, annotation_id, before, dict(changes))
+    updated = get_annotation(db, annotation_id)
+    assert updated is not None
+    return updated
+
+
+def _apply(db: Database, annotation_id: int, fields: dict) -> None:
+    db["annotations"].update(annotation_id, {**fields, "updated_at": now_iso()})
+
+
+def undo(db: Database, article_id: str) -> int | None:
+    """Undo the article's last change; returns the annotation id it touched, or None."""
+    row = db.execute(
+        "select id, annotation_id, before from events where article_id = ? and state = 'done' "
+        "order by id desc limit 1",
+        [article_id],
+    ).fetchone()
+    if row is None:
+        return None
+    event_id, annotation_id, before = row
+    with db.atomic():
+        _apply(db, annotation_id, json.loads(before) if before else {"deleted": 1})
+        db.execute("update events set state = 'undone' where id = ?", [event_id])
+    return annotation_id
+
+
+def redo(db: Database, article_id: str) -> int | None:
+    """Redo the change undone last; returns the annotation id it touched, or None."""
+    row = db.execute(
+        "select id, annotation_id, after from events where article_id = ? and state = 'undone' "
+        "order by id asc limit 1",
+        [article_id],
+    ).fetchone()
+    if row is None:
+        return None
+    event_id, annotation_id, after = row
+    with db.atomic():
+        _apply(db, annotation_id, json.loads(after))
+        db.execute("update events set state = 'done' where id = ?", [event_id])
+    return annotation_id
+
+
+def list_labels(db: Database) -> list[Label]:
+    return [
+        Label(r["name"], r["colour"], r["key"], r["description"])
+        for r in db.query("select * from labels order by coalesce(key, 99), name")
+    ]
+
+
+LABEL_PALETTE = ["#e5a50a", "#3584e4", "#c061cb", "#2ec27e", "#e66100", "#1c71d8", "#f66151", "#98c379", "#56b6c2"]
+
+
+def add_label(db: Database, name: str, *, description: str = "") -> Label:
+    """A new label on the first free key 1-9 (or none when all are taken)."""
+    name = name.strip().upper()
+    if not name or any(c.isspace() for c in name):
+        raise ValueError("a label name is one word, not empty")
+    taken = {label.key for label in list_labels(db)}
+    if any(label.name == name for label in list_labels(db)):
+        raise ValueError(f"label {name} exists already")
+    key = next((k for k in range(1, 10) if k not in taken), None)
+    colour = LABEL_PALETTE[(key or 1) - 1]
+    with db.atomic():
+        db["labels"].insert({"name": name, "colour": colour, "key": key, "description": description})
+    return Label(name, colour, key, description)
+
+
+def rename_label(db: Database, old: str, new: str) -> None:
+    """Rename a label, and every annotation that carries it, in one transaction."""
+    new = new.strip().upper()
+    if not new or any(c.isspace() for c in new):
+        raise ValueError("a label name is one word, not empty")
+    if any(label.name == new for label in list_labels(db)):
+        raise ValueError(f"label {new} exists already")
+    with db.atomic():
+        db.execute("update labels set name = ? where name = ?", [new, old])
+        db.execute("update annotations set label = ? where label = ?", [new, old])
+
+
+def label_for_key(db: Database, key: int) -> Label | None:
+    return next((label for label in list_labels(db) if label.key == key), None)

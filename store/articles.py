@@ -1,0 +1,200 @@
+"""Articles and their cached analysis: reading and writing, no NLP here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def article_id_for(text: str) -> str:
+    """Same text, same id: ingest is idempotent by content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    source: str
+    title: str
+    text: str
+    word_count: int
+    analysis_model: str | None
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the library: what the list shows, without the text."""
+
+    id: str
+    title: str
+    source: str
+    word_count: int
+    entity_count: int
+    annotation_count: int
+    analyzed: bool
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    origin: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What nlp produces for one article, in store terms (plain offsets)."""
+
+    article_id: str
+    model: str
+    entities: Sequence[tuple[int, int, str]]
+    sentences: Sequence[tuple[int, int]]
+    tokens: Sequence[tuple[int, int]]
+    suggestions: Sequence[dict]
+
+
+def get_article(db: Database, article_id: str) -> Article | None:
+    rows = list(db.query("select * from articles where id = ?", [article_id]))
+    if not rows:
+        return None
+    r = rows[0]
+    return Article(r["id"], r["source"], r["title"], r["text"], r["word_count"], r["analysis_model"])
+
+
+def count_articles(db: Database) -> int:
+    return db.execute("select count(*) from articles").fetchone()[0]
+
+
+def list_articles(db: Database, filter_text: str = "", limit: int = 1000) -> list[ArticleRow]:
+    """Library rows, filtered by a case-insensitive substring of title or source."""
+    where, params = "", []
+    if filter_text.strip():
+        where = "where a.title like ? or a.source like ?"
+        pattern = f"%{filter_text.strip()}%"
+        params = [pattern, pattern]
+    sql = f"""
+        select a.id, a.title, a.source, a.word_count, a.analysis_model is not null as analyzed,
+          (select count(*) from entities e
+            where e.article_id = a.id and e.status = 'accepted') as entity_count,
+          (select count(*) from annotations n
+            where n.article_id = a.id and n.deleted = 0) as annotation_count
+        from articles a {where}
+        order by a.source, a.id
+        limit ?"""
+    return [
+        ArticleRow(
+            r["id"], r["title"], r["source"], r["word_count"],
+            r["entity_count"], r["annotation_count"], bool(r["analyzed"]),
+        )
+        for r in db.query(sql, [*params, limit])
+    ]
+
+
+def unanalyzed_article_ids(db: Database, model: str | None = None) -> list[str]:
+    """Articles with no cached analysis (or one from another model, when given)."""
+    if model is None:
+        sql, params = "select id from articles where analysis_model is null order by rowid", []
+    else:
+        sql = (
+            "select id from articles where analysis_model is null or analysis_model != ? "
+            "order by rowid"
+        )
+        params = [model]
+    return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def texts_for(db: Database, article_ids: Iterable[str]) -> Iterable[tuple[str, str]]:
+    for article_id in article_ids:
+        row = db.execute("select text from articles where id = ?", [article_id]).fetchone()
+        if row is not None:
+            yield article_id, row[0]
+
+
+def entities_for_article(db: Database, article_id: str, *, include_rejected: bool = False) -> list[Entity]:
+    status = "" if include_rejected else "and status = 'accepted'"
+    return [
+        Entity(r["id"], r["start"], r["end"], r["label"], r["text"], r["origin"], r["status"])
+        for r in db.query(
+            f'select * from entities where article_id = ? {status} order by start, "end"',
+            [article_id],
+        )
+    ]
+
+
+def sentences_for_article(db: Database, article_id: str) -> list[Sentence]:
+    return [
+        Sentence(r[0], r[1])
+        for r in db.execute(
+            'select start, "end" from sentences where article_id = ? order by start', [article_id]
+        ).fetchall()
+    ]
+
+
+def tokens_for_article(db: Database, article_id: str) -> list[tuple[int, int]]:
+    row = db.execute("select offsets from tokens where article_id = ?", [article_id]).fetchone()
+    if row is None:
+        return []
+    flat = json.loads(row[0])
+    return list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def save_analysis(db: Database, analysis: Analysis) -> None:
+    """Replace the model's cached output for one article; the user's own work stays."""
+    text_row = db.execute("select text from articles where id = ?", [analysis.article_id]).fetchone()
+    if text_row is None:
+        return
+    text = text_row[0]
+    now = now_iso()
+    aid = analysis.article_id
+    with db.atomic():
+        db.execute("delete from entities where article_id = ? and origin = 'model'", [aid])
+        db.execute("delete from sentences where article_id = ?", [aid])
+        db.execute("delete from suggestions where article_id = ? and status = 'open'", [aid])
+        db.conn.executemany(
+            "insert into entities (article_id, start, \"end\", label, text, origin, status,"
+            " created_at) values (?, ?, ?, ?, ?, 'model', 'accepted', ?)",
+            [(aid, s, e, label, text[s:e], now) for s, e, label in analysis.entities],
+        )
+        db.conn.executemany(
+            'insert or ignore into sentences (article_id, start, "end") values (?, ?, ?)',
+            [(aid, s, e) for s, e in analysis.sentences],
+        )
+        flat = [x for pair in analysis.tokens for x in pair]
+        db.execute(
+            "insert or replace into tokens (article_id, model, offsets) values (?, ?, ?)",
+            [aid, analysis.model, json.dumps(flat, separators=(",", ":"))],
+        )
+        decided = {
+            (r[0], r[1])
+            for r in db.execute(
+                "select start, \"end\" from suggestions where article_id = ? and status != 'open'",
+                [aid],
+            )
+        }
+        db["suggestions"].insert_all(
+            [{"article_id": aid, **s} for s in analysis.suggestions
+             if (s["start"], s["end"]) not in decided]
+        )
+        db.execute(
+            "update articles set analysis_model = ?, analyzed_at = ? where id = ?",
+            [analysis.model, now, aid],
+        )

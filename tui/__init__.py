@@ -1,0 +1,1 @@
+"""newsmark's terminal UI: a Textual layer over `store` (and, lazily, `nlp`)."""

@@ -1,0 +1,74 @@
+"""Every action the app offers: a stable id, where it applies, and what it does.
+
+Keys are not here: they come from keymaps/*.toml. Screens build their
+BINDINGS from this registry, so help text and the command palette never drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str  # stable: "reader.select_sentence"; keymaps and scripts refer to it
+    method: str  # the Textual action it runs, on the screen (or app) that owns it
+    description: str
+    show: bool = False  # shown in the footer
+
+
+def _specs(*rows: tuple) -> dict[str, ActionSpec]:
+    return {row[0]: ActionSpec(*row) for row in rows}
+
+
+ACTIONS: dict[str, ActionSpec] = _specs(
+    ("app.quit", "quit", "Quit", True),
+    ("app.help", "help", "Keys", True),
+    ("app.labels", "labels", "Labels: add, rename", False),
+    ("library.open", "open_article", "Open the article", True),
+    ("library.filter", "focus_filter", "Filter the list", True),
+    ("library.cursor_down", "cursor_down", "Next article"),
+    ("library.cursor_up", "cursor_up", "Previous article"),
+    ("reader.back", "back", "Back to the library (or clear the selection)", True),
+    ("reader.cursor_left", "move('char', -1)", "Cursor left a character"),
+    ("reader.cursor_right", "move('char', 1)", "Cursor right a character"),
+    ("reader.cursor_up", "move('line', -1)", "Cursor up a line"),
+    ("reader.cursor_down", "move('line', 1)", "Cursor down a line"),
+    ("reader.word_left", "move('word', -1)", "Cursor to the previous word"),
+    ("reader.word_right", "move('word', 1)", "Cursor to the next word"),
+    ("reader.line_start", "move('line_edge', -1)", "Cursor to the start of the line"),
+    ("reader.line_end", "move('line_edge', 1)", "Cursor to the end of the line"),
+    ("reader.page_up", "move('page', -1)", "Page up"),
+    ("reader.page_down", "move('page', 1)", "Page down"),
+    ("reader.top", "move('document', -1)", "Cursor to the top"),
+    ("reader.bottom", "move('document', 1)", "Cursor to the end"),
+    ("reader.next_sentence", "move('sentence', 1)", "Next sentence"),
+    ("reader.prev_sentence", "move('sentence', -1)", "Previous sentence"),
+    ("reader.next_paragraph", "move('paragraph', 1)", "Next paragraph"),
+    ("reader.prev_paragraph", "move('paragraph', -1)", "Previous paragraph"),
+    ("reader.extend_left", "extend('char', -1)", "Extend the selection left"),
+    ("reader.extend_right", "extend('char', 1)", "Extend the selection right"),
+    ("reader.extend_up", "extend('line', -1)", "Extend the selection up a line"),
+    ("reader.extend_down", "extend('line', 1)", "Extend the selection down a line"),
+    ("reader.extend_word_left", "extend('word', -1)", "Extend the selection a word left"),
+    ("reader.extend_word_right", "extend('word', 1)", "Extend the selection a word right"),
+    ("reader.extend_sentence", "extend('sentence', 1)", "Extend the selection to the next sentence"),
+    ("reader.select_sentence", "select_sentence", "Select the current sentence", True),
+    ("reader.clear_selection", "clear_selection", "Clear the selection"),
+    *[
+        (f"reader.label_{n}", f"tag({n})", f"Tag the selection with label {n}", n <= 3)
+        for n in range(1, 10)
+    ],
+    ("reader.delete_annotation", "delete_annotation", "Delete the annotation at the cursor", True),
+    ("reader.undo", "undo", "Undo", True),
+    ("reader.redo", "redo", "Redo"),
+    ("reader.next_annotation", "jump_annotation(1)", "Cursor to the next annotation"),
+    ("reader.prev_annotation", "jump_annotation(-1)", "Cursor to the previous annotation"),
+    ("reader.toggle_entities", "toggle_entities", "Show/hide all entity highlights"),
+    ("reader.entity_labels", "entity_labels", "Show/hide entity labels one by one"),
+    ("reader.focus_panel", "focus_panel", "Switch between the text and the annotations panel"),
+)
+
+
+def scope_of(action_id: str) -> str:
+    return action_id.split(".", 1)[0]

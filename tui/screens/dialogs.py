@@ -1,0 +1,112 @@
+"""Modal dialogs: help (generated from the active keymap), labels, entity labels."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, SelectionList, Static
+
+from store.annotations import add_label, list_labels, rename_label
+from tui.actions import ACTIONS, scope_of
+
+CLOSE = [Binding("escape,q", "dismiss", "Close", show=True)]
+SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
+
+
+def keymap_table(keymap: dict[str, str]) -> Table:
+    table = Table(expand=True, box=None, show_header=True, header_style="bold")
+    table.add_column("Keys", style="bold cyan", no_wrap=True)
+    table.add_column("Action")
+    table.add_column("Id", style="dim")
+    for scope, title in SCOPE_TITLES.items():
+        table.add_row(f"[b]{title}[/b]", "", "")
+        for spec in ACTIONS.values():
+            if scope_of(spec.id) == scope:
+                table.add_row(keymap.get(spec.id, ""), spec.description, spec.id)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = CLOSE
+
+    def __init__(self, keymap: dict[str, str], keymap_name: str) -> None:
+        super().__init__()
+        self.keymap = keymap
+        self.keymap_name = keymap_name
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label(f"[b]Keys[/b] — keymap: {self.keymap_name}   (Esc closes)")
+            yield Static(keymap_table(self.keymap), id="help-table")
+
+
+class LabelsScreen(ModalScreen[bool]):
+    """Add a label (NAME) or rename one (OLD=NEW); keys 1-9 go to labels in order."""
+
+    BINDINGS = CLOSE
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label("[b]Labels[/b]   type NAME to add, OLD=NEW to rename, Esc to close")
+            yield Static(id="label-list")
+            yield Input(placeholder="NAME  or  OLD=NEW", id="label-input")
+            yield Label("", id="label-error")
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+        self.query_one(Input).focus()
+
+    def refresh_list(self) -> None:
+        lines = [
+            f"[{label.colour}]■[/] {label.key or '-'}  {label.name}  [dim]{label.description}[/dim]"
+            for label in list_labels(self.app.db)
+        ]
+        self.query_one("#label-list", Static).update("\n".join(lines))
+
+    @on(Input.Submitted, "#label-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        error = self.query_one("#label-error", Label)
+        try:
+            if "=" in value:
+                old, new = (part.strip().upper() for part in value.split("=", 1))
+                if old not in {label.name for label in list_labels(self.app.db)}:
+                    raise ValueError(f"no label {old}")
+                rename_label(self.app.db, old, new)
+            else:
+                add_label(self.app.db, value)
+        except ValueError as e:
+            error.update(f"[red]{e}[/red]")
+            return
+        error.update("[green]saved[/green]")
+        event.input.value = ""
+        self.refresh_list()
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(True)
+
+
+class EntityLabelsScreen(ModalScreen[set[str]]):
+    """Tick the entity labels to show; Esc applies."""
+
+    BINDINGS = CLOSE
+
+    def __init__(self, labels: list[str], hidden: set[str]) -> None:
+        super().__init__()
+        self.labels = labels
+        self.hidden = hidden
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label("[b]Entity labels[/b]   Space toggles, Esc applies")
+            yield SelectionList[str](
+                *[(label, label, label not in self.hidden) for label in self.labels], id="entity-labels"
+            )
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        shown = set(self.query_one(SelectionList).selected)
+        self.dismiss({label for label in self.labels if label not in shown})
