@@ -59,9 +59,7 @@ def _collect(doc: Doc, offset: int, into: TextAnalysis) -> None:
                 lead = len(piece) - len(piece.lstrip())
                 into.sentences.append((start + lead + offset, start + lead + len(stripped) + offset))
             start += len(piece) + 1
-    into.tokens.extend(
-        (t.idx + offset, t.idx + offset + len(t.text)) for t in doc if not t.is_space
-    )
+    into.tokens.extend((t.idx + offset, t.idx + offset + len(t.text)) for t in doc if not t.is_space)
     for quote in suggest_quotes(doc):
         row = asdict(quote)
         for key in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end"):
@@ -86,9 +84,7 @@ def analyze_texts(
     """
     for group in batched(items, zone_size):
         results = {key: TextAnalysis([], [], [], []) for key, _ in group}
-        pieces = [
-            (chunk, (key, offset)) for key, text in group for offset, chunk in split_text(text)
-        ]
+        pieces = [(chunk, (key, offset)) for key, text in group for offset, chunk in split_text(text)]
         with nlp.memory_zone():
             for doc, (key, offset) in nlp.pipe(
                 pieces, as_tuples=True, n_process=n_process, batch_size=batch_size

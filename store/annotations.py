@@ -60,8 +60,9 @@ def annotations_for_article(db: Database, article_id: str) -> list[Annotation]:
     ]
 
 
-def _log(db: Database, kind: str, article_id: str, annotation_id: int,
-         before: dict | None, after: dict | None) -> None:
+def _log(
+    db: Database, kind: str, article_id: str, annotation_id: int, before: dict | None, after: dict | None
+) -> None:
     # A new change ends the redo chain; the undone events stay for the audit trail.
     db.execute(
         "update events set state = 'dropped' where article_id = ? and state = 'undone'",
@@ -203,7 +204,17 @@ def list_labels(db: Database) -> list[Label]:
     ]
 
 
-LABEL_PALETTE = ["#e5a50a", "#3584e4", "#c061cb", "#2ec27e", "#e66100", "#1c71d8", "#f66151", "#98c379", "#56b6c2"]
+LABEL_PALETTE = [
+    "#e5a50a",
+    "#3584e4",
+    "#c061cb",
+    "#2ec27e",
+    "#e66100",
+    "#1c71d8",
+    "#f66151",
+    "#98c379",
+    "#56b6c2",
+]
 
 
 def add_label(db: Database, name: str, *, description: str = "") -> Label:

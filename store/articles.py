@@ -102,8 +102,13 @@ def list_articles(db: Database, filter_text: str = "", limit: int = 1000) -> lis
         limit ?"""
     return [
         ArticleRow(
-            r["id"], r["title"], r["source"], r["word_count"],
-            r["entity_count"], r["annotation_count"], bool(r["analyzed"]),
+            r["id"],
+            r["title"],
+            r["source"],
+            r["word_count"],
+            r["entity_count"],
+            r["annotation_count"],
+            bool(r["analyzed"]),
         )
         for r in db.query(sql, [*params, limit])
     ]
@@ -114,10 +119,7 @@ def unanalyzed_article_ids(db: Database, model: str | None = None) -> list[str]:
     if model is None:
         sql, params = "select id from articles where analysis_model is null order by rowid", []
     else:
-        sql = (
-            "select id from articles where analysis_model is null or analysis_model != ? "
-            "order by rowid"
-        )
+        sql = "select id from articles where analysis_model is null or analysis_model != ? order by rowid"
         params = [model]
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
@@ -170,7 +172,7 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
         db.execute("delete from sentences where article_id = ?", [aid])
         db.execute("delete from suggestions where article_id = ? and status = 'open'", [aid])
         db.conn.executemany(
-            "insert into entities (article_id, start, \"end\", label, text, origin, status,"
+            'insert into entities (article_id, start, "end", label, text, origin, status,'
             " created_at) values (?, ?, ?, ?, ?, 'model', 'accepted', ?)",
             [(aid, s, e, label, text[s:e], now) for s, e, label in analysis.entities],
         )
@@ -191,8 +193,7 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
             )
         }
         db["suggestions"].insert_all(
-            [{"article_id": aid, **s} for s in analysis.suggestions
-             if (s["start"], s["end"]) not in decided]
+            [{"article_id": aid, **s} for s in analysis.suggestions if (s["start"], s["end"]) not in decided]
         )
         db.execute(
             "update articles set analysis_model = ?, analyzed_at = ? where id = ?",

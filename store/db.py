@@ -38,7 +38,13 @@ def _check_existing_file(path: Path) -> None:
     if head != SQLITE_MAGIC:
         raise NotNewsmarkDatabase(f"{path}: not a SQLite database; refusing to touch it")
     # Read-only look, so even a lock or journal is never created on a foreign file.
-    uri = f"file:{path.resolve()}?mode=ro"
+    # as_uri() percent-encodes the path: a '?' or '#' in a folder name would
+    # otherwise end the path early and open (creating it) some other file.
+    # With no -wal or -journal beside it the file holds everything, and
+    # immutable=1 reads it without creating a -shm/-wal even for a WAL database.
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if not any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal")):
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
@@ -57,9 +63,7 @@ def _check_existing_file(path: Path) -> None:
     except sqlite3.DatabaseError as e:
         raise NotNewsmarkDatabase(f"{path}: unreadable SQLite database ({e})") from e
     if tables and not applied:
-        raise NotNewsmarkDatabase(
-            f"{path}: a SQLite database, but not a newsmark one; refusing to touch it"
-        )
+        raise NotNewsmarkDatabase(f"{path}: a SQLite database, but not a newsmark one; refusing to touch it")
     known = {m.name for m in migrations._migrations}
     if unknown := applied - known:
         raise NewerSchema(

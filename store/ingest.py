@@ -32,19 +32,29 @@ class IngestResult:
 
     @property
     def summary(self) -> str:
-        return (
-            f"{len(self.added)} added, {len(self.present)} already present, "
-            f"{len(self.errors)} skipped"
-        )
+        return f"{len(self.added)} added, {len(self.present)} already present, {len(self.errors)} skipped"
 
 
 def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator[Path]:
     """Every .txt/.md file named or under a named folder, sorted, each once."""
     seen: set[Path] = set()
+
+    def first_time(path: Path) -> bool:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+            errors.append(f"{path}: symbolic link loop")
+            return False
+        if real in seen:
+            return False
+        seen.add(real)
+        return True
+
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            errors.append(f"{path}: no such file or folder")
+            problem = "broken symbolic link or link loop" if path.is_symlink() else "no such file or folder"
+            errors.append(f"{path}: {problem}")
             continue
         if path.is_dir():
             # followlinks=False: a symlink loop cannot make this walk forever.
@@ -52,20 +62,20 @@ def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator
                 dirs.sort()
                 for name in sorted(files):
                     child = Path(root) / name
-                    if child.suffix.lower() in TEXT_SUFFIXES and child.resolve() not in seen:
-                        seen.add(child.resolve())
+                    if child.suffix.lower() in TEXT_SUFFIXES and first_time(child):
                         yield child
         elif path.suffix.lower() not in TEXT_SUFFIXES:
             errors.append(f"{path}: not a .txt or .md file")
-        elif path.resolve() not in seen:
-            seen.add(path.resolve())
+        elif first_time(path):
             yield path
 
 
 def decode_article(path: Path, data: bytes) -> str:
     """The file's text, or IngestError naming the file and what is wrong with it."""
-    if not data.strip():
+    if not data:
         raise IngestError(f"{path}: empty file")
+    if not data.strip():
+        raise IngestError(f"{path}: only whitespace, no text")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError(f"{path}: binary file, not text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -82,7 +92,7 @@ def decode_article(path: Path, data: bytes) -> str:
             ) from e
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise IngestError(f"{path}: empty file")
+        raise IngestError(f"{path}: {'only whitespace, no text' if text else 'empty file'}")
     return text
 
 

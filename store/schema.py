@@ -91,10 +91,7 @@ def initial(db: Database) -> None:
         )"""
     )
     db["labels"].insert_all(
-        [
-            {"name": n, "colour": c, "key": k, "description": d}
-            for n, c, k, d in DEFAULT_LABELS
-        ]
+        [{"name": n, "colour": c, "key": k, "description": d} for n, c, k, d in DEFAULT_LABELS]
     )
     db.execute(
         """

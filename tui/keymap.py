@@ -71,7 +71,7 @@ def load_keymap(name_or_path: str = "default", _seen: tuple[Path, ...] = ()) -> 
         raise KeymapError(f"{path}: unknown setting {sorted(unknown)[0]!r} (allowed: extends, bindings)")
     bindings = data.get("bindings", {})
     if not isinstance(bindings, dict):
-        raise KeymapError(f"{path}: [bindings] must be a table of action id = \"keys\"")
+        raise KeymapError(f'{path}: [bindings] must be a table of action id = "keys"')
     keymap: dict[str, str] = {}
     if extends := data.get("extends"):
         keymap.update(load_keymap(str(extends), (*_seen, path)))
@@ -86,7 +86,7 @@ def load_keymap(name_or_path: str = "default", _seen: tuple[Path, ...] = ()) -> 
         keymap[action_id] = keys
     if not _seen:
         if missing := [a for a in ACTIONS if a not in keymap]:
-            raise KeymapError(f"{path}: no keys for {', '.join(missing)} (extend \"default\"?)")
+            raise KeymapError(f'{path}: no keys for {", ".join(missing)} (extend "default"?)')
         check_clashes(keymap, path)
     return keymap
 

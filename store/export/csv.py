@@ -6,8 +6,20 @@ import csv
 from typing import IO
 
 COLUMNS = [
-    "article_id", "source", "title", "annotation_id", "label", "start", "end", "text",
-    "speaker", "speaker_start", "speaker_end", "note", "created_at", "updated_at",
+    "article_id",
+    "source",
+    "title",
+    "annotation_id",
+    "label",
+    "start",
+    "end",
+    "text",
+    "speaker",
+    "speaker_start",
+    "speaker_end",
+    "note",
+    "created_at",
+    "updated_at",
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,9 +38,20 @@ def write_csv(items, out: IO[str]) -> int:
     for item in items:
         for a in item.annotations:
             row = [
-                item.article.id, item.article.source, item.article.title, a.id, a.label,
-                a.start, a.end, a.text, a.speaker, a.speaker_start, a.speaker_end, a.note,
-                a.created_at, a.updated_at,
+                item.article.id,
+                item.article.source,
+                item.article.title,
+                a.id,
+                a.label,
+                a.start,
+                a.end,
+                a.text,
+                a.speaker,
+                a.speaker_start,
+                a.speaker_end,
+                a.note,
+                a.created_at,
+                a.updated_at,
             ]
             writer.writerow([spreadsheet_safe(v) for v in row])
             n += 1

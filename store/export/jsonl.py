@@ -17,7 +17,8 @@ def item_record(item: ExportItem) -> dict:
             "start": s,
             "end": e,
             "id": i,
-            "ws": i + 1 < len(item.tokens) and item.tokens[i + 1][0] > e,
+            # Followed by whitespace: true for the last token too when the text goes on with some.
+            "ws": text[e : e + 1].isspace(),
         }
         for i, (s, e) in enumerate(item.tokens)
     ]

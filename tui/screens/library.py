@@ -36,14 +36,20 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_resize(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         table = self.query_one(DataTable)
         selected = self.selected_article_id()
         table.clear()
         rows = list_articles(self.app.db, self.query_one(Input).value)
+        # Titles give way to the counts in a narrow terminal, never the reverse.
+        title_width = max(20, (self.size.width or 120) - 36)
         for row in rows:
             entities = str(row.entity_count) if row.analyzed else "…"
-            table.add_row(row.title, row.word_count, entities, row.annotation_count, key=row.id)
+            title = row.title if len(row.title) <= title_width else row.title[: title_width - 1] + "…"
+            table.add_row(title, row.word_count, entities, row.annotation_count, key=row.id)
         if selected is not None and selected in {r.id for r in rows}:
             table.move_cursor(row=table.get_row_index(selected))
         self.sub_title = f"{len(rows)} articles"

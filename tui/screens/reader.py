@@ -145,6 +145,8 @@ class ReaderScreen(Screen):
         self.query_one("#legend", Static).update(legend)
 
     def set_status(self, message: str) -> None:
+        # Kept for the next cursor report too: a move right after saving must not hide "Saved".
+        self._last_message = message
         self.query_one("#status", Static).update(message)
 
     @on(ArticleView.CursorMoved)
@@ -155,7 +157,10 @@ class ReaderScreen(Screen):
             where += f" · {selection[1] - selection[0]} chars selected"
         if (a := self.annotation_at(event.position)) is not None:
             where += f" · in {a.label} #{a.id}"
-        self.set_status(where)
+        if message := getattr(self, "_last_message", None):
+            where = f"{message}\n{where}"
+            self._last_message = None
+        self.query_one("#status", Static).update(where)
 
     # -- actions: movement and selection --------------------------------------
 
@@ -208,7 +213,8 @@ class ReaderScreen(Screen):
         except Exception as e:  # the database refused: the user must know it is not saved
             self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
             return
-        self.view.clear_selection()
+        # The cursor rests on the new annotation, so d deletes it and u undoes it.
+        self.view.move("char", annotation.start - self.view.cursor)
         self.refresh_highlights()
         self.refresh_panel(annotation.id)
         self.set_status(f"Saved {annotation.label} #{annotation.id}")

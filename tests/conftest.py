@@ -1,0 +1,82 @@
+"""Shared fixtures.
+
+- `seeds_dir`: the repository's bundled sample articles (five .txt files).
+- `tmp_db`: a fresh newsmark database, a real SQLite file in `tmp_path`.
+- `nlp`: the real spaCy pipeline, loaded once per test session (about 1 s).
+- `seeded_db`: `tmp_db` with the seeds ingested but not analysed.
+- `analysed_db_file`: a database file with the seeds ingested and analysed (made once).
+- `analysed_db`: an open private copy of that file.
+
+Tests that do not depend on spaCy's behaviour should not ask for `nlp`, so that
+they stay fast and the import rules (store never needs spaCy) stay honest.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from store import open_db
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path):
+    """An open, migrated newsmark database at tmp_path / 'newsmark.db'."""
+    db = open_db(tmp_path / "newsmark.db")
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The real English pipeline, loaded once: spaCy is imported only by tests that ask."""
+    from nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture
+def seeded_db(tmp_db, seeds_dir):
+    from store.ingest import ingest_paths
+
+    result = ingest_paths(tmp_db, [seeds_dir])
+    assert (len(result.added), result.errors) == (5, [])
+    return tmp_db
+
+
+@pytest.fixture(scope="session")
+def analysed_db_file(tmp_path_factory, seeds_dir, nlp) -> Path:
+    """A closed database file with the seeds ingested and analysed, made once per session."""
+    from nlp.batch import analyze_articles
+    from store.articles import unanalyzed_article_ids
+    from store.ingest import ingest_paths
+
+    path = tmp_path_factory.mktemp("analysed") / "newsmark.db"
+    db = open_db(path)
+    assert len(ingest_paths(db, [seeds_dir]).added) == 5
+    assert analyze_articles(db, nlp, unanalyzed_article_ids(db)) == 5
+    db.conn.close()  # the last connection closing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def analysed_db(analysed_db_file, tmp_path: Path):
+    """A private copy of `analysed_db_file`, open: tests may change it freely."""
+    path = tmp_path / "newsmark.db"
+    shutil.copyfile(analysed_db_file, path)
+    db = open_db(path)
+    yield db
+    db.conn.close()
+
+
+# --- App (Textual Pilot) fixtures go below this line. ---------------------------

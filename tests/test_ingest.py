@@ -1,0 +1,187 @@
+"""store.ingest: files to articles, idempotence, exact text, bad inputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from store.articles import get_article, list_articles
+from store.ingest import ingest_paths, ingest_text, title_for
+
+SEED_TITLES = {
+    "000_bec322a2207c2d7e.txt":
+        "India, Russia Gear Up for Putin’s Visit: Lavrov and Jaishankar Hold Key Talks in Moscow",
+    "001_75e423dfb05b201f.txt":
+        "India and Russia on Thursday reaffirmed their resolve to deepen trade and…",
+    "002_bdfb0737a03295ca.txt":
+        "NEW DELHI: Russian Foreign Minister Sergey Lavrov announced on Thursday that…",
+    "003_ac18db9d2749b516.txt":
+        "Jaishankar Meets Counterpart Sergey Lavrov, Says India-Russia Ties In World's Interest",
+    "004_785f2f0506f01fbf.txt": "Putin invites PM Modi to visit Russia in meeting with Jaishankar",
+}
+
+GOOD = "A headline here\nThe body of the article.\n"
+
+
+def test_ingest_seeds(tmp_db, seeds_dir: Path) -> None:
+    result = ingest_paths(tmp_db, [seeds_dir])
+    assert (len(result.added), result.present, result.errors) == (5, [], [])
+    assert result.summary == "5 added, 0 already present, 0 skipped"
+    rows = list_articles(tmp_db)
+    assert {Path(r.source).name: r.title for r in rows} == SEED_TITLES
+    for row in rows:
+        article = get_article(tmp_db, row.id)
+        assert article.text == Path(row.source).read_text(encoding="utf-8").replace("\r\n", "\n")
+        assert row.word_count > 400
+        assert not row.analyzed
+
+
+def test_ingest_is_idempotent(tmp_db, seeds_dir: Path) -> None:
+    first = ingest_paths(tmp_db, [seeds_dir])
+    second = ingest_paths(tmp_db, [seeds_dir, seeds_dir / "000_bec322a2207c2d7e.txt"])
+    assert second.added == []
+    assert sorted(second.present) == sorted(first.added)
+    assert second.summary == "0 added, 5 already present, 0 skipped"
+    assert tmp_db.execute("select count(*) from articles").fetchone()[0] == 5
+
+
+def test_same_text_twice_in_one_call(tmp_db, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD)
+    (tmp_path / "b.txt").write_text(GOOD)
+    result = ingest_paths(tmp_db, [tmp_path / "a.txt", tmp_path / "b.txt"])
+    assert (len(result.added), len(result.present)) == (1, 1)
+
+
+def test_crlf_is_normalised_and_offsets_match_file(tmp_db, tmp_path: Path) -> None:
+    raw = "Title line\r\nLavrov said “yes”.\r\nSecond\rline\r\n"
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    result = ingest_paths(tmp_db, [path])
+    article = get_article(tmp_db, result.added[0])
+    assert article.text == "Title line\nLavrov said “yes”.\nSecond\nline\n"
+    assert article.title == "Title line"
+    start = article.text.index("“")
+    assert article.text[start:start + 5] == "“yes”"
+    # Offsets count characters of the file's text as a reader sees it, one per line break.
+    normalised_file = path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    assert normalised_file[start:start + 5] == "“yes”"
+
+
+def test_utf8_bom_is_dropped(tmp_db, tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfHeadline\nBody.\n")
+    result = ingest_paths(tmp_db, [path])
+    assert get_article(tmp_db, result.added[0]).text == "Headline\nBody.\n"
+
+
+def test_bad_inputs_each_reported_once_and_good_ones_ingested(tmp_db, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    md = tmp_path / "notes.md"
+    md.write_text("# Markdown headline\n\nBody text.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b"  \r\n\t\n \n")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00\x01\x02 some zip")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Café crème\n".encode("latin-1"))
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    missing = tmp_path / "missing.txt"
+
+    result = ingest_paths(tmp_db, [missing, good, empty, blank, binary, latin, pdf, md])
+
+    assert result.errors == [
+        f"{missing}: no such file or folder",
+        f"{pdf}: not a .txt or .md file",
+        f"{empty}: empty file",
+        f"{blank}: only whitespace, no text",
+        f"{binary}: binary file, not text",
+        f"{latin}: not UTF-8 text (byte 0xe9 at offset 3)",
+    ]
+    assert all("\n" not in e for e in result.errors)
+    assert len(result.added) == 2
+    titles = sorted(r.title for r in list_articles(tmp_db))
+    assert titles == ["A headline here", "Markdown headline"]
+    assert result.summary == "2 added, 0 already present, 6 skipped"
+
+
+def test_nothing_good_adds_nothing(tmp_db, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = ingest_paths(tmp_db, [tmp_path])
+    assert (result.added, len(result.errors)) == ([], 1)
+    assert tmp_db.execute("select count(*) from articles").fetchone()[0] == 0
+
+
+def test_folder_with_nested_files(tmp_db, tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "top.txt").write_text("Top story\nText one.\n")
+    (root / "a" / "mid.md").write_text("Middle story\nText two.\n")
+    (root / "a" / "b" / "deep.TXT").write_text("Deep story\nText three.\n")
+    (root / "a" / "b" / "image.png").write_bytes(b"\x89PNG\r\n")
+    (root / "a" / "ignored.jsonl").write_text("{}\n")
+    result = ingest_paths(tmp_db, [root])
+    assert (len(result.added), result.errors) == (3, [])
+    sources = sorted(Path(r.source).relative_to(root).as_posix() for r in list_articles(tmp_db))
+    assert sources == ["a/b/deep.TXT", "a/mid.md", "top.txt"]
+
+
+def test_symlink_loops_do_not_hang_or_crash(tmp_db, tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "story.txt").write_text(GOOD)
+    os.symlink("..", root / "sub" / "up")  # a folder loop
+    os.symlink("self.txt", root / "self.txt")  # a file that links to itself
+    os.symlink("story.txt", root / "sub" / "alias.txt")  # the same file twice
+    result = ingest_paths(tmp_db, [root])
+    assert len(result.added) == 1
+    assert result.errors == [f"{root / 'self.txt'}: symbolic link loop"]
+    named = ingest_paths(tmp_db, [root / "self.txt"])
+    assert named.errors == [f"{root / 'self.txt'}: broken symbolic link or link loop"]
+
+
+def test_progress_callback(tmp_db, seeds_dir: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    ingest_paths(tmp_db, [seeds_dir], on_file=lambda p, n, t: calls.append((p.name, n, t)))
+    assert calls == [(name, i, 5) for i, name in enumerate(sorted(SEED_TITLES), 1)]
+
+
+def test_seed_copy_ingested_from_elsewhere_is_present(tmp_db, seeds_dir: Path, tmp_path: Path) -> None:
+    ingest_paths(tmp_db, [seeds_dir])
+    copy = tmp_path / "copy.txt"
+    shutil.copy(seeds_dir / "003_ac18db9d2749b516.txt", copy)
+    result = ingest_paths(tmp_db, [copy])
+    assert (result.added, len(result.present)) == ([], 1)
+
+
+def test_title_rules(tmp_path: Path) -> None:
+    assert title_for("\n\nShort headline\nbody", Path("x.txt")) == "Short headline"
+    assert title_for("## A markdown title\nbody", Path("x.md")) == "A markdown title"
+    assert title_for("A sentence that ends with a stop.\nbody", Path("x.txt")) == (
+        "A sentence that ends with a stop."
+    )
+    long_line = "word " * 40
+    assert title_for(long_line, Path("x.txt")) == ("word " * 16).strip() + "…"
+    assert title_for("...\n", Path("name.txt")) == "..."
+
+
+def test_ingest_text(tmp_db) -> None:
+    article_id, new = ingest_text(tmp_db, "Head\r\nBody\r\n", "import:1")
+    assert new
+    assert get_article(tmp_db, article_id).text == "Head\nBody\n"
+    assert ingest_text(tmp_db, "Head\nBody\n", "import:2") == (article_id, False)
+
+
+def test_utf16_with_bom_is_read_and_bom_only_is_empty(tmp_db, tmp_path: Path) -> None:
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes("Überschrift\r\nText.\r\n".encode("utf-16"))
+    bom_only = tmp_path / "bom.txt"
+    bom_only.write_bytes(b"\xef\xbb\xbf")
+    result = ingest_paths(tmp_db, [wide, bom_only])
+    assert result.errors == [f"{bom_only}: empty file"]
+    article = get_article(tmp_db, result.added[0])
+    assert (article.text, article.title) == ("Überschrift\nText.\n", "Überschrift")

@@ -1,0 +1,208 @@
+"""Pilot tests: real key presses against the real app on a real SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nlp.batch import analyze_articles
+from nlp.pipeline import load_pipeline
+from store import open_db
+from store.ingest import ingest_paths
+from tui.app import NewsmarkApp
+from tui.keymap import load_keymap
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="module")
+def analysed_db_template(tmp_path_factory) -> Path:
+    """The seeds ingested and analysed once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "seeds.db"
+    db = open_db(path)
+    result = ingest_paths(db, [SEEDS])
+    analyze_articles(db, load_pipeline(), result.added)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db_path(analysed_db_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "newsmark.db"
+    shutil.copy(analysed_db_template, path)
+    return path
+
+
+def make_app(db_path: Path, keymap: str = "default") -> NewsmarkApp:
+    return NewsmarkApp(db_path, keymap=load_keymap(keymap), keymap_name=keymap, seed_if_empty=False)
+
+
+def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read through a separate connection: what another process would see on disk."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+async def open_article(pilot, title_filter: str) -> ReaderScreen:
+    await pilot.press(*title_filter)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen
+
+
+async def test_library_lists_and_filters(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        table = screen.query_one("#articles")
+        assert table.row_count == 5
+        first = table.get_row_at(0)
+        assert first[0].startswith("India, Russia Gear Up for Putin’s Visit")
+        assert first[1] == 731 and int(first[2]) > 0 and first[3] == 0
+        await pilot.press(*"Putin invites")
+        await pilot.pause()
+        assert table.row_count == 1
+        assert table.get_row_at(0)[0] == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
+
+
+async def test_select_sentence_and_tag_commits_to_sqlite(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        view = reader.view
+        text = reader.article.text
+        await pilot.press("right_parenthesis")  # the line after the headline
+        await pilot.press("s")
+        start, end = view.selection
+        sentence = text[start:end]
+        assert (
+            sentence
+            == "Image Source : PTI Prime Minister Narendra Modi with Russian President Vladimir Putin"
+        )
+        await pilot.press("1")
+        await pilot.pause()
+        saved = rows(db_path, 'select label, start, "end", text, deleted from annotations')
+        assert saved == [("QUOTE", start, end, sentence, 0)]
+        assert len(reader.annotations) == 1
+        assert view.selection is None
+
+        await pilot.press("d")  # delete the annotation under the cursor
+        assert rows(db_path, "select deleted from annotations") == [(1,)]
+        await pilot.press("u")
+        assert rows(db_path, "select deleted from annotations") == [(0,)]
+        await pilot.press("ctrl+r")
+        assert rows(db_path, "select deleted from annotations") == [(1,)]
+        await pilot.press("u")
+        assert reader.annotations and reader.annotations[0].text == sentence
+
+
+async def test_extend_by_word_and_label_two(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        await pilot.press("right_parenthesis", "right_parenthesis")
+        await pilot.press("W", "W", "W")  # extend three words
+        assert reader.view.selection is not None
+        await pilot.press("2")
+        saved = rows(db_path, "select label, text from annotations")
+        assert saved == [("SOURCE", "In a meeting")]
+
+
+async def test_extend_sentence_spans_two_sentences(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        await pilot.press("right_parenthesis", "S", "S")
+        start, end = reader.view.selection
+        sentences = [s for s in reader.view.sentences if start <= s[0] < end]
+        assert len(sentences) == 2 and sentences[-1][1] == end
+
+
+async def test_no_selection_is_not_tagged(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_article(pilot, "Putin invites")
+        await pilot.press("3")
+        assert rows(db_path, "select count(*) from annotations") == [(0,)]
+
+
+async def test_panel_jump_and_back(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        await pilot.press("right_parenthesis", "right_parenthesis", "s", "3")
+        tagged_start = reader.annotations[0].start
+        await pilot.press("g")  # back to the top
+        assert reader.view.cursor == 0
+        await pilot.press("tab", "enter")  # the panel: choose the annotation
+        assert reader.view.cursor == tagged_start
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        table = app.screen.query_one("#articles")
+        assert table.get_row_at(0)[3] == 1  # the library counts the new annotation
+
+
+async def test_entity_highlights_toggle(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        view = reader.view
+        assert any(i >= 0 for i in view._entity_at)
+        await pilot.press("e")
+        assert all(i < 0 for i in view._entity_at)
+        await pilot.press("e")
+        assert any(i >= 0 for i in view._entity_at)
+
+
+async def test_help_lists_active_keymap(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        from tui.screens.dialogs import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.keymap["reader.select_sentence"] == "s"
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_empty_database_is_seeded_and_analysed(tmp_path: Path) -> None:
+    app = NewsmarkApp(tmp_path / "fresh.db", keymap=load_keymap())
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):  # ingest, then analysis (started by ingest), then the final repaint
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        table = app.screen.query_one("#articles")
+        assert table.row_count == 5
+        analysed = rows(
+            tmp_path / "fresh.db", "select count(*) from articles where analysis_model is not null"
+        )
+        assert analysed == [(5,)]
+        assert all(table.get_row_at(i)[2] != "…" for i in range(5))
+
+
+async def test_unanalysed_article_opens_then_highlights(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "plain.db")
+    ingest_paths(db, [SEEDS / "003_ac18db9d2749b516.txt"])
+    db.close()
+    app = make_app(tmp_path / "plain.db")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Jaishankar")
+        assert reader.article.analysis_model is None  # opened as plain text, not waiting for spaCy
+        assert reader.view.text == reader.article.text
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.analyzed
+        assert any(i >= 0 for i in reader.view._entity_at)
