@@ -100,6 +100,8 @@ def add_annotation(
     text = row[0]
     if not (0 <= start < end <= len(text)):
         raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+    if db.execute("select 1 from labels where name = ?", [label]).fetchone() is None:
+        raise ValueError(f"no label {label} (add it first)")
     now = now_iso()
     record = {
         "article_id": article_id,
@@ -237,6 +239,8 @@ def rename_label(db: Database, old: str, new: str) -> None:
     new = new.strip().upper()
     if not new or any(c.isspace() for c in new):
         raise ValueError("a label name is one word, not empty")
+    if not any(label.name == old for label in list_labels(db)):
+        raise ValueError(f"no label {old}")
     if any(label.name == new for label in list_labels(db)):
         raise ValueError(f"label {new} exists already")
     with db.atomic():

@@ -77,7 +77,7 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
     if path.exists():
         _check_existing_file(path)
     elif not create:
-        raise NotNewsmarkDatabase(f"{path}: no such database")
+        raise NotNewsmarkDatabase(f"{path}: no such database (newsmark ingest creates one)")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     # check_same_thread=False: workers get their own connection, but the app

@@ -1,0 +1,1 @@
+"""The subcommands of `newsmark`, one module per area; each owns its own options."""

