@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlite_utils import Database
 
 
@@ -22,3 +24,38 @@ def suggestions_for(db: Database, article_id: str | None = None, *, status: str 
         {clause}
         order by a.source, s.article_id, s.start"""
     return list(db.query(sql, params))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    start: int
+    end: int
+    text: str
+    cue: str | None
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    score: float
+    status: str
+
+
+def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
+    """The article's suggestions not yet rejected, in text order."""
+    return [
+        Suggestion(
+            r["id"], r["start"], r["end"], r["text"], r["cue"], r["speaker"],
+            r["speaker_start"], r["speaker_end"], r["score"], r["status"],
+        )
+        for r in db.query(
+            "select * from suggestions where article_id = ? and status != 'rejected' order by start",
+            [article_id],
+        )
+    ]
+
+
+def set_suggestion_status(db: Database, suggestion_id: int, status: str) -> None:
+    if status not in ("open", "accepted", "rejected"):
+        raise ValueError(f"unknown suggestion status {status}")
+    with db.atomic():
+        db.execute("update suggestions set status = ? where id = ?", [status, suggestion_id])

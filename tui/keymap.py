@@ -12,12 +12,12 @@ from importlib import resources
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.keys import KEY_NAME_REPLACEMENTS, Keys, _character_to_key
+from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, _character_to_key
 
 from tui.actions import ACTIONS, scope_of
 
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
-KNOWN_KEYS = {k.value for k in Keys} | set(KEY_NAME_REPLACEMENTS.values())
+KNOWN_KEYS = {k.value for k in Keys} | set(KEY_NAME_REPLACEMENTS.values()) | set(KEY_TO_UNICODE_NAME)
 ALLOWED_TOP_LEVEL = {"extends", "bindings", "description"}
 SHIPPED = ("default", "vim", "emacs")
 

@@ -19,8 +19,11 @@ from store.annotations import (
     list_labels,
     redo,
     undo,
+    update_annotation,
 )
 from store.articles import entities_for_article, get_article, sentences_for_article
+from store.speakers import speaker_candidates
+from store.suggestions import Suggestion, open_suggestions, set_suggestion_status
 from store.tokens import fallback_sentences
 from tui.colours import entity_colour
 from tui.keymap import bindings_for
@@ -36,6 +39,7 @@ class ReaderScreen(Screen):
         super().__init__()
         self.article_id = article_id
         self.annotations: list[Annotation] = []
+        self.suggestions: list[Suggestion] = []
         self.entity_labels: list[str] = []
         self.hidden_labels: set[str] = set()
         self.entities_shown = True
@@ -103,8 +107,17 @@ class ReaderScreen(Screen):
             for e in entities
             if self.entities_shown and e.label not in self.hidden_labels
         ]
+        quotes = [a for a in self.annotations if a.label == "QUOTE"]
+        # A suggestion already tagged as a QUOTE (or undone back to open) shows once.
+        self.suggestions = [
+            s
+            for s in open_suggestions(self.db, self.article_id)
+            if not any(a.start < s.end and s.start < a.end for a in quotes)
+        ]
         self.view.set_highlights(
-            shown_entities, [Highlight(a.start, a.end, a.label) for a in self.annotations]
+            shown_entities,
+            [Highlight(a.start, a.end, a.label) for a in self.annotations],
+            [Highlight(s.start, s.end, "suggestion") for s in self.suggestions],
         )
         self.refresh_panel()
         self.refresh_legend(labels)
@@ -157,6 +170,15 @@ class ReaderScreen(Screen):
             where += f" · {selection[1] - selection[0]} chars selected"
         if (a := self.annotation_at(event.position)) is not None:
             where += f" · in {a.label} #{a.id}"
+            if a.speaker:
+                where += f" said by {a.speaker}"
+        elif (sug := self.suggestion_at(event.position)) is not None:
+            number = self.suggestions.index(sug) + 1
+            who = sug.speaker or "speaker unknown"
+            where += (
+                f"\nSuggested quote {number}/{len(self.suggestions)}: {who}"
+                f" ({sug.cue or 'no cue'}, score {sug.score:.2f})"
+            )
         if message := getattr(self, "_last_message", None):
             where = f"{message}\n{where}"
             self._last_message = None
@@ -275,6 +297,138 @@ class ReaderScreen(Screen):
         annotation = next(a for a in self.annotations if str(a.id) == event.option.id)
         self.view.move("char", annotation.start - self.view.cursor)
         self.view.focus()
+
+    # -- actions: quote suggestions and speakers ------------------------------
+
+    def suggestion_at(self, position: int) -> Suggestion | None:
+        return next((s for s in self.suggestions if s.start <= position < s.end), None)
+
+    def action_step_suggestion(self, step: int) -> None:
+        cursor = self.view.cursor
+        if step > 0:
+            target = next((s for s in self.suggestions if s.start > cursor), None)
+        else:
+            current = self.suggestion_at(cursor)
+            before = [s for s in self.suggestions if s.start < cursor and s is not current]
+            target = before[-1] if before else None
+        if target is None:
+            self.set_status("No more suggestions this way" if self.suggestions else "No suggested quotes")
+            return
+        self.view.move("char", target.start - cursor)
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self.suggestion_at(self.view.cursor)
+        if suggestion is None:
+            self.app.notify("No suggested quote at the cursor (n goes to the next)", severity="warning")
+            return
+        self._accept(suggestion, suggestion.speaker, suggestion.speaker_start, suggestion.speaker_end)
+
+    def _accept(self, suggestion: Suggestion, speaker, speaker_start, speaker_end) -> Annotation | None:
+        try:
+            annotation = add_annotation(
+                self.db,
+                self.article_id,
+                suggestion.start,
+                suggestion.end,
+                "QUOTE",
+                speaker=speaker,
+                speaker_start=speaker_start,
+                speaker_end=speaker_end,
+            )
+            set_suggestion_status(self.db, suggestion.id, "accepted")
+        except Exception as e:
+            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
+            return None
+        self.refresh_highlights()
+        self.refresh_panel(annotation.id)
+        self.set_status(f"Saved QUOTE #{annotation.id} — {speaker or 'no speaker'}")
+        return annotation
+
+    def action_reject_suggestion(self) -> None:
+        suggestion = self.suggestion_at(self.view.cursor)
+        if suggestion is None:
+            self.app.notify("No suggested quote at the cursor", severity="warning")
+            return
+        try:
+            set_suggestion_status(self.db, suggestion.id, "rejected")
+        except Exception as e:
+            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
+            return
+        self.refresh_highlights()
+        self.set_status("Suggestion rejected")
+        self.action_step_suggestion(1)
+
+    def action_set_speaker(self) -> None:
+        from tui.screens.speaker import SpeakerChoice, SpeakerPicker
+
+        cursor = self.view.cursor
+        annotation = self.annotation_at(cursor)
+        if annotation is not None and annotation.label != "QUOTE":
+            annotation = None
+        suggestion = self.suggestion_at(cursor) if annotation is None else None
+        if annotation is None and suggestion is None:
+            self.app.notify("Put the cursor in a QUOTE (or a suggested quote) first", severity="warning")
+            return
+        target = annotation or suggestion
+        assert target is not None
+        candidates = speaker_candidates(self.db, self.article_id, near=target.start, guess=target.speaker)
+
+        def chosen(choice: SpeakerChoice | None) -> None:
+            if choice is None:
+                return
+            if annotation is not None:
+                self._update(
+                    annotation,
+                    speaker=choice.name,
+                    speaker_start=choice.mention_start,
+                    speaker_end=choice.mention_end,
+                )
+            elif suggestion is not None:
+                self._accept(suggestion, choice.name, choice.mention_start, choice.mention_end)
+
+        self.app.push_screen(SpeakerPicker(candidates, target.speaker), chosen)
+
+    def _update(self, annotation: Annotation, **changes: object) -> None:
+        try:
+            updated = update_annotation(self.db, annotation.id, **changes)
+        except Exception as e:
+            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
+            return
+        self.refresh_highlights()
+        self.refresh_panel(updated.id)
+        detail = f" — {updated.speaker}" if updated.speaker else ""
+        self.set_status(f"Saved {updated.label} #{updated.id}{detail}")
+
+    def action_adjust_bounds(self, edge: str, step: int) -> None:
+        annotation = self.annotation_at(self.view.cursor)
+        if annotation is None:
+            self.app.notify("No annotation at the cursor", severity="warning")
+            return
+        view = self.view
+        position = annotation.start if edge == "start" else annotation.end
+        if edge == "start" and step > 0:
+            # A leading quote mark goes with the first word, not as a word of its own.
+            while position < annotation.end and not self.article.text[position].isalnum():
+                position += 1
+        # Word targets computed from the edge, as if the cursor stood there.
+        saved_cursor = view.cursor
+        view.set_reactive(ArticleView.cursor, position)
+        target = view.target("word", step, selecting=(edge == "end"))
+        view.set_reactive(ArticleView.cursor, saved_cursor)
+        if edge == "start":
+            start, end = target, annotation.end
+        else:
+            start, end = annotation.start, target
+        text = self.article.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end or (start, end) == (annotation.start, annotation.end):
+            return
+        self._update(annotation, start=start, end=end)
+        if not (start <= view.cursor < end):
+            view.move("char", start - view.cursor)
 
     # -- actions: entity display ----------------------------------------------
 
