@@ -7,13 +7,16 @@ from importlib import resources
 from pathlib import Path
 
 from sqlite_utils import Database
-from textual import work
-from textual.app import App
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Input
 
 from store import open_db
 from store.articles import count_articles
 from store.ingest import ingest_paths
-from tui.keymap import bindings_for
+from tui.actions import ACTIONS, ActionSpec, scope_of
+from tui.keymap import bindings_for, key_sequences, textual_keymap
 from tui.messages import AnalysisFinished, AnalysisProgress
 from tui.screens.library import LibraryScreen
 
@@ -46,9 +49,11 @@ class NewsmarkApp(App):
         self.seed_if_empty = seed_if_empty
         self._nlp = None
         self._nlp_lock = threading.Lock()
+        self.sequences = key_sequences(keymap)
+        self._pending_keys: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
-        self.set_keymap(self.keymap)
+        self.set_keymap(textual_keymap(self.keymap))
         self.sub_title = str(self.db_path)
         self.push_screen(LibraryScreen())
         if self.seed_if_empty and count_articles(self.db) == 0:
@@ -123,6 +128,63 @@ class NewsmarkApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.show_progress("", 1, 1)
+
+    # -- key sequences and the command palette --------------------------------
+
+    def screen_scope(self, screen: Screen | None = None) -> str | None:
+        from tui.screens.reader import ReaderScreen
+
+        screen = screen or self.screen
+        if isinstance(screen, ReaderScreen):
+            return "reader"
+        if isinstance(screen, LibraryScreen):
+            return "library"
+        return None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and await self._sequence_key(event):
+            return
+        await super().on_event(event)
+
+    async def _sequence_key(self, event: events.Key) -> bool:
+        """Multi-key sequences ("g g"): True when the key was taken as part of one."""
+        scope = self.screen_scope()
+        sequences = self.sequences.get(scope or "", {})
+        if not sequences or isinstance(self.focused, Input):
+            self._pending_keys = ()
+            return False
+        pending = (*self._pending_keys, event.key)
+        if pending in sequences:
+            self._pending_keys = ()
+            await self.run_spec(ACTIONS[sequences[pending]], self.screen)
+            return True
+        if any(seq[: len(pending)] == pending for seq in sequences):
+            self._pending_keys = pending
+            self.set_timer(1.5, lambda: self._drop_pending(pending))
+            return True
+        # A key that breaks a started sequence is dropped, as in vim.
+        had_prefix = bool(self._pending_keys)
+        self._pending_keys = ()
+        return had_prefix
+
+    def _drop_pending(self, pending: tuple[str, ...]) -> None:
+        if self._pending_keys == pending:
+            self._pending_keys = ()
+
+    async def run_spec(self, spec: ActionSpec, screen: Screen) -> None:
+        namespace = self if scope_of(spec.id) == "app" else screen
+        await self.run_action(spec.method, namespace)
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        scope = self.screen_scope(screen)
+        for spec in ACTIONS.values():
+            if scope_of(spec.id) in ("app", scope) and spec.id != "app.command_palette":
+
+                async def run(spec: ActionSpec = spec) -> None:
+                    await self.run_spec(spec, screen)
+
+                yield SystemCommand(spec.description, f"{spec.id}   keys: {self.keymap[spec.id]}", run)
 
     # -- app-wide actions ------------------------------------------------------
 

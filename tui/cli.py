@@ -9,22 +9,25 @@ import click
 from store import StoreError, default_db_path
 from tui.commands.common import DEFAULT_MODEL, db_option, fail, model_option
 from tui.commands.export import export
+from tui.commands.importing import import_
 from tui.commands.ingest import analyze, ingest
 from tui.commands.quotes import quotes
+from tui.commands.search import search
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.option(
     "--keymap",
-    default="default",
-    show_default=True,
-    help="Keymap: a shipped one (default, vim, emacs) or a path to a .toml file.",
+    default=None,
+    help="Keymap: a shipped one (default, vim, emacs) or a path to a .toml file. Default: the "
+    "`keymap` in your config file (config.toml in your user config folder, or $NEWSMARK_CONFIG), "
+    "else default. The config file's [bindings] table overrides single actions by id.",
 )
 @model_option
 @click.version_option(package_name="newsmark")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None, keymap: str, model: str) -> None:
+def main(ctx: click.Context, db_path: Path | None, keymap: str | None, model: str | None) -> None:
     """Read news in the terminal, see its entities, tag who said what, export datasets.
 
     With no command, opens the reader on the database (the bundled sample
@@ -32,22 +35,22 @@ def main(ctx: click.Context, db_path: Path | None, keymap: str, model: str) -> N
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tui.keymap import KeymapError, load_keymap
+    from tui.keymap import KeymapError, load_active_keymap
 
     try:
-        active = load_keymap(keymap)
+        keymap_name, active = load_active_keymap(keymap)
     except KeymapError as e:
         fail(f"keymap refused: {e}")
     from tui.app import NewsmarkApp
 
     try:
         app = NewsmarkApp(
-            db_path or default_db_path(), keymap=active, keymap_name=keymap, model=model or DEFAULT_MODEL
+            db_path or default_db_path(), keymap=active, keymap_name=keymap_name, model=model or DEFAULT_MODEL
         )
     except StoreError as e:
         fail(str(e))
     app.run()
 
 
-for command in (ingest, analyze, export, quotes):
+for command in (ingest, analyze, export, import_, quotes, search):
     main.add_command(command)

@@ -1,16 +1,21 @@
 """Keymaps are data: keymaps/*.toml map action ids to Textual key names.
 
+Keys for one action are comma-separated alternatives; an alternative with
+spaces is a sequence pressed one key after another ("g g", "d d", "] q").
 A keymap is checked whole before the app starts; a bad one is refused with a
-message naming the file, the action or key, and the problem.
+message naming the file, the line or action, and the problem.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 import unicodedata
 from importlib import resources
 from pathlib import Path
 
+import platformdirs
 from textual.binding import Binding
 from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, _character_to_key
 
@@ -18,8 +23,12 @@ from tui.actions import ACTIONS, scope_of
 
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 KNOWN_KEYS = {k.value for k in Keys} | set(KEY_NAME_REPLACEMENTS.values()) | set(KEY_TO_UNICODE_NAME)
-ALLOWED_TOP_LEVEL = {"extends", "bindings", "description"}
+KEYMAP_SETTINGS = {"extends", "bindings", "description"}
+CONFIG_SETTINGS = {"keymap", "bindings"}
 SHIPPED = ("default", "vim", "emacs")
+SCREENS = ("library", "reader")
+# Given to Textual for an action reachable only by a sequence: a name no terminal sends.
+UNBOUND = "newsmark_sequence_only"
 
 
 class KeymapError(Exception):
@@ -39,8 +48,24 @@ def is_valid_key(key: str) -> bool:
     return True
 
 
+def normalized_key(key: str) -> str:
+    return _character_to_key(key) if len(key) == 1 else key
+
+
+def alternatives(keys: str) -> list[tuple[str, ...]]:
+    """'g g,ctrl+home' -> [('g', 'g'), ('ctrl+home',)], each key normalised."""
+    return [tuple(normalized_key(k) for k in alt.split()) for alt in keys.split(",") if alt.strip()]
+
+
 def _shipped_path(name: str) -> Path:
     return Path(str(resources.files("keymaps").joinpath(f"{name}.toml")))
+
+
+def config_path() -> Path:
+    """The user's config file: $NEWSMARK_CONFIG, else config.toml in the user config dir."""
+    if env := os.environ.get("NEWSMARK_CONFIG"):
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir("newsmark")) / "config.toml"
 
 
 def resolve_keymap_path(name_or_path: str) -> Path:
@@ -54,58 +79,133 @@ def resolve_keymap_path(name_or_path: str) -> Path:
     return Path(name_or_path).expanduser()
 
 
-def load_keymap(name_or_path: str = "default", _seen: tuple[Path, ...] = ()) -> dict[str, str]:
-    """The full keymap (action id -> keys), with `extends` resolved and checked."""
-    path = resolve_keymap_path(name_or_path)
-    if path in _seen:
-        raise KeymapError(f"{path}: extends itself (through {', '.join(map(str, _seen))})")
+def _line_of(source: str, action_id: str) -> str:
+    for number, line in enumerate(source.splitlines(), 1):
+        if re.match(rf"""\s*["']?{re.escape(action_id)}["']?\s*=""", line):
+            return f"line {number}: "
+    return ""
+
+
+def _read_toml(path: Path, kind: str) -> tuple[dict, str]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        return tomllib.loads(source), source
     except FileNotFoundError:
-        raise KeymapError(f"{path}: no such keymap file") from None
+        raise KeymapError(f"{path}: no such {kind} file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise KeymapError(f"{path}: cannot read ({e})") from None
     except tomllib.TOMLDecodeError as e:
         raise KeymapError(f"{path}: not valid TOML ({e})") from None
-    if unknown := set(data) - ALLOWED_TOP_LEVEL:
-        raise KeymapError(f"{path}: unknown setting {sorted(unknown)[0]!r} (allowed: extends, bindings)")
-    bindings = data.get("bindings", {})
+
+
+def _apply_bindings(keymap: dict[str, str], bindings: object, path: Path, source: str) -> None:
     if not isinstance(bindings, dict):
         raise KeymapError(f'{path}: [bindings] must be a table of action id = "keys"')
+    for action_id, keys in bindings.items():
+        where = f"{path}: {_line_of(source, action_id)}"
+        if action_id not in ACTIONS:
+            raise KeymapError(f"{where}unknown action {action_id!r}")
+        if not isinstance(keys, str) or not keys.strip():
+            raise KeymapError(f"{where}action {action_id!r}: keys must be a non-empty string")
+        for alternative in keys.split(","):
+            for key in alternative.split():
+                if not is_valid_key(key):
+                    raise KeymapError(f"{where}action {action_id!r}: {key!r} is not a key Textual knows")
+        keymap[action_id] = ",".join(" ".join(alt.split()) for alt in keys.split(","))
+
+
+def _load(name_or_path: str, seen: tuple[Path, ...]) -> dict[str, str]:
+    path = resolve_keymap_path(name_or_path)
+    if path in seen:
+        raise KeymapError(f"{path}: extends itself (through {', '.join(map(str, seen))})")
+    data, source = _read_toml(path, "keymap")
+    if unknown := set(data) - KEYMAP_SETTINGS:
+        raise KeymapError(f"{path}: unknown setting {sorted(unknown)[0]!r} (allowed: extends, bindings)")
     keymap: dict[str, str] = {}
     if extends := data.get("extends"):
-        keymap.update(load_keymap(str(extends), (*_seen, path)))
-    for action_id, keys in bindings.items():
-        if action_id not in ACTIONS:
-            raise KeymapError(f"{path}: unknown action {action_id!r}")
-        if not isinstance(keys, str) or not keys.strip():
-            raise KeymapError(f"{path}: action {action_id!r}: keys must be a non-empty string")
-        for key in (k.strip() for k in keys.split(",")):
-            if not is_valid_key(key):
-                raise KeymapError(f"{path}: action {action_id!r}: {key!r} is not a key Textual knows")
-        keymap[action_id] = keys
-    if not _seen:
-        if missing := [a for a in ACTIONS if a not in keymap]:
-            raise KeymapError(f'{path}: no keys for {", ".join(missing)} (extend "default"?)')
-        check_clashes(keymap, path)
+        keymap.update(_load(str(extends), (*seen, path)))
+    _apply_bindings(keymap, data.get("bindings", {}), path, source)
     return keymap
 
 
-def normalized_keys(keys: str) -> list[str]:
-    return [_character_to_key(k) if len(k) == 1 else k for k in (k.strip() for k in keys.split(","))]
+def _complete(keymap: dict[str, str], path: Path | str) -> dict[str, str]:
+    if missing := [a for a in ACTIONS if a not in keymap]:
+        raise KeymapError(f'{path}: no keys for {", ".join(missing)} (extends = "default"?)')
+    check_clashes(keymap, path)
+    return keymap
 
 
-def check_clashes(keymap: dict[str, str], path: Path) -> None:
-    """Two actions on one key where both can fire (same screen, or app-wide) are refused."""
-    owner: dict[tuple[str, str], str] = {}
+def load_keymap(name_or_path: str = "default") -> dict[str, str]:
+    """The full keymap (action id -> keys), with `extends` resolved and checked."""
+    return _complete(_load(name_or_path, ()), resolve_keymap_path(name_or_path))
+
+
+def load_active_keymap(choice: str | None = None, config: Path | None = None) -> tuple[str, dict[str, str]]:
+    """The keymap to run with: `choice` (--keymap), else the config file's `keymap`,
+    else default; then the config file's own [bindings] over it. Returns (name, keymap)."""
+    config = config or config_path()
+    data: dict = {}
+    source = ""
+    if config.exists():
+        data, source = _read_toml(config, "config")
+        if unknown := set(data) - CONFIG_SETTINGS:
+            raise KeymapError(f"{config}: unknown setting {sorted(unknown)[0]!r} (allowed: keymap, bindings)")
+    name = choice or str(data.get("keymap", "default"))
+    keymap = _load(name, ())
+    if "bindings" in data:
+        _apply_bindings(keymap, data["bindings"], config, source)
+        name += f" + {config}"
+    return name, _complete(keymap, config if "bindings" in data else resolve_keymap_path(name))
+
+
+def check_clashes(keymap: dict[str, str], path: Path | str) -> None:
+    """Refuse two actions on one key (or one a prefix of the other's sequence) where
+    both could fire: the same screen, or app-wide and a screen."""
+    owner: dict[tuple[str, tuple[str, ...]], str] = {}
     for action_id, keys in keymap.items():
         scope = scope_of(action_id)
-        scopes = ["library", "reader"] if scope == "app" else [scope]
-        for key in normalized_keys(keys):
+        scopes = SCREENS if scope == "app" else (scope,)
+        for alt in alternatives(keys):
             for s in scopes:
-                if (other := owner.get((s, key))) and other != action_id:
-                    raise KeymapError(f"{path}: key {key!r} is bound to both {other!r} and {action_id!r}")
-                owner[(s, key)] = action_id
+                for (other_scope, other_alt), other in owner.items():
+                    if other_scope != s or other == action_id:
+                        continue
+                    short, long_ = sorted((alt, other_alt), key=len)
+                    if long_[: len(short)] == short:
+                        what = "key" if alt == other_alt else "key sequence"
+                        raise KeymapError(
+                            f"{path}: {_line_of_any(path, action_id)}{what} {' '.join(alt)!r} is bound "
+                            f"to both {other!r} and {action_id!r}"
+                        )
+                owner[(s, alt)] = action_id
+
+
+def _line_of_any(path: Path | str, action_id: str) -> str:
+    try:
+        return _line_of(Path(path).read_text(encoding="utf-8"), action_id)
+    except OSError:
+        return ""
+
+
+def textual_keymap(keymap: dict[str, str]) -> dict[str, str]:
+    """What Textual's App.set_keymap takes: single keys only (sequences are ours)."""
+    result = {}
+    for action_id, keys in keymap.items():
+        singles = [alt[0] for alt in alternatives(keys) if len(alt) == 1]
+        result[action_id] = ",".join(singles) or UNBOUND
+    return result
+
+
+def key_sequences(keymap: dict[str, str]) -> dict[str, dict[tuple[str, ...], str]]:
+    """Per screen scope, each multi-key sequence and the action id it runs."""
+    result: dict[str, dict[tuple[str, ...], str]] = {s: {} for s in SCREENS}
+    for action_id, keys in keymap.items():
+        scope = scope_of(action_id)
+        for alt in alternatives(keys):
+            if len(alt) > 1:
+                for s in SCREENS if scope == "app" else (scope,):
+                    result[s][alt] = action_id
+    return result
 
 
 DEFAULT_KEYMAP = load_keymap("default")
@@ -115,7 +215,7 @@ def bindings_for(scope: str) -> list[Binding]:
     """The Textual bindings of one scope, with their ids, keyed by the default keymap."""
     return [
         Binding(
-            DEFAULT_KEYMAP[spec.id],
+            textual_keymap(DEFAULT_KEYMAP)[spec.id],
             spec.method,
             spec.description,
             show=spec.show,

@@ -110,3 +110,31 @@ class EntityLabelsScreen(ModalScreen[set[str]]):
     def action_dismiss(self) -> None:  # type: ignore[override]
         shown = set(self.query_one(SelectionList).selected)
         self.dismiss({label for label in self.labels if label not in shown})
+
+
+class LabelChooser(ModalScreen[str | None]):
+    """Press a label's key (1-9) to choose it; Esc cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=True)]
+
+    def __init__(self, labels: list, count: int) -> None:
+        super().__init__()
+        self.labels = labels
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label(f"[b]Tag all {self.count} matches as…[/b]   press a label's key, Esc cancels")
+            lines = [
+                f"{label.key}  [{label.colour}]■[/] {label.name}" for label in self.labels if label.key
+            ]
+            yield Static("\n".join(lines))
+
+    def on_key(self, event) -> None:
+        label = next((lb for lb in self.labels if lb.key and str(lb.key) == event.key), None)
+        if label is not None:
+            event.stop()
+            self.dismiss(label.name)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.annotations import (
@@ -44,6 +46,7 @@ class ReaderScreen(Screen):
         self.hidden_labels: set[str] = set()
         self.entities_shown = True
         self.analyzed = False
+        self.matches: list[tuple[int, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
@@ -54,6 +57,7 @@ class ReaderScreen(Screen):
                 yield OptionList(id="annotations")
                 yield Static(id="legend")
                 yield Static(id="status")
+        yield Input(placeholder="Search this article (Enter jumps, Esc closes)", id="search")
         yield Footer()
 
     @property
@@ -198,12 +202,93 @@ class ReaderScreen(Screen):
 
     def action_clear_selection(self) -> None:
         self.view.clear_selection()
+        self.close_search(keep_matches=False)
+
+    def action_set_mark(self) -> None:
+        self.view.set_mark()
+        self.set_status("Mark set: movements extend the selection")
 
     def action_back(self) -> None:
-        if self.view.selection is not None:
+        search = self.query_one("#search", Input)
+        if search.has_class("open"):
+            self.close_search(keep_matches=True)
+            return
+        if self.view.selection is not None or self.view.marking:
             self.view.clear_selection()
             return
         self.app.pop_screen()
+
+    # -- actions: search ------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("open")
+        search.focus()
+
+    def close_search(self, *, keep_matches: bool) -> None:
+        search = self.query_one("#search", Input)
+        search.remove_class("open")
+        if not keep_matches:
+            self.matches = []
+            self.view.set_matches([])
+        self.view.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        query = event.value
+        text = self.article.text
+        self.matches = (
+            [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
+            if query
+            else []
+        )
+        self.view.set_matches(self.matches)
+        self.set_status(f"{len(self.matches)} matches" if query else "")
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.close_search(keep_matches=True)
+        if self.matches:
+            cursor = self.view.cursor
+            target = next((m for m in self.matches if m[0] >= cursor), self.matches[0])
+            self.view.move("char", target[0] - cursor)
+
+    def action_step_match(self, step: int) -> None:
+        if not self.matches:
+            self.set_status("No search matches (search first)")
+            return
+        cursor = self.view.cursor
+        starts = [m[0] for m in self.matches]
+        if step > 0:
+            target = next((s for s in starts if s > cursor), starts[0])
+        else:
+            target = next((s for s in reversed(starts) if s < cursor), starts[-1])
+        self.view.move("char", target - cursor)
+        number = starts.index(target) + 1
+        self.set_status(f"Match {number}/{len(starts)}")
+
+    def action_tag_matches(self) -> None:
+        from tui.screens.dialogs import LabelChooser
+
+        if not self.matches:
+            self.app.notify("Search first: this tags every match", severity="warning")
+            return
+        matches = list(self.matches)
+
+        def chosen(label: str | None) -> None:
+            if label is None:
+                return
+            added = 0
+            try:
+                for start, end in matches:
+                    add_annotation(self.db, self.article_id, start, end, label)
+                    added += 1
+            except Exception as e:
+                self.app.notify(f"Stopped after {added} saved: {e}", severity="error", timeout=10)
+            self.refresh_highlights()
+            self.set_status(f"Saved {added} {label} annotations")
+
+        self.app.push_screen(LabelChooser(list_labels(self.db), len(matches)), chosen)
 
     def action_focus_panel(self) -> None:
         panel = self.query_one("#annotations", OptionList)

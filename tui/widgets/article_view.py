@@ -69,6 +69,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = ""
         self.sentences: list[tuple[int, int]] = []
         self.anchor: int | None = None
+        # Mark mode (vim's v, emacs' C-SPC): plain movements extend the selection.
+        self.marking = False
+        self._match_at: list[bool] = []
         self._line_starts: list[int] = [0]
         self._wrap_width = 0
         self._entity_at: list[int] = []
@@ -88,6 +91,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._entity_at = [-1] * (len(text) + 1)
         self._annotation_at = [-1] * (len(text) + 1)
         self._suggestion_at = [False] * (len(text) + 1)
+        self._match_at = [False] * (len(text) + 1)
+        self.marking = False
         self.set_reactive(ArticleView.cursor, 0)
         self._rewrap()
 
@@ -128,6 +133,15 @@ class ArticleView(ScrollView, can_focus=True):
             suggestion_at[h.start : h.end] = [True] * (h.end - h.start)
         self._labels = labels
         self._entity_at, self._annotation_at, self._suggestion_at = entity_at, annotation_at, suggestion_at
+        self._style_cache.clear()
+        self.refresh()
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Search matches, painted above everything but the cursor."""
+        match_at = [False] * (len(self.text) + 1)
+        for start, end in matches:
+            match_at[start:end] = [True] * (end - start)
+        self._match_at = match_at
         self._style_cache.clear()
         self.refresh()
 
@@ -221,12 +235,13 @@ class ArticleView(ScrollView, can_focus=True):
             self._entity_at[i] if i < len(self._entity_at) else -1,
             self._annotation_at[i] if i < len(self._annotation_at) else -1,
             self._suggestion_at[i] if i < len(self._suggestion_at) else False,
+            self._match_at[i] if i < len(self._match_at) else False,
             selected,
             is_cursor and self.has_focus,
         )
         style = self._style_cache.get(key)
         if style is None:
-            entity, annotation, suggested, sel, cur = key
+            entity, annotation, suggested, matched, sel, cur = key
             style = self.rich_style
             if entity >= 0 and (pair := self._label_styles.get(self._labels[entity])):
                 style += pair[0]
@@ -234,6 +249,8 @@ class ArticleView(ScrollView, can_focus=True):
                 style += Style(underline=True, italic=True)
             if annotation >= 0 and (pair := self._label_styles.get(self._labels[annotation])):
                 style += pair[1]
+            if matched:
+                style += Style(bgcolor="#d7af00", color="black")
             if sel:
                 style += Style(reverse=True)
             if cur:
@@ -309,6 +326,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def clear_selection(self) -> None:
         self.anchor = None
+        self.marking = False
+        self.refresh()
+
+    def set_mark(self) -> None:
+        """Start a selection at the cursor that plain movements extend."""
+        self.anchor = self.cursor
+        self.marking = True
         self.refresh()
 
     def target(self, kind: str, step: int, *, selecting: bool = False) -> int:
@@ -319,6 +343,10 @@ class ArticleView(ScrollView, can_focus=True):
             return max(0, min(n, pos + step))
         if kind == "word":
             return self._word_target(pos, step, to_end=selecting and step > 0)
+        if kind == "word_end":  # vim's e: onto the last letter of this or the next word
+            if selecting:
+                return self._word_target(pos, 1, to_end=True)
+            return max(0, self._word_target(pos + 1, 1, to_end=True) - 1)
         if kind in ("line", "page"):
             lines = step * (max(1, self.scrollable_content_region.height - 1) if kind == "page" else 1)
             line = max(0, min(self.line_count - 1, self.line_of(pos) + lines))
@@ -386,6 +414,9 @@ class ArticleView(ScrollView, can_focus=True):
         return starts[i] if i >= 0 else 0
 
     def move(self, kind: str, step: int) -> None:
+        if self.marking:
+            self.extend(kind, step)
+            return
         self.anchor = None
         self.cursor = self.target(kind, step)
         self.refresh()

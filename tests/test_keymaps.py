@@ -1,0 +1,190 @@
+"""Keymaps: the shipped ones load and cover every action; bad ones are refused clearly;
+the vim and emacs keymaps drive the whole tagging flow through real key presses."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tui.actions import ACTIONS
+from tui.app import NewsmarkApp
+from tui.cli import main
+from tui.keymap import SHIPPED, KeymapError, alternatives, load_active_keymap, load_keymap
+from tui.screens.reader import ReaderScreen
+
+SIZE = (130, 40)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_keymap_covers_every_action(name: str) -> None:
+    keymap = load_keymap(name)
+    assert set(keymap) == set(ACTIONS)
+    assert all(alternatives(keys) for keys in keymap.values())
+
+
+def test_vim_has_its_sequences_and_emacs_its_chords() -> None:
+    vim, emacs = load_keymap("vim"), load_keymap("emacs")
+    assert ("g", "g") in alternatives(vim["reader.top"])
+    assert ("d", "d") in alternatives(vim["reader.delete_annotation"])
+    assert vim["reader.cursor_down"].startswith("j") and vim["reader.search"] == "slash"
+    assert emacs["reader.cursor_right"].startswith("ctrl+f") and emacs["reader.clear_selection"] == "ctrl+g"
+    assert "ctrl+@" in emacs["reader.set_mark"] and emacs["reader.search"] == "ctrl+s"
+
+
+def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BAD_KEYMAPS = {
+    "unknown action": (
+        'extends = "default"\n[bindings]\n"reader.label_1" = "1"\n"reader.fly" = "f"\n',
+        ["mine.toml", "line 4", "unknown action 'reader.fly'"],
+    ),
+    "bad key": (
+        'extends = "default"\n[bindings]\n"reader.undo" = "ctrl+nonsense"\n',
+        ["mine.toml", "line 3", "'reader.undo'", "'ctrl+nonsense' is not a key"],
+    ),
+    "two actions on one key": (
+        'extends = "default"\n[bindings]\n"reader.undo" = "s"\n',
+        ["mine.toml", "'s'", "'reader.select_sentence'", "'reader.undo'"],
+    ),
+    "sequence prefix clash": (
+        'extends = "default"\n[bindings]\n"reader.top" = "s s"\n',
+        ["mine.toml", "key sequence", "'reader.select_sentence'", "'reader.top'"],
+    ),
+    "toml syntax": (
+        'extends = "default"\n[bindings]\n"reader.undo" = u\n',
+        ["mine.toml", "not valid TOML", "line 3"],
+    ),
+    "not extending": ('[bindings]\n"reader.undo" = "u"\n', ["mine.toml", "no keys for", "app.quit"]),
+    "unknown setting": ('extends = "default"\ncolour = "red"\n', ["mine.toml", "unknown setting 'colour'"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_KEYMAPS, ids=list(BAD_KEYMAPS))
+def test_bad_keymap_is_refused_with_file_line_and_problem(tmp_path: Path, case: str) -> None:
+    text, expected = BAD_KEYMAPS[case]
+    path = write(tmp_path, text)
+    with pytest.raises(KeymapError) as error:
+        load_keymap(str(path))
+    message = str(error.value)
+    assert "\n" not in message
+    for part in expected:
+        assert part in message
+
+
+def test_bad_keymap_stops_the_app_before_it_starts(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSMARK_DB", str(tmp_path / "x.db"))
+    monkeypatch.setenv("NEWSMARK_CONFIG", str(tmp_path / "none.toml"))
+    path = write(tmp_path, 'extends = "default"\n[bindings]\n"reader.fly" = "f"\n')
+    result = CliRunner().invoke(main, ["--keymap", str(path)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "keymap refused" in result.output and "unknown action 'reader.fly'" in result.output
+    assert not (tmp_path / "x.db").exists()  # nothing was started half-configured
+
+
+def test_user_config_chooses_keymap_and_overrides_one_action(tmp_path: Path) -> None:
+    config = write(tmp_path, 'keymap = "vim"\n[bindings]\n"reader.undo" = "U"\n', "config.toml")
+    name, keymap = load_active_keymap(None, config)
+    assert name.startswith("vim")
+    assert keymap["reader.undo"] == "U" and keymap["reader.cursor_down"] == load_keymap("vim")["reader.cursor_down"]
+    name, keymap = load_active_keymap("emacs", config)  # --keymap wins over the config's choice
+    assert keymap["reader.cursor_right"].startswith("ctrl+f") and keymap["reader.undo"] == "U"
+    bad = write(tmp_path, 'keymap = "vim"\ntheme = "x"\n', "bad.toml")
+    with pytest.raises(KeymapError, match="bad.toml: unknown setting 'theme'"):
+        load_active_keymap(None, bad)
+
+
+# --- the same flow, driven with each keymap ----------------------------------------
+
+
+@pytest.fixture
+def db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "keys.db"
+    shutil.copy(analysed_db_file, path)
+    return path
+
+
+def annotations(db_path: Path) -> list[tuple]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(
+            'select label, text, speaker, deleted from annotations order by id'
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def make_app(db_path: Path, name: str) -> NewsmarkApp:
+    return NewsmarkApp(db_path, keymap=load_keymap(name), keymap_name=name, seed_if_empty=False)
+
+
+async def open_reader(pilot) -> ReaderScreen:
+    await pilot.press(*"India, Russia Gear", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen
+
+
+async def test_vim_flow(db_path: Path) -> None:
+    async with make_app(db_path, "vim").run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.view
+        await pilot.press("j", "j", "g", "g")  # gg: back to the top
+        assert view.cursor == 0
+        await pilot.press("right_parenthesis", "v", "e", "e")  # select two words
+        assert view.selection is not None
+        await pilot.press("1")
+        assert annotations(db_path)[-1][:2] == ("QUOTE", "Moscow, Aug")
+        await pilot.press("d", "d")  # dd deletes it
+        assert annotations(db_path)[-1][3] == 1
+        await pilot.press("u")
+        assert annotations(db_path)[-1][3] == 0
+
+        await pilot.press("right_square_bracket", "q", "right_square_bracket", "q", "a")  # ]q ]q a
+        assert annotations(db_path)[-1][0] == "QUOTE" and annotations(db_path)[-1][2] == "Sergei Lavrov"
+
+        await pilot.press("slash", *"putin", "enter")  # / search, n next
+        first = view.cursor
+        assert reader.article.text[first:first + 5].lower() == "putin"
+        await pilot.press("n")
+        assert view.cursor > first and reader.article.text[view.cursor:view.cursor + 5].lower() == "putin"
+        matches = len(reader.matches)
+        await pilot.press("asterisk", "3")  # tag every match as CLAIM
+        claims = [a for a in annotations(db_path) if a[0] == "CLAIM"]
+        assert len(claims) == matches and all(a[1].lower() == "putin" for a in claims)
+
+        await pilot.press("escape", "colon")  # : opens the command palette
+        await pilot.pause()
+        assert pilot.app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ReaderScreen)
+
+
+async def test_emacs_flow(db_path: Path) -> None:
+    async with make_app(db_path, "emacs").run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.view
+        await pilot.press("ctrl+n", "ctrl+a")  # next line, its start
+        line_start = view.cursor
+        assert view.line_of(line_start) == 1
+        await pilot.press("ctrl+@", "alt+f", "alt+f")  # set the mark, two words forward
+        assert view.selection == (line_start, view.cursor)
+        await pilot.press("ctrl+g")  # C-g cancels
+        assert view.selection is None and not view.marking
+        await pilot.press("ctrl+@", "alt+f", "2")
+        assert annotations(db_path)[-1][0] == "SOURCE"
+        await pilot.press("ctrl+s", *"lavrov", "enter", "alt+s")
+        assert reader.article.text[view.cursor:view.cursor + 6] == "Lavrov"
+        await pilot.press("alt+n", "a")  # next suggested quote, accept
+        assert annotations(db_path)[-1][0] == "QUOTE"
+        await pilot.press("ctrl+underscore")  # C-_ undoes
+        assert annotations(db_path)[-1][3] == 1
