@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from sqlite_utils import Database
 
 from store.articles import now_iso
+from store.db import retry_when_locked
 
 EDITABLE_FIELDS = ("start", "end", "label", "text", "speaker", "speaker_start", "speaker_end", "note")
 
@@ -60,9 +61,16 @@ def annotations_for_article(db: Database, article_id: str) -> list[Annotation]:
     ]
 
 
-def _log(
-    db: Database, kind: str, article_id: str, annotation_id: int, before: dict | None, after: dict | None
+def log_event(
+    db: Database,
+    kind: str,
+    article_id: str,
+    annotation_id: int | None,
+    before: dict | None,
+    after: dict | None,
 ) -> None:
+    """Record one change in the article's undo log (the caller holds the transaction).
+    Entity changes pass annotation_id None and carry the entity's id in before/after."""
     # A new change ends the redo chain; the undone events stay for the audit trail.
     db.execute(
         "update events set state = 'dropped' where article_id = ? and state = 'undone'",
@@ -81,6 +89,7 @@ def _log(
     )
 
 
+@retry_when_locked
 def add_annotation(
     db: Database,
     article_id: str,
@@ -119,12 +128,13 @@ def add_annotation(
     }
     with db.atomic():
         annotation_id = db["annotations"].insert(record).last_pk
-        _log(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
+        log_event(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
     annotation = get_annotation(db, annotation_id)
     assert annotation is not None
     return annotation
 
 
+@retry_when_locked
 def delete_annotation(db: Database, annotation_id: int) -> Annotation:
     """Soft-delete: the row stays, marked, so undo and the audit trail can bring it back."""
     annotation = get_annotation(db, annotation_id)
@@ -134,10 +144,13 @@ def delete_annotation(db: Database, annotation_id: int) -> Annotation:
         db.execute(
             "update annotations set deleted = 1, updated_at = ? where id = ?", [now_iso(), annotation_id]
         )
-        _log(db, "annotation.delete", annotation.article_id, annotation_id, {"deleted": 0}, {"deleted": 1})
+        log_event(
+            db, "annotation.delete", annotation.article_id, annotation_id, {"deleted": 0}, {"deleted": 1}
+        )
     return annotation
 
 
+@retry_when_locked
 def update_annotation(db: Database, annotation_id: int, **changes: object) -> Annotation:
     """Change fields of an annotation (speaker, bounds, note, label), undoably."""
     annotation = get_annotation(db, annotation_id)
@@ -157,7 +170,7 @@ def update_annotation(db: Database, annotation_id: int, **changes: object) -> An
     before = {k: current[k] for k in changes}
     with db.atomic():
         _apply(db, annotation_id, changes)
-        _log(db, "annotation.update", annotation.article_id, annotation_id, before, dict(changes))
+        log_event(db, "annotation.update", annotation.article_id, annotation_id, before, dict(changes))
     updated = get_annotation(db, annotation_id)
     assert updated is not None
     return updated
@@ -167,36 +180,49 @@ def _apply(db: Database, annotation_id: int, fields: dict) -> None:
     db["annotations"].update(annotation_id, {**fields, "updated_at": now_iso()})
 
 
-def undo(db: Database, article_id: str) -> int | None:
-    """Undo the article's last change; returns the annotation id it touched, or None."""
+@dataclass(frozen=True)
+class Replayed:
+    """What an undo or redo changed: an annotation or an entity, by id."""
+
+    kind: str  # the event kind, e.g. "annotation.add", "entity.reject"
+    target_id: int
+
+
+def _replay(db: Database, article_id: str, *, undoing: bool) -> Replayed | None:
+    """Undo the article's last change, or redo the one undone last. Annotation and
+    entity changes share the log, so one undo stack covers both."""
+    state, order, column = ("done", "desc", "before") if undoing else ("undone", "asc", "after")
     row = db.execute(
-        "select id, annotation_id, before from events where article_id = ? and state = 'done' "
-        "order by id desc limit 1",
-        [article_id],
+        f"select id, kind, annotation_id, {column} from events where article_id = ? and state = ? "
+        f"order by id {order} limit 1",
+        [article_id, state],
     ).fetchone()
     if row is None:
         return None
-    event_id, annotation_id, before = row
+    event_id, kind, annotation_id, change = row
     with db.atomic():
-        _apply(db, annotation_id, json.loads(before) if before else {"deleted": 1})
-        db.execute("update events set state = 'undone' where id = ?", [event_id])
-    return annotation_id
+        if kind.startswith("entity."):
+            from store.entities import apply_entity_change  # entities builds on this module
+
+            target = apply_entity_change(db, json.loads(change))
+        else:
+            # An add has no "before": undoing it is a soft delete.
+            _apply(db, annotation_id, json.loads(change) if change else {"deleted": 1})
+            target = annotation_id
+        db.execute("update events set state = ? where id = ?", ["undone" if undoing else "done", event_id])
+    return Replayed(kind, target)
 
 
-def redo(db: Database, article_id: str) -> int | None:
-    """Redo the change undone last; returns the annotation id it touched, or None."""
-    row = db.execute(
-        "select id, annotation_id, after from events where article_id = ? and state = 'undone' "
-        "order by id asc limit 1",
-        [article_id],
-    ).fetchone()
-    if row is None:
-        return None
-    event_id, annotation_id, after = row
-    with db.atomic():
-        _apply(db, annotation_id, json.loads(after))
-        db.execute("update events set state = 'done' where id = ?", [event_id])
-    return annotation_id
+@retry_when_locked
+def undo(db: Database, article_id: str) -> Replayed | None:
+    """Undo the article's last change (annotation or entity), or None when there is none."""
+    return _replay(db, article_id, undoing=True)
+
+
+@retry_when_locked
+def redo(db: Database, article_id: str) -> Replayed | None:
+    """Redo the change undone last, or None when there is none."""
+    return _replay(db, article_id, undoing=False)
 
 
 def list_labels(db: Database) -> list[Label]:
@@ -219,6 +245,7 @@ LABEL_PALETTE = [
 ]
 
 
+@retry_when_locked
 def add_label(db: Database, name: str, *, description: str = "") -> Label:
     """A new label on the first free key 1-9 (or none when all are taken)."""
     name = name.strip().upper()
@@ -234,6 +261,7 @@ def add_label(db: Database, name: str, *, description: str = "") -> Label:
     return Label(name, colour, key, description)
 
 
+@retry_when_locked
 def rename_label(db: Database, old: str, new: str) -> None:
     """Rename a label, and every annotation that carries it, in one transaction."""
     new = new.strip().upper()

@@ -81,37 +81,86 @@ def get_article(db: Database, article_id: str) -> Article | None:
 
 
 def count_articles(db: Database) -> int:
-    return db.execute("select count(*) from articles").fetchone()[0]
+    return db.execute("select count(*) from article_list").fetchone()[0]
+
+
+# The library's columns, read from article_list (kept by triggers, see schema 0002):
+# never from articles, whose rows carry the whole text.
+LIST_COLUMNS = "id, title, source, word_count, entity_count, annotation_count, analyzed"
+
+ListKey = tuple[str, str]
+"""A row's place in the library's order: (source, id)."""
+
+
+def _list_rows(cursor) -> list[ArticleRow]:
+    return [ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in cursor]
+
+
+def list_key(row: ArticleRow) -> ListKey:
+    return row.source, row.id
+
+
+def list_page_after(db: Database, after: ListKey | None, limit: int) -> list[ArticleRow]:
+    """The `limit` rows after `after` in (source, id) order: a keyset page, one index seek."""
+    if after is None:
+        sql, params = f"select {LIST_COLUMNS} from article_list order by source, id limit ?", [limit]
+    else:
+        sql = (
+            f"select {LIST_COLUMNS} from article_list where (source, id) > (?, ?) order by source, id limit ?"
+        )
+        params = [*after, limit]
+    return _list_rows(db.execute(sql, params))
+
+
+def list_page_before(db: Database, before: ListKey, limit: int) -> list[ArticleRow]:
+    """The `limit` rows just before `before`, in (source, id) order."""
+    sql = (
+        f"select {LIST_COLUMNS} from article_list where (source, id) < (?, ?)"
+        " order by source desc, id desc limit ?"
+    )
+    return _list_rows(db.execute(sql, [*before, limit]))[::-1]
+
+
+def list_page_at(db: Database, offset: int, limit: int) -> list[ArticleRow]:
+    """Rows from position `offset`: for a jump with no neighbouring page to seek from.
+    OFFSET walks the narrow index, so even the end of 100,000 rows is milliseconds."""
+    sql = f"select {LIST_COLUMNS} from article_list order by source, id limit ? offset ?"
+    return _list_rows(db.execute(sql, [limit, offset]))
+
+
+def list_position(db: Database, article_id: str) -> int | None:
+    """Where `article_id` sits in the library's order (to keep it selected after a reload)."""
+    row = db.execute("select source from article_list where id = ?", [article_id]).fetchone()
+    if row is None:
+        return None
+    return db.execute(
+        "select count(*) from article_list where (source, id) < (?, ?)", [row[0], article_id]
+    ).fetchone()[0]
+
+
+def list_rows_by_id(db: Database, article_ids: Sequence[str]) -> list[ArticleRow]:
+    """Library rows for these ids, in the order given (ids not stored are left out)."""
+    if not article_ids:
+        return []
+    marks = ",".join("?" * len(article_ids))
+    found = {
+        r.id: r
+        for r in _list_rows(
+            db.execute(f"select {LIST_COLUMNS} from article_list where id in ({marks})", list(article_ids))
+        )
+    }
+    return [found[i] for i in article_ids if i in found]
 
 
 def list_articles(db: Database, filter_text: str = "", limit: int = 1000) -> list[ArticleRow]:
     """Library rows, filtered by a case-insensitive substring of title or source."""
     where, params = "", []
     if filter_text.strip():
-        where = "where a.title like ? or a.source like ?"
+        where = "where title like ? or source like ?"
         pattern = f"%{filter_text.strip()}%"
         params = [pattern, pattern]
-    sql = f"""
-        select a.id, a.title, a.source, a.word_count, a.analysis_model is not null as analyzed,
-          (select count(*) from entities e
-            where e.article_id = a.id and e.status = 'accepted') as entity_count,
-          (select count(*) from annotations n
-            where n.article_id = a.id and n.deleted = 0) as annotation_count
-        from articles a {where}
-        order by a.source, a.id
-        limit ?"""
-    return [
-        ArticleRow(
-            r["id"],
-            r["title"],
-            r["source"],
-            r["word_count"],
-            r["entity_count"],
-            r["annotation_count"],
-            bool(r["analyzed"]),
-        )
-        for r in db.query(sql, [*params, limit])
-    ]
+    sql = f"select {LIST_COLUMNS} from article_list {where} order by source, id limit ?"
+    return _list_rows(db.execute(sql, [*params, limit]))
 
 
 def unanalyzed_article_ids(db: Database, model: str | None = None) -> list[str]:
@@ -168,13 +217,16 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
     now = now_iso()
     aid = analysis.article_id
     with db.atomic():
-        db.execute("delete from entities where article_id = ? and origin = 'model'", [aid])
+        # Model entities the user relabelled or rejected survive; new ones never contradict them.
+        from store.entities import merge_model_entities  # here: store.entities imports this module
+
+        found = merge_model_entities(db, aid, analysis.entities)
         db.execute("delete from sentences where article_id = ?", [aid])
         db.execute("delete from suggestions where article_id = ? and status = 'open'", [aid])
         db.conn.executemany(
             'insert into entities (article_id, start, "end", label, text, origin, status,'
             " created_at) values (?, ?, ?, ?, ?, 'model', 'accepted', ?)",
-            [(aid, s, e, label, text[s:e], now) for s, e, label in analysis.entities],
+            [(aid, s, e, label, text[s:e], now) for s, e, label in found],
         )
         db.conn.executemany(
             'insert or ignore into sentences (article_id, start, "end") values (?, ?, ?)',

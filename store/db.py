@@ -6,18 +6,29 @@ either empty or newsmark's own, so a wrong `--db` never damages anything.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sqlite3
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import platformdirs
 from sqlite_utils import Database
 
-from store.errors import NewerSchema, NotNewsmarkDatabase
+from store.errors import DatabaseBusy, NewerSchema, NotNewsmarkDatabase
 from store.schema import MIGRATION_SET, migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
+# A write that still finds the database locked after the busy timeout is tried
+# again this many times in all, then reported (DatabaseBusy), never dropped.
+LOCK_ATTEMPTS = 3
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def default_db_path() -> Path:
@@ -67,12 +78,18 @@ def _check_existing_file(path: Path) -> None:
     known = {m.name for m in migrations._migrations}
     if unknown := applied - known:
         raise NewerSchema(
-            f"{path}: written by a newer newsmark (schema {sorted(unknown)[-1]}); upgrade newsmark"
+            f"{path}: written by a newer newsmark (schema {sorted(unknown)[-1]}; this newsmark knows up "
+            f"to {migrations._migrations[-1].name}); upgrade newsmark to open it"
         )
 
 
-def open_db(path: str | Path, *, create: bool = True) -> Database:
-    """Open (creating and migrating if needed) the newsmark database at `path`."""
+def open_db(path: str | Path, *, create: bool = True, migrate: bool = True) -> Database:
+    """Open (creating and migrating if needed) the newsmark database at `path`.
+
+    An existing database with migrations pending is first copied to
+    `<name>.bak-<schema>-<timestamp>` beside it. `migrate=False` opens an older
+    database as it is (for `newsmark check`, which only reads).
+    """
     path = Path(path).expanduser()
     if path.exists():
         _check_existing_file(path)
@@ -88,11 +105,130 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
     # FULL: an annotation shown as saved must survive power loss, not only a crash.
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
-    migrations.apply(db)
+    if migrate and migrations.pending(db):
+        _migrate(db, path)
     return db
+
+
+def _migrate(db: Database, path: Path) -> Path | None:
+    """Apply pending migrations in one transaction, after a backup of an existing
+    database; returns the backup's path (None for a new database).
+
+    BEGIN IMMEDIATE takes the write lock first, so of two processes opening an
+    older database at once one migrates and the other then finds nothing to do.
+    One transaction for the whole set: a crash mid-upgrade leaves the old schema.
+    """
+    backup = None
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        if migrations.pending(db):
+            if migrations.applied(db):
+                backup = backup_database(path, schema_version(db))
+            migrations.apply(db)  # each migration nests as a savepoint
+            db.conn.execute(f"PRAGMA user_version = {_version_number(schema_version(db))}")
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    return backup
+
+
+def backup_database(path: Path, version: str) -> Path:
+    """A consistent copy of `path` beside it, through SQLite's backup API.
+
+    Read through a second connection: in WAL mode it sees the last commit while
+    the caller holds the write lock, so the copy is exactly the pre-migration state.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.bak-{version}-{stamp}")
+    n = 1
+    while target.exists():  # two upgrades in one second must not overwrite a backup
+        n += 1
+        target = path.with_name(f"{path.name}.bak-{version}-{stamp}-{n}")
+    source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+            # A self-contained single file: no -wal beside the backup.
+            copy.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def _version_number(name: str) -> int:
+    """0003_article_versions -> 3, for PRAGMA user_version (readable by any SQLite tool)."""
+    match = re.match(r"(\d+)", name)
+    return int(match.group(1)) if match else 0
 
 
 def schema_version(db: Database) -> str:
     """The name of the last migration applied to `db`."""
     applied = migrations.applied(db)
     return applied[-1].name if applied else "none"
+
+
+def latest_schema_version() -> str:
+    """The newest schema this newsmark knows."""
+    return migrations._migrations[-1].name
+
+
+def database_file(db: Database) -> str:
+    """The file behind a connection, for messages."""
+    return db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+
+
+def _is_lock_error(error: sqlite3.OperationalError) -> bool:
+    message = str(error).lower()
+    return "locked" in message or "busy" in message
+
+
+def retrying(
+    db: Database,
+    fn: Callable[[], R],
+    *,
+    attempts: int = LOCK_ATTEMPTS,
+    on_retry: Callable[[int, sqlite3.OperationalError], None] | None = None,
+) -> R:
+    """Run the write `fn`, trying again when the database is locked; DatabaseBusy after
+    `attempts` tries.
+
+    Each try waits up to the busy timeout. Retrying also covers SQLITE_BUSY_SNAPSHOT,
+    which SQLite returns at once (no waiting) when another process committed
+    between a transaction's first read and its first write. `fn` must be a whole
+    transaction: a failed try has rolled back, so running it again is safe.
+    Inside a caller's open transaction nothing is retried: the caller owns it.
+    """
+    if db.conn.in_transaction:
+        return fn()
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except sqlite3.OperationalError as e:
+            if not _is_lock_error(e):
+                raise
+            if attempt == attempts:
+                raise DatabaseBusy(
+                    f"{database_file(db)}: database is locked by another process (another newsmark "
+                    f"writing?); not saved after {attempts} tries ({e})"
+                ) from e
+            if on_retry is not None:
+                on_retry(attempt, e)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def retry_when_locked(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorator for store writers whose first argument is the Database: see `retrying`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        db = args[0] if args else kwargs["db"]
+        assert isinstance(db, Database), "retry_when_locked: the first argument must be the Database"
+        return retrying(db, lambda: fn(*args, **kwargs))
+
+    return wrapper

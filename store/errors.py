@@ -15,3 +15,7 @@ class NewerSchema(StoreError):
 
 class IngestError(StoreError):
     """One input file could not be ingested."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the write lock through every retry: the change was not saved."""

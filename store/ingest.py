@@ -6,8 +6,10 @@ every offset newsmark writes is an offset into what the user's file says.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +18,33 @@ from sqlite_utils import Database
 
 from store.articles import article_id_for, now_iso
 from store.errors import IngestError
+from store.versions import link_versions
 
 TEXT_SUFFIXES = {".txt", ".md"}
+# One article at most 5 MiB: a long report is 100-500 KB; the reader keeps a few
+# per-character tables, so a 50 MB file would cost gigabytes on screen. Bigger
+# files are refused before being read, with a message saying to split them.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+# Where a declared encoding is looked for: an HTML <meta charset>, an XML
+# declaration, or an editor's `-*- coding: X -*-` / `vim: fileencoding=X` line.
+DECLARATION_BYTES = 1024
+DECLARED_ENCODING = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)"""
+    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)["']"""
+    rb"""|(?:-\*-.*?|vim?:.*?)(?:file)?(?:en)?coding[:=]\s*([-\w.]+)""",
+    re.IGNORECASE,
+)
+BOMS = [  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
 FALLBACK_TITLE_CHARS = 80
+INSERT_BATCH = 1000
 WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 
 
@@ -35,65 +59,173 @@ class IngestResult:
         return f"{len(self.added)} added, {len(self.present)} already present, {len(self.errors)} skipped"
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as one safe line: control characters, bidi marks and undecodable bytes escaped."""
+    text = str(path)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte the file system name did not decode
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def _name_problem(path: Path) -> str | None:
+    """Why a file name cannot be stored and shown as a source, if it cannot."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8; rename the file"
+    if not str(path).isprintable():
+        return "file name holds control characters; rename the file"
+    return None
+
+
 def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator[Path]:
-    """Every .txt/.md file named or under a named folder, sorted, each once."""
+    """Every .txt/.md file named or under a named folder, sorted, each once, as an
+    absolute path (so a file re-ingested from another folder is still the same source).
+
+    Problems go to `errors`, one line each: missing files, symbolic link loops,
+    unreadable folders, file names that cannot be stored, files over the size limit.
+    """
     seen: set[Path] = set()
 
-    def first_time(path: Path) -> bool:
+    def accepted(path: Path) -> bool:
         try:
             real = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
-            errors.append(f"{path}: symbolic link loop")
+            errors.append(f"{shown_path(path)}: symbolic link loop")
             return False
         if real in seen:
             return False
         seen.add(real)
+        if problem := _name_problem(path):
+            errors.append(f"{shown_path(path)}: {problem}")
+            return False
+        try:
+            info = path.stat()
+        except OSError as e:
+            errors.append(f"{shown_path(path)}: cannot read ({e.strerror or e})")
+            return False
+        if not stat.S_ISREG(info.st_mode):  # a named pipe or device would block or never end
+            errors.append(f"{shown_path(path)}: not a regular file")
+            return False
+        size = info.st_size
+        if size > MAX_ARTICLE_BYTES:
+            errors.append(
+                f"{shown_path(path)}: {size / 1_000_000:.1f} MB is over the "
+                f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MiB limit for one article; split it into smaller files"
+            )
+            return False
         return True
 
+    def unreadable_folder(e: OSError) -> None:
+        # os.walk skips a folder it cannot list unless told: never lose files silently.
+        errors.append(f"{shown_path(e.filename)}: cannot read folder ({e.strerror or e})")
+
     for raw in paths:
-        path = Path(raw)
+        path = Path(os.path.abspath(raw))  # abspath, not resolve: a symlink keeps its own name
         if not path.exists():
             problem = "broken symbolic link or link loop" if path.is_symlink() else "no such file or folder"
-            errors.append(f"{path}: {problem}")
+            errors.append(f"{shown_path(raw)}: {problem}")
             continue
         if path.is_dir():
             # followlinks=False: a symlink loop cannot make this walk forever.
-            for root, dirs, files in os.walk(path, followlinks=False):
+            for root, dirs, files in os.walk(path, followlinks=False, onerror=unreadable_folder):
                 dirs.sort()
                 for name in sorted(files):
                     child = Path(root) / name
-                    if child.suffix.lower() in TEXT_SUFFIXES and first_time(child):
+                    if child.suffix.lower() in TEXT_SUFFIXES and accepted(child):
                         yield child
         elif path.suffix.lower() not in TEXT_SUFFIXES:
-            errors.append(f"{path}: not a .txt or .md file")
-        elif first_time(path):
+            errors.append(f"{shown_path(raw)}: not a .txt or .md file")
+        elif accepted(path):
             yield path
 
 
-def decode_article(path: Path, data: bytes) -> str:
-    """The file's text, or IngestError naming the file and what is wrong with it."""
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding the file's start says it is in (HTML, XML or editor declaration)."""
+    match = DECLARED_ENCODING.search(data[:DECLARATION_BYTES])
+    if match is None:
+        return None
+    return next(g for g in match.groups() if g).decode("ascii", "replace")
+
+
+def _text_codec(name: str) -> str | None:
+    """Python's name for a text encoding, or None (unknown, or bytes-to-bytes like rot13)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+def decode_article(path: Path, data: bytes, encoding: str | None = None) -> str:
+    """The file's text, or IngestError naming the file and what is wrong with it.
+
+    The encoding is, in order: a byte-order mark, `encoding` (the user's
+    --encoding), a declaration in the file's first kilobyte, else UTF-8. Nothing
+    is guessed: bytes that do not decode refuse the file, they are never replaced.
+    """
+    name = shown_path(path)
     if not data:
-        raise IngestError(f"{path}: empty file")
-    if not data.strip():
-        raise IngestError(f"{path}: only whitespace, no text")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError(f"{path}: binary file, not text")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise IngestError(f"{path}: not valid UTF-16 despite its byte-order mark ({e.reason})") from e
+        raise IngestError(f"{name}: empty file")
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise IngestError(
+            f"{name}: {len(data) / 1_000_000:.1f} MB is over the "
+            f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MiB limit for one article; split it into smaller files"
+        )
+    bom_codec = next((codec for bom, codec in BOMS if data.startswith(bom)), None)
+    if bom_codec is not None:
+        text = _decode(name, data, bom_codec, "its byte-order mark")
+    elif encoding is not None:
+        codec = _text_codec(encoding)
+        if codec is None:
+            raise IngestError(f"{name}: unknown text encoding {encoding!r} (given with --encoding)")
+        text = _decode(name, data, codec, "--encoding")
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise IngestError(
-                f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})"
-            ) from e
+        if not data.strip():
+            raise IngestError(f"{name}: only whitespace, no text")
+        if b"\x00" in data[:8192]:
+            raise IngestError(f"{name}: binary file, not text")
+        declared = declared_encoding(data)
+        if declared is not None:
+            codec = _text_codec(declared)
+            if codec is None:
+                raise IngestError(f"{name}: declares unknown text encoding {declared!r}")
+            if codec == "iso8859-1" and any(0x80 <= b < 0xA0 for b in data):
+                # As browsers do: "latin-1" files with bytes 0x80-0x9F are Windows-1252
+                # (curly quotes, dashes); in real latin-1 those are invisible controls.
+                codec = "cp1252"
+            text = _decode(name, data, codec, f"its declared encoding {declared}")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise IngestError(
+                    f"{name}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})"
+                ) from e
+    if "\x00" in text:
+        raise IngestError(f"{name}: binary file, not text (it holds NUL characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise IngestError(f"{path}: {'only whitespace, no text' if text else 'empty file'}")
+        raise IngestError(f"{name}: {'only whitespace, no text' if text else 'empty file'}")
     return text
+
+
+def _decode(name: str, data: bytes, codec: str, because: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        raise IngestError(
+            f"{name}: not valid {codec} text as {because} says "
+            f"(byte 0x{data[e.start]:02x} at offset {e.start})"
+        ) from e
 
 
 def title_for(text: str, path: Path) -> str:
@@ -124,6 +256,7 @@ def ingest_paths(
     paths: Iterable[str | Path],
     *,
     on_file: Callable[[Path, int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> IngestResult:
     """Add every file under `paths` as an article; one transaction for the whole batch.
 
@@ -132,37 +265,46 @@ def ingest_paths(
     """
     result = IngestResult()
     files = list(iter_input_files(paths, result.errors))
-    rows = []
+    pending: list[tuple] = []
+
+    def store(batch: list[tuple]) -> None:
+        # Plain executemany: sqlite-utils' insert_all rebuilds dicts and SQL per batch.
+        # The triggers of schema 0001/0002 index each text in FTS and fill article_list.
+        db.conn.executemany(
+            "insert into articles (id, source, title, text, word_count, ingested_at)"
+            " values (?, ?, ?, ?, ?, ?)",
+            batch,
+        )
+        batch.clear()
+
     known = {r[0] for r in db.execute("select id from articles")}
-    for i, path in enumerate(files, 1):
-        try:
-            data = path.read_bytes()
-            text = decode_article(path, data)
-        except IngestError as e:
-            result.errors.append(str(e))
-        except OSError as e:
-            result.errors.append(f"{path}: cannot read ({e.strerror or e})")
-        else:
-            article_id = article_id_for(text)
-            if article_id in known:
-                result.present.append(article_id)
-            else:
-                known.add(article_id)
-                result.added.append(article_id)
-                rows.append(
-                    {
-                        "id": article_id,
-                        "source": str(path),
-                        "title": title_for(text, path),
-                        "text": text,
-                        "word_count": word_count(text),
-                        "ingested_at": now_iso(),
-                    }
-                )
-        if on_file is not None:
-            on_file(path, i, len(files))
+    # One transaction for the whole batch (one commit, one fsync), written as it goes
+    # so 100,000 texts are never all held in memory at once.
     with db.atomic():
-        db["articles"].insert_all(rows, batch_size=500)
+        for i, path in enumerate(files, 1):
+            try:
+                data = path.read_bytes()
+                text = decode_article(path, data, encoding)
+            except IngestError as e:
+                result.errors.append(str(e))
+            except OSError as e:
+                result.errors.append(f"{path}: cannot read ({e.strerror or e})")
+            else:
+                article_id = article_id_for(text)
+                if article_id in known:
+                    result.present.append(article_id)
+                else:
+                    known.add(article_id)
+                    result.added.append(article_id)
+                    pending.append(
+                        (article_id, str(path), title_for(text, path), text, word_count(text), now_iso())
+                    )
+                    if len(pending) >= INSERT_BATCH:
+                        store(pending)
+            if on_file is not None:
+                on_file(path, i, len(files))
+        store(pending)
+        link_versions(db, result.added)
     return result
 
 

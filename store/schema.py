@@ -127,3 +127,99 @@ def initial(db: Database) -> None:
     )
     db.execute("create index events_article on events(article_id, state, id)")
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+ARTICLE_LIST_TRIGGERS = [
+    """create trigger article_list_ai after insert on articles begin
+      insert or replace into article_list (id, source, title, word_count, analyzed)
+      values (new.id, new.source, new.title, new.word_count, new.analysis_model is not null);
+    end""",
+    """create trigger article_list_au after update of source, title, word_count, analysis_model
+      on articles begin
+      update article_list set source = new.source, title = new.title, word_count = new.word_count,
+      analyzed = new.analysis_model is not null
+      where id = new.id;
+    end""",
+    """create trigger article_list_ad after delete on articles begin
+      delete from article_list where id = old.id;
+    end""",
+    """create trigger entity_count_ai after insert on entities when new.status = 'accepted' begin
+      update article_list set entity_count = entity_count + 1 where id = new.article_id;
+    end""",
+    """create trigger entity_count_ad after delete on entities when old.status = 'accepted' begin
+      update article_list set entity_count = entity_count - 1 where id = old.article_id;
+    end""",
+    """create trigger entity_count_au after update of status, article_id on entities begin
+      update article_list set entity_count = entity_count - 1
+      where id = old.article_id and old.status = 'accepted';
+      update article_list set entity_count = entity_count + 1
+      where id = new.article_id and new.status = 'accepted';
+    end""",
+    """create trigger annotation_count_ai after insert on annotations when new.deleted = 0 begin
+      update article_list set annotation_count = annotation_count + 1 where id = new.article_id;
+    end""",
+    """create trigger annotation_count_ad after delete on annotations when old.deleted = 0 begin
+      update article_list set annotation_count = annotation_count - 1 where id = old.article_id;
+    end""",
+    """create trigger annotation_count_au after update of deleted, article_id on annotations begin
+      update article_list set annotation_count = annotation_count - 1
+      where id = old.article_id and old.deleted = 0;
+      update article_list set annotation_count = annotation_count + 1
+      where id = new.article_id and new.deleted = 0;
+    end""",
+    # 0001's FTS trigger re-indexed the whole text on any update (marking an
+    # article analysed, say); only title and text are indexed.
+    """drop trigger articles_au""",
+    """create trigger articles_au after update of title, text on articles begin
+      insert into articles_fts (articles_fts, rowid, title, text)
+      values ('delete', old.rowid, old.title, old.text);
+      insert into articles_fts (rowid, title, text) values (new.rowid, new.title, new.text);
+    end""",
+]
+
+
+@migrations(name="0002_article_list")
+def article_list(db: Database) -> None:
+    """A narrow copy of what the library shows, kept by triggers, so a list of
+    100,000 articles never reads their text (which sits before word_count and
+    analysis_model in each articles row, so reading those walks the text's pages)
+    nor counts entities and annotations row by row."""
+    db.execute(
+        """
+        create table article_list (
+            id text primary key, -- articles.id; derived data, so no foreign key to trip over
+            source text not null,
+            title text not null,
+            word_count integer not null,
+            analyzed integer not null default 0,
+            entity_count integer not null default 0,
+            annotation_count integer not null default 0
+        )"""
+    )
+    db.execute(
+        """
+        insert into article_list (id, source, title, word_count, analyzed, entity_count, annotation_count)
+        select a.id, a.source, a.title, a.word_count, a.analysis_model is not null,
+          (select count(*) from entities e where e.article_id = a.id and e.status = 'accepted'),
+          (select count(*) from annotations n where n.article_id = a.id and n.deleted = 0)
+        from articles a"""
+    )
+    # The library's order; keyset pagination seeks in it.
+    db.execute("create index article_list_order on article_list(source, id)")
+    # One statement at a time: executescript would commit, breaking the migration's transaction.
+    for statement in ARTICLE_LIST_TRIGGERS:
+        db.execute(statement)
+    # Search ranks a match in the title ten times one in the text (FTS5 keeps this setting).
+    db.execute("insert into articles_fts (articles_fts, rank) values ('rank', 'bm25(10.0, 1.0)')")
+
+
+@migrations(name="0003_article_versions")
+def article_versions(db: Database) -> None:
+    """A file re-ingested after it changed is a new article (new text, new id) that
+    points at the one it replaces; annotations stay on the text they were made on."""
+    # ADD COLUMN with REFERENCES is allowed because the default is NULL.
+    db.execute("alter table articles add column previous_id text references articles(id)")
+    db.execute("alter table articles add column version integer not null default 1")
+    # On source alone: it sits before the text in each row, so building the index
+    # never walks the text's overflow pages; a source has only a few versions.
+    db.execute("create index articles_source on articles(source)")

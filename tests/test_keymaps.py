@@ -94,11 +94,14 @@ def test_user_config_chooses_keymap_and_overrides_one_action(tmp_path: Path) -> 
     config = write(tmp_path, 'keymap = "vim"\n[bindings]\n"reader.undo" = "U"\n', "config.toml")
     name, keymap = load_active_keymap(None, config)
     assert name.startswith("vim")
-    assert keymap["reader.undo"] == "U" and keymap["reader.cursor_down"] == load_keymap("vim")["reader.cursor_down"]
+    assert (
+        keymap["reader.undo"] == "U"
+        and keymap["reader.cursor_down"] == load_keymap("vim")["reader.cursor_down"]
+    )
     name, keymap = load_active_keymap("emacs", config)  # --keymap wins over the config's choice
     assert keymap["reader.cursor_right"].startswith("ctrl+f") and keymap["reader.undo"] == "U"
     bad = write(tmp_path, 'keymap = "vim"\ntheme = "x"\n', "bad.toml")
-    with pytest.raises(KeymapError, match="bad.toml: unknown setting 'theme'"):
+    with pytest.raises(KeymapError, match=r"bad\.toml: unknown setting .theme."):
         load_active_keymap(None, bad)
 
 
@@ -115,9 +118,7 @@ def db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
 def annotations(db_path: Path) -> list[tuple]:
     conn = sqlite3.connect(db_path)
     try:
-        return conn.execute(
-            'select label, text, speaker, deleted from annotations order by id'
-        ).fetchall()
+        return conn.execute("select label, text, speaker, deleted from annotations order by id").fetchall()
     finally:
         conn.close()
 
@@ -153,9 +154,9 @@ async def test_vim_flow(db_path: Path) -> None:
 
         await pilot.press("slash", *"putin", "enter")  # / search, n next
         first = view.cursor
-        assert reader.article.text[first:first + 5].lower() == "putin"
+        assert reader.article.text[first : first + 5].lower() == "putin"
         await pilot.press("n")
-        assert view.cursor > first and reader.article.text[view.cursor:view.cursor + 5].lower() == "putin"
+        assert view.cursor > first and reader.article.text[view.cursor : view.cursor + 5].lower() == "putin"
         matches = len(reader.matches)
         await pilot.press("asterisk", "3")  # tag every match as CLAIM
         claims = [a for a in annotations(db_path) if a[0] == "CLAIM"]
@@ -183,7 +184,7 @@ async def test_emacs_flow(db_path: Path) -> None:
         await pilot.press("ctrl+@", "alt+f", "2")
         assert annotations(db_path)[-1][0] == "SOURCE"
         await pilot.press("ctrl+s", *"lavrov", "enter", "alt+s")
-        assert reader.article.text[view.cursor:view.cursor + 6] == "Lavrov"
+        assert reader.article.text[view.cursor : view.cursor + 6] == "Lavrov"
         await pilot.press("alt+n", "a")  # next suggested quote, accept
         assert annotations(db_path)[-1][0] == "QUOTE"
         await pilot.press("ctrl+underscore")  # C-_ undoes

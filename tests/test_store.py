@@ -43,6 +43,9 @@ def article(tmp_db) -> str:
     return article_id
 
 
+ALL_MIGRATIONS = [m.name for m in migrations._migrations]
+
+
 # --- open_db ---------------------------------------------------------------------
 
 
@@ -53,8 +56,9 @@ def test_open_db_creates_file_in_wal_mode_with_migrations(tmp_path: Path) -> Non
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert db.execute("pragma foreign_keys").fetchone()[0] == 1
     names = [m.name for m in migrations.applied(db)]
-    assert names == ["0001_initial"]
-    assert schema_version(db) == "0001_initial"
+    assert names[0] == "0001_initial"
+    assert names == ALL_MIGRATIONS  # every migration, in order
+    assert schema_version(db) == ALL_MIGRATIONS[-1]
     assert {"articles", "annotations", "labels", "events", "entities", "sentences", "suggestions",
             "tokens"} <= set(db.table_names())
     db.conn.close()
@@ -66,7 +70,7 @@ def test_open_db_reopens_without_reapplying(tmp_path: Path) -> None:
     ingest_text(db, TEXT, "a.txt")
     db.conn.close()
     db = open_db(path)
-    assert [m.name for m in migrations.applied(db)] == ["0001_initial"]
+    assert [m.name for m in migrations.applied(db)] == ALL_MIGRATIONS  # each once
     assert db.execute("select count(*) from articles").fetchone()[0] == 1
     db.conn.close()
 
@@ -81,7 +85,7 @@ def test_empty_file_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
     db = open_db(path)
-    assert schema_version(db) == "0001_initial"
+    assert schema_version(db) == ALL_MIGRATIONS[-1]
     db.conn.close()
 
 
@@ -222,21 +226,21 @@ def test_undo_redo_sequence(tmp_db, article) -> None:
     delete_annotation(tmp_db, a.id)
     assert visible(tmp_db, article) == [(13, 28, "CLAIM")]
 
-    assert undo(tmp_db, article) == a.id  # the delete
+    assert undo(tmp_db, article).target_id == a.id  # the delete
     assert visible(tmp_db, article) == [(0, 6, "SOURCE"), (13, 28, "CLAIM")]
-    assert undo(tmp_db, article) == b.id  # the relabel
+    assert undo(tmp_db, article).target_id == b.id  # the relabel
     assert visible(tmp_db, article) == [(0, 6, "SOURCE"), (13, 28, "QUOTE")]
-    assert undo(tmp_db, article) == b.id  # the add of b
-    assert undo(tmp_db, article) == a.id  # the add of a
+    assert undo(tmp_db, article).target_id == b.id  # the add of b
+    assert undo(tmp_db, article).target_id == a.id  # the add of a
     assert visible(tmp_db, article) == []
     assert undo(tmp_db, article) is None
 
-    assert redo(tmp_db, article) == a.id
-    assert redo(tmp_db, article) == b.id
+    assert redo(tmp_db, article).target_id == a.id
+    assert redo(tmp_db, article).target_id == b.id
     assert visible(tmp_db, article) == [(0, 6, "SOURCE"), (13, 28, "QUOTE")]
-    assert redo(tmp_db, article) == b.id
+    assert redo(tmp_db, article).target_id == b.id
     assert visible(tmp_db, article) == [(0, 6, "SOURCE"), (13, 28, "CLAIM")]
-    assert redo(tmp_db, article) == a.id
+    assert redo(tmp_db, article).target_id == a.id
     assert visible(tmp_db, article) == [(13, 28, "CLAIM")]
     assert redo(tmp_db, article) is None
 
@@ -252,7 +256,7 @@ def test_new_change_drops_redo_chain(tmp_db, article) -> None:
     assert visible(tmp_db, article) == [(29, 32, "CLAIM")]
     states = [r[0] for r in tmp_db.execute("select state from events order by id")]
     assert states == ["dropped", "dropped", "done"]  # kept for the audit trail
-    assert undo(tmp_db, article) == c.id
+    assert undo(tmp_db, article).target_id == c.id
     assert get_annotation(tmp_db, a.id).deleted == 1
 
 

@@ -16,6 +16,7 @@ from tui.app import NewsmarkApp
 from tui.keymap import load_keymap
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.article_list import ArticleList
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SIZE = (120, 40)
@@ -65,15 +66,22 @@ async def test_library_lists_and_filters(db_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        table = screen.query_one("#articles")
+        table = screen.query_one("#articles", ArticleList)
         assert table.row_count == 5
-        first = table.get_row_at(0)
+        first = table.cells(0)
         assert first[0].startswith("India, Russia Gear Up for Putin’s Visit")
-        assert first[1] == 731 and int(first[2]) > 0 and first[3] == 0
+        assert first[1] == "731" and int(first[2]) > 0 and first[3] == "0"
         await pilot.press(*"Putin invites")
         await pilot.pause()
+        # Full-text search: two articles say both words; the one whose title does comes first.
+        assert table.row_count == 2
+        assert table.cells(0)[0] == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
+        await pilot.press(*" Sochi")  # a word only the first one has
+        await pilot.pause()
         assert table.row_count == 1
-        assert table.get_row_at(0)[0] == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
+        await pilot.press(*" nowhereword")
+        await pilot.pause()
+        assert table.row_count == 0 and screen.selected_article_id() is None
 
 
 async def test_select_sentence_and_tag_commits_to_sqlite(db_path: Path) -> None:
@@ -149,8 +157,8 @@ async def test_panel_jump_and_back(db_path: Path) -> None:
         assert reader.view.cursor == tagged_start
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one("#articles")
-        assert table.get_row_at(0)[3] == 1  # the library counts the new annotation
+        table = app.screen.query_one("#articles", ArticleList)
+        assert table.cells(0)[3] == "1"  # the library counts the new annotation
 
 
 async def test_entity_highlights_toggle(db_path: Path) -> None:
@@ -181,16 +189,22 @@ async def test_help_lists_active_keymap(db_path: Path) -> None:
 async def test_empty_database_is_seeded_and_analysed(tmp_path: Path) -> None:
     app = NewsmarkApp(tmp_path / "fresh.db", keymap=load_keymap())
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(3):  # ingest, then analysis (started by ingest), then the final repaint
+        # Ingest, then the analysis it starts, then the repaint: wait until all are done
+        # (a loaded machine may still be starting a worker when the first wait returns).
+        for _ in range(50):
             await app.workers.wait_for_complete()
             await pilot.pause()
-        table = app.screen.query_one("#articles")
+            done = rows(tmp_path / "fresh.db", "select count(*) from articles where analysis_model not null")
+            if done == [(5,)] and not any(w.is_running for w in app.workers):
+                break
+        await pilot.pause()
+        table = app.screen.query_one("#articles", ArticleList)
         assert table.row_count == 5
         analysed = rows(
             tmp_path / "fresh.db", "select count(*) from articles where analysis_model is not null"
         )
         assert analysed == [(5,)]
-        assert all(table.get_row_at(i)[2] != "…" for i in range(5))
+        assert all(table.cells(i)[2] != "…" for i in range(5))
 
 
 async def test_unanalysed_article_opens_then_highlights(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from store import StoreError, default_db_path
+from tui.commands.check import check
 from tui.commands.common import DEFAULT_MODEL, db_option, fail, model_option
 from tui.commands.export import export
 from tui.commands.importing import import_
@@ -52,5 +53,5 @@ def main(ctx: click.Context, db_path: Path | None, keymap: str | None, model: st
     app.run()
 
 
-for command in (ingest, analyze, export, import_, quotes, search):
+for command in (ingest, analyze, export, import_, quotes, search, check):
     main.add_command(command)

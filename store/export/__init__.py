@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from store.annotations import Annotation, annotations_for_article
-from store.articles import Article, Entity, entities_for_article, get_article, tokens_for_article
-from store.tokens import fallback_tokens
+from store.articles import (
+    Article,
+    Entity,
+    entities_for_article,
+    get_article,
+    sentences_for_article,
+    tokens_for_article,
+)
+from store.tokens import fallback_sentences, fallback_tokens
 
 
 class SpanMismatch(Exception):
@@ -22,6 +30,7 @@ class ExportItem:
     tokens: list[tuple[int, int]]
     annotations: list[Annotation]
     entities: list[Entity]
+    sentences: list[tuple[int, int]]
 
 
 def export_items(
@@ -39,11 +48,21 @@ def export_items(
         ]
         for a in annotations:
             check_span(article, a.start, a.end, a.text, f"annotation {a.id}")
+            if a.speaker_start is not None or a.speaker_end is not None:
+                s, e = a.speaker_start, a.speaker_end
+                if s is None or e is None or not (0 <= s < e <= len(article.text)):
+                    raise SpanMismatch(
+                        f"annotation {a.id} in article {article.id} ({article.source}): speaker mention "
+                        f"{s}-{e} is outside the text (length {len(article.text)})"
+                    )
         entities = entities_for_article(db, article_id)
         for e in entities:
             check_span(article, e.start, e.end, e.text, f"entity {e.id}")
         tokens = tokens_for_article(db, article_id) or fallback_tokens(article.text)
-        yield ExportItem(article, tokens, annotations, entities)
+        sentences = [(s.start, s.end) for s in sentences_for_article(db, article_id)]
+        yield ExportItem(
+            article, tokens, annotations, entities, sentences or fallback_sentences(article.text)
+        )
 
 
 def check_span(article: Article, start: int, end: int, text: str, what: str) -> None:
@@ -52,3 +71,29 @@ def check_span(article: Article, start: int, end: int, text: str, what: str) -> 
             f"{what} in article {article.id} ({article.source}): offsets {start}-{end} "
             f"do not match its text {text!r}"
         )
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without whitespace at either end: tokens never hold whitespace, so
+    token-based formats (spaCy, CoNLL) carry a span as the words it covers."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
+    """The tokens, cut further at every offset in `cuts` that falls strictly inside one, so
+    that a span a user drew inside a word still lines up with token boundaries."""
+    inside = sorted(set(cuts))
+    out: list[tuple[int, int]] = []
+    for s, e in tokens:
+        lo = bisect.bisect_right(inside, s)
+        hi = bisect.bisect_left(inside, e)
+        start = s
+        for cut in inside[lo:hi]:
+            out.append((start, cut))
+            start = cut
+        out.append((start, e))
+    return out

@@ -1,4 +1,15 @@
-"""JSONL with Prodigy's field names: one line per article."""
+"""JSONL with Prodigy's field names: one line per article.
+
+Besides Prodigy's `text`, `meta`, `tokens` and `spans` (the annotations), each line
+has `entities` (the corrected entities: accepted ones, from the model or the user),
+`quotes` (the QUOTE annotations with their speakers) and `relations`: one
+Prodigy-style relation per annotation whose speaker has a mention in the text,
+labelled SPEAKER, with the quote span as head and the speaker's mention as child.
+As in Prodigy, `head` and `child` are the index of the last token of each span
+(its `token_end`), and `head_span`/`child_span` carry both spans in full. The
+child span's label is that of an annotation with exactly its bounds (a SOURCE,
+say), else that of an entity with exactly its bounds, else null.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +20,9 @@ from store.export import ExportItem
 from store.tokens import token_span
 
 
-def item_record(item: ExportItem) -> dict:
+def _tokens(item: ExportItem) -> list[dict]:
     text = item.article.text
-    tokens = [
+    return [
         {
             "text": text[s:e],
             "start": s,
@@ -22,6 +33,41 @@ def item_record(item: ExportItem) -> dict:
         }
         for i, (s, e) in enumerate(item.tokens)
     ]
+
+
+def _span_ref(item: ExportItem, start: int, end: int, label: str | None) -> dict | None:
+    ts = token_span(item.tokens, start, end)
+    if ts is None:
+        return None
+    return {"start": start, "end": end, "token_start": ts[0], "token_end": ts[1], "label": label}
+
+
+def relations(item: ExportItem) -> list[dict]:
+    labels_at = {(e.start, e.end): e.label for e in item.entities}
+    labels_at |= {(a.start, a.end): a.label for a in item.annotations}
+    found = []
+    for a in item.annotations:
+        if a.speaker_start is None or a.speaker_end is None:
+            continue
+        head = _span_ref(item, a.start, a.end, a.label)
+        child = _span_ref(
+            item, a.speaker_start, a.speaker_end, labels_at.get((a.speaker_start, a.speaker_end))
+        )
+        if head is None or child is None:
+            continue
+        found.append(
+            {
+                "head": head["token_end"],
+                "child": child["token_end"],
+                "head_span": head,
+                "child_span": child,
+                "label": "SPEAKER",
+            }
+        )
+    return found
+
+
+def item_record(item: ExportItem) -> dict:
     spans = []
     for a in item.annotations:
         span = {"start": a.start, "end": a.end}
@@ -34,14 +80,30 @@ def item_record(item: ExportItem) -> dict:
         if a.note:
             span["note"] = a.note
         spans.append(span)
+    quotes = [
+        {
+            "start": a.start,
+            "end": a.end,
+            "text": a.text,
+            "speaker": a.speaker,
+            "speaker_start": a.speaker_start,
+            "speaker_end": a.speaker_end,
+            "id": a.id,
+        }
+        for a in item.annotations
+        if a.label == "QUOTE"
+    ]
     return {
-        "text": text,
+        "text": item.article.text,
         "meta": {"id": item.article.id, "title": item.article.title, "source": item.article.source},
-        "tokens": tokens,
+        "tokens": _tokens(item),
         "spans": spans,
+        "relations": relations(item),
         "entities": [
-            {"start": e.start, "end": e.end, "label": e.label, "text": e.text} for e in item.entities
+            {"start": e.start, "end": e.end, "label": e.label, "text": e.text, "origin": e.origin}
+            for e in item.entities
         ],
+        "quotes": quotes,
         "answer": "accept",
     }
 

@@ -10,6 +10,7 @@ import click
 from tui.commands.common import (
     _stderr_console,
     db_option,
+    fail,
     model_option,
     open_or_fail,
     processes_option,
@@ -23,23 +24,45 @@ from tui.commands.common import (
 @model_option
 @processes_option
 @click.option("--no-analyze", is_flag=True, help="Only store the text; analyse later (newsmark analyze).")
+@click.option(
+    "--encoding",
+    default=None,
+    metavar="NAME",
+    help="Text encoding of files with no byte-order mark (e.g. latin-1, cp1252, utf-16-le). "
+    "Default: what the file declares, else UTF-8; files that do not decode are skipped.",
+)
 def ingest(
-    paths: tuple[Path, ...], db_path: Path | None, model: str, processes: int, no_analyze: bool
+    paths: tuple[Path, ...],
+    db_path: Path | None,
+    model: str,
+    processes: int,
+    no_analyze: bool,
+    encoding: str | None,
 ) -> None:
     """Add .txt and .md files (or folders of them) as articles, then analyse them.
 
-    Ingest is idempotent: a text already stored is not added twice. Files that
-    cannot be read are reported one per line and skipped; the exit code is 1
-    when any was skipped.
+    Ingest is idempotent: a text already stored is not added twice. A file whose
+    text changed since it was ingested becomes a new version of its article (the
+    old text and its annotations stay). Files that cannot be read, and files over
+    5 MiB, are reported one per line and skipped; the exit code is 1 when any was.
     """
+    import codecs
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from store.ingest import ingest_paths
 
+    try:
+        if encoding is not None and not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+            raise LookupError(encoding)
+    except LookupError:
+        fail(f"--encoding {encoding}: not a known text encoding")
     db = open_or_fail(db_path, create=True)
     with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), console=_stderr_console()) as p:
         task = p.add_task("read", total=None)
-        result = ingest_paths(db, paths, on_file=lambda _p, n, t: p.update(task, completed=n, total=t))
+        result = ingest_paths(
+            db, paths, on_file=lambda _p, n, t: p.update(task, completed=n, total=t), encoding=encoding
+        )
     for error in result.errors:
         click.echo(f"newsmark: skipped {error}", err=True)
     analysed = 0

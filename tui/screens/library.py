@@ -1,4 +1,8 @@
-"""The library: every article, filtered as you type; Enter opens one."""
+"""The library: every article, searched as you type; Enter opens one.
+
+The list is virtual (tui.widgets.article_list): it reads only the rows on
+screen, so it opens and scrolls the same at 100,000 articles as at five.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar
+from textual.widgets import Footer, Input, Label, ProgressBar
 
-from store.articles import list_articles
+from store.search import fts_query
 from tui.keymap import bindings_for
+from tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
 
 
 class LibraryScreen(Screen):
@@ -19,46 +24,34 @@ class LibraryScreen(Screen):
         with Vertical(id="progress-row"):
             yield Label("", id="progress-label")
             yield ProgressBar(id="progress", show_eta=False)
-        yield Input(placeholder="Type to filter by title or file…", id="filter")
-        table: DataTable = DataTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Input(placeholder="Type to search titles and text…", id="filter")
+        yield ArticleList(id="articles")
         yield Footer()
 
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Title", key="title")
-        table.add_column("Words", key="words")
-        table.add_column("Entities", key="entities")
-        table.add_column("Annotations", key="annotations")
         self.reload()
         self.query_one(Input).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def on_resize(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
-        table = self.query_one(DataTable)
-        selected = self.selected_article_id()
-        table.clear()
-        rows = list_articles(self.app.db, self.query_one(Input).value)
-        # Titles give way to the counts in a narrow terminal, never the reverse.
-        title_width = max(20, (self.size.width or 120) - 36)
-        for row in rows:
-            entities = str(row.entity_count) if row.analyzed else "…"
-            title = row.title if len(row.title) <= title_width else row.title[: title_width - 1] + "…"
-            table.add_row(title, row.word_count, entities, row.annotation_count, key=row.id)
-        if selected is not None and selected in {r.id for r in rows}:
-            table.move_cursor(row=table.get_row_index(selected))
-        self.sub_title = f"{len(rows)} articles"
+        """Read the list again (counts change, articles arrive), keeping the selected one."""
+        text = self.query_one(Input).value
+        if fts_query(text, prefix=True) is None:
+            source: LibraryRows | SearchRows = LibraryRows(self.app.db)
+            self.sub_title = f"{len(source)} articles"
+        else:
+            source = SearchRows(self.app.db, text)
+            self.sub_title = f"{len(source)} articles match"
+        self.article_list.set_source(source, keep=self.selected_article_id())
 
     def selected_article_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.article_list.selected_article_id
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -68,7 +61,7 @@ class LibraryScreen(Screen):
     def _filter_submitted(self) -> None:
         self.action_open_article()
 
-    @on(DataTable.RowSelected)
+    @on(ArticleList.Selected)
     def _row_selected(self) -> None:
         self.action_open_article()
 
@@ -82,10 +75,10 @@ class LibraryScreen(Screen):
         self.query_one(Input).focus()
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.article_list.move(1)
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.article_list.move(-1)
 
     def show_progress(self, label: str, done: int, total: int) -> None:
         row = self.query_one("#progress-row")

@@ -23,7 +23,7 @@ from store.annotations import (
     undo,
     update_annotation,
 )
-from store.articles import entities_for_article, get_article, sentences_for_article
+from store.articles import Entity, entities_for_article, get_article, sentences_for_article
 from store.speakers import speaker_candidates
 from store.suggestions import Suggestion, open_suggestions, set_suggestion_status
 from store.tokens import fallback_sentences
@@ -42,6 +42,7 @@ class ReaderScreen(Screen):
         self.article_id = article_id
         self.annotations: list[Annotation] = []
         self.suggestions: list[Suggestion] = []
+        self.entities: list[Entity] = []
         self.entity_labels: list[str] = []
         self.hidden_labels: set[str] = set()
         self.entities_shown = True
@@ -100,6 +101,7 @@ class ReaderScreen(Screen):
 
     def refresh_highlights(self) -> None:
         entities = entities_for_article(self.db, self.article_id)
+        self.entities = entities
         self.entity_labels = sorted({e.label for e in entities})
         self.annotations = annotations_for_article(self.db, self.article_id)
         labels = list_labels(self.db)
@@ -357,15 +359,16 @@ class ReaderScreen(Screen):
 
     def _replay(self, operation, done: str, nothing: str) -> None:
         try:
-            annotation_id = operation(self.db, self.article_id)
+            replayed = operation(self.db, self.article_id)
         except Exception as e:
             self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
             return
-        if annotation_id is None:
+        if replayed is None:
             self.set_status(nothing)
             return
         self.refresh_highlights()
-        self.set_status(f"{done}: annotation #{annotation_id}")
+        what = "entity" if replayed.kind.startswith("entity.") else "annotation"
+        self.set_status(f"{done}: {replayed.kind.split('.', 1)[1]} of {what} #{replayed.target_id}")
 
     def action_jump_annotation(self, step: int) -> None:
         cursor = self.view.cursor
@@ -444,7 +447,7 @@ class ReaderScreen(Screen):
         self.action_step_suggestion(1)
 
     def action_set_speaker(self) -> None:
-        from tui.screens.speaker import SpeakerChoice, SpeakerPicker
+        from tui.screens.speaker import SpeakerPicker, speaker_choice
 
         cursor = self.view.cursor
         annotation = self.annotation_at(cursor)
@@ -458,7 +461,8 @@ class ReaderScreen(Screen):
         assert target is not None
         candidates = speaker_candidates(self.db, self.article_id, near=target.start, guess=target.speaker)
 
-        def chosen(choice: SpeakerChoice | None) -> None:
+        def chosen(value: object) -> None:
+            choice = speaker_choice(value)
             if choice is None:
                 return
             if annotation is not None:
@@ -514,6 +518,73 @@ class ReaderScreen(Screen):
         self._update(annotation, start=start, end=end)
         if not (start <= view.cursor < end):
             view.move("char", start - view.cursor)
+
+    # -- actions: entity corrections (as Prodigy's ner.correct) ---------------
+
+    def entity_at(self, position: int):
+        holding = [e for e in self.entities if e.start <= position < e.end]
+        return min(holding, key=lambda e: e.end - e.start) if holding else None
+
+    def _pick_entity_label(self, title: str, then) -> None:
+        from tui.colours import ENTITY_COLOURS
+        from tui.screens.picker import Picker
+
+        labels = list(dict.fromkeys([*self.entity_labels, *ENTITY_COLOURS]))
+        self.app.push_screen(
+            Picker(title, [(label, "", label) for label in labels], placeholder="an entity label"),
+            lambda value: then(value.strip().upper()) if isinstance(value, str) and value.strip() else None,
+        )
+
+    def _entity_change(self, change, done: str) -> None:
+        try:
+            change()
+        except Exception as e:
+            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
+            return
+        self.refresh_highlights()
+        self.set_status(done)
+
+    def action_entity_add(self) -> None:
+        from store.entities import add_entity
+
+        selection = self.view.selection
+        if selection is None:
+            self.app.notify("Select the entity's text first", severity="warning")
+            return
+
+        def add(label: str) -> None:
+            self.view.clear_selection()
+            self._entity_change(
+                lambda: add_entity(self.db, self.article_id, *selection, label, replace=True),
+                f"Saved entity {label} (u undoes)",
+            )
+
+        self._pick_entity_label("[b]Entity label[/b]  type to filter; Enter picks", add)
+
+    def action_entity_relabel(self) -> None:
+        from store.entities import relabel_entity
+
+        entity = self.entity_at(self.view.cursor)
+        if entity is None:
+            self.app.notify("No entity at the cursor", severity="warning")
+            return
+        self._pick_entity_label(
+            f"[b]Relabel[/b] {entity.text!r} ({entity.label})",
+            lambda label: self._entity_change(
+                lambda: relabel_entity(self.db, entity.id, label), f"Relabelled {entity.text!r} as {label}"
+            ),
+        )
+
+    def action_entity_reject(self) -> None:
+        from store.entities import reject_entity
+
+        entity = self.entity_at(self.view.cursor)
+        if entity is None:
+            self.app.notify("No entity at the cursor", severity="warning")
+            return
+        self._entity_change(
+            lambda: reject_entity(self.db, entity.id), f"Rejected {entity.label} {entity.text!r} (u undoes)"
+        )
 
     # -- actions: entity display ----------------------------------------------
 

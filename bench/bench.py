@@ -1,0 +1,617 @@
+"""newsmark's benchmark: each figure against a baseline measured in the same run.
+
+Run from the repository root (see bench/README.md):
+
+    .venv/bin/python bench/bench.py            # 100,000 articles, about 10 minutes
+    .venv/bin/python bench/bench.py --quick    # 10,000 articles, about 2 minutes
+
+It builds its own data in a temporary folder (synthetic articles: the seeds'
+sentences recombined, deterministic from --seed), prints a table and writes
+bench/results/bench.json. Every timed figure is the median of --repeats runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# bench/ itself is first on sys.path when this script runs (and `bench` is this file).
+from synth import SEEDS, long_article, synthetic_articles, write_articles  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "bench.json"
+FIRST_PAINT = "FIRST-PAINT"
+
+
+@dataclass
+class Figure:
+    section: str
+    name: str
+    value: float  # a ratio (higher is better unless `lower_is_better`) or an absolute figure
+    unit: str  # "x" for ratios, "ms", "MB", "/s"
+    budget: float | None = None
+    lower_is_better: bool = False
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None:
+            return ""
+        ok = self.value <= self.budget if self.lower_is_better else self.value >= self.budget
+        return "ok" if ok else "OVER BUDGET"
+
+
+def median_time(run: Callable[[], object], repeats: int, setup: Callable[[], object] | None = None) -> float:
+    """Median wall time in seconds of `run` (after `setup`, untimed) over `repeats` runs."""
+    times = []
+    for _ in range(repeats):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@contextmanager
+def profiled(name: str, enabled: bool):
+    """With --profile, a pyinstrument report per section in bench/results/profile-NAME.txt."""
+    if not enabled:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler()
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        out = RESULTS.parent / f"profile-{name}.txt"
+        out.write_text(profiler.output_text(unicode=True, color=False))
+        print(f"  profile written to {out.relative_to(ROOT)}", file=sys.stderr)
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def seeds_db(work: Path):
+    """The seeds, ingested and analysed, plus one article of 20,000 words (analysed too)."""
+    from nlp.batch import analyze_articles
+    from nlp.pipeline import load_pipeline
+    from store import open_db
+    from store.articles import unanalyzed_article_ids
+    from store.ingest import ingest_paths, ingest_text
+
+    path = work / "seeds.db"
+    db = open_db(path)
+    ingest_paths(db, [SEEDS])
+    long_id, _ = ingest_text(db, long_article(20_000), "long-article.txt")
+    analyze_articles(db, load_pipeline(), unanalyzed_article_ids(db))
+    db.conn.close()
+    return path, long_id
+
+
+# -- 1. start to first paint ------------------------------------------------------
+
+
+def first_paint_child(kind: str, db_path: str) -> None:
+    """Runs in a subprocess: start an app headless, print the marker at its first paint."""
+    if kind == "minimal":
+        from textual.app import App
+        from textual.widgets import Label
+
+        class Minimal(App):
+            def compose(self):
+                yield Label("hello")
+
+        app = Minimal()
+        painted = lambda: True  # noqa: E731
+    else:
+        from tui.app import NewsmarkApp
+        from tui.keymap import load_keymap
+        from tui.screens.library import LibraryScreen
+
+        app = NewsmarkApp(Path(db_path), keymap=load_keymap(), seed_if_empty=False)
+
+        def painted() -> bool:
+            return isinstance(app.screen, LibraryScreen) and app.screen.article_list.row_count > 0
+
+    def check() -> None:
+        if painted():
+            print(FIRST_PAINT, flush=True)
+            app.exit()
+        else:
+            app.call_after_refresh(check)
+
+    app.on_ready = lambda: app.call_after_refresh(check)  # Ready: the first frame is displayed
+    app.run(headless=True, size=(120, 40))
+
+
+def time_first_paint(kind: str, db_path: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "_first_paint", kind, str(db_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == FIRST_PAINT:
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{kind}: the app exited without painting")
+    proc.wait(timeout=30)
+    return elapsed
+
+
+def bench_first_paint(db_path: Path, repeats: int) -> list[Figure]:
+    # Interleaved, so both see the same machine load; one warm-up each fills the OS file cache.
+    time_first_paint("minimal", db_path), time_first_paint("newsmark", db_path)
+    minimal, newsmark = [], []
+    for _ in range(repeats):
+        minimal.append(time_first_paint("minimal", db_path))
+        newsmark.append(time_first_paint("newsmark", db_path))
+    m, n = statistics.median(minimal), statistics.median(newsmark)
+    return [
+        Figure(
+            "1 start",
+            "first paint of the library vs a minimal Textual app",
+            n / m,
+            "x",
+            1.5,
+            lower_is_better=True,
+            detail={"newsmark_ms": n * 1000, "minimal_app_ms": m * 1000},
+        )
+    ]
+
+
+# -- 2. opening an article ----------------------------------------------------------
+
+
+def bench_reader(db_path: Path, long_id: str, repeats: int) -> list[Figure]:
+    from store import open_db
+    from tui.app import NewsmarkApp
+    from tui.keymap import load_keymap
+    from tui.screens.reader import ReaderScreen
+
+    db = open_db(db_path)
+    seed_id = db.execute("select id from articles where source like '%004_%'").fetchone()[0]
+    words = dict(db.execute("select id, word_count from articles").fetchall())
+    db.conn.close()
+
+    async def measure() -> dict[str, float]:
+        app = NewsmarkApp(db_path, keymap=load_keymap(), seed_if_empty=False)
+        results: dict[str, list[float]] = {seed_id: [], long_id: []}
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(repeats + 1):  # the first of each is a warm-up
+                for article_id in (seed_id, long_id):
+                    start = time.perf_counter()
+                    await app.push_screen(ReaderScreen(article_id))  # mounted
+                    await pilot.pause()  # and painted: the event loop is idle again
+                    results[article_id].append(time.perf_counter() - start)
+                    assert app.screen.analyzed and any(i >= 0 for i in app.screen.view._entity_at)
+                    app.pop_screen()
+                    await pilot.pause()
+        return {k: statistics.median(v[1:]) for k, v in results.items()}
+
+    times = asyncio.run(measure())
+    return [
+        Figure(
+            "2 reader",
+            f"open a seed article with highlights ({words[seed_id]} words)",
+            times[seed_id] * 1000,
+            "ms",
+            50,
+            lower_is_better=True,
+        ),
+        Figure(
+            "2 reader",
+            f"open a {words[long_id]:,}-word article with highlights",
+            times[long_id] * 1000,
+            "ms",
+            300,
+            lower_is_better=True,
+        ),
+    ]
+
+
+# -- 3. analysis throughput -------------------------------------------------------
+
+
+def bench_analysis(work: Path, n_texts: int, n_parallel: int, repeats: int, profile: bool) -> list[Figure]:
+    from nlp.batch import analyze_articles
+    from nlp.pipeline import load_pipeline
+    from store import open_db
+    from store.ingest import ingest_text
+
+    nlp = load_pipeline()
+    texts = [text for _, text in synthetic_articles(n_parallel, seed=3)]
+    path = work / "analysis.db"
+    remove_db(path)
+    db = open_db(path)
+    ids = [ingest_text(db, text, f"a{i}.txt")[0] for i, text in enumerate(texts)]
+
+    def plain(n: int, processes: int = 1) -> None:
+        for _ in nlp.pipe(texts[:n], batch_size=16, n_process=processes):
+            pass
+
+    def reset() -> None:
+        db.execute("update articles set analysis_model = null")
+
+    def ours(n: int, processes: int = 1) -> None:
+        analyze_articles(db, nlp, ids[:n], n_process=processes)
+
+    plain(20)  # warm-up: first calls allocate
+    baseline = median_time(lambda: plain(n_texts), repeats)
+    with profiled("analysis", profile):
+        newsmark = median_time(lambda: ours(n_texts), repeats, setup=reset)
+    one = median_time(lambda: ours(n_parallel, 1), 1, setup=reset)
+    two = median_time(lambda: ours(n_parallel, 2), 1, setup=reset)
+    db.conn.close()
+    words = sum(len(t.split()) for t in texts[:n_texts])
+    return [
+        Figure(
+            "3 analysis",
+            f"analyse and store {n_texts} articles vs plain nlp.pipe",
+            baseline / newsmark,
+            "x",
+            0.9,
+            detail={
+                "newsmark_s": newsmark,
+                "nlp_pipe_s": baseline,
+                "words_per_s": words / newsmark,
+                "components": list(nlp.pipe_names),
+            },
+        ),
+        Figure(
+            "3 analysis",
+            f"2 processes vs 1 ({n_parallel} articles, {os.cpu_count()} cores)",
+            one / two,
+            "x",
+            None,
+            detail={"one_process_s": one, "two_processes_s": two},
+        ),
+    ]
+
+
+# -- 4. ingest ------------------------------------------------------------------------
+
+
+def bench_ingest(
+    work: Path, files_dir: Path, n: int, repeats: int, profile: bool
+) -> tuple[list[Figure], Path]:
+    from sqlite_utils import Database
+
+    from store import open_db
+    from store.articles import article_id_for, now_iso
+    from store.ingest import ingest_paths, iter_input_files, title_for, word_count
+
+    path = work / "big.db"
+    plain_path = work / "plain.db"
+    # The baseline gets the same rows ready-made: all it does is store them.
+    rows = []
+    for file in iter_input_files([files_dir], []):
+        text = file.read_text(encoding="utf-8")
+        rows.append(
+            {
+                "id": article_id_for(text),
+                "source": str(file),
+                "title": title_for(text, file),
+                "text": text,
+                "word_count": word_count(text),
+                "ingested_at": now_iso(),
+            }
+        )
+
+    def plain() -> None:
+        remove_db(plain_path)
+        db = Database(plain_path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute(
+            "create table articles (id text primary key, source text not null, title text not null,"
+            " text text not null, word_count integer not null, ingested_at text not null,"
+            " analysis_model text, analyzed_at text)"
+        )
+        with db.atomic():
+            db["articles"].insert_all(rows, batch_size=500)
+        db.conn.close()
+
+    def ours() -> None:
+        remove_db(path)
+        db = open_db(path)
+        result = ingest_paths(db, [files_dir])
+        assert len(result.added) == n, result.summary
+        db.conn.close()
+
+    baseline = median_time(plain, repeats)
+    rows.clear()  # free them before newsmark's runs
+    with profiled("ingest", profile):
+        newsmark = median_time(ours, repeats)
+    remove_db(plain_path)
+    return [
+        Figure(
+            "4 ingest",
+            f"ingest {n:,} files (no analysis) vs sqlite-utils insert_all of the same rows",
+            baseline / newsmark,
+            "x",
+            0.5,
+            detail={"newsmark_s": newsmark, "insert_all_s": baseline, "articles_per_s": n / newsmark},
+        )
+    ], path
+
+
+# -- 5. the library at scale (a subprocess, so its peak memory is its own) ------------
+
+
+def library_child(db_path: str, repeats: int) -> None:
+    import resource
+
+    from tui.app import NewsmarkApp
+    from tui.keymap import load_keymap
+    from tui.widgets.article_list import ArticleList
+
+    out: dict[str, float] = {}
+
+    async def main() -> None:
+        start = time.perf_counter()
+        app = NewsmarkApp(Path(db_path), keymap=load_keymap(), seed_if_empty=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one(ArticleList)
+            assert table.row_count > 0
+            out["open_ms"] = (time.perf_counter() - start) * 1000
+            out["articles"] = table.row_count
+
+            async def step(action: Callable[[], object]) -> float:
+                t = time.perf_counter()
+                action()
+                await pilot.pause()  # repainted
+                return (time.perf_counter() - t) * 1000
+
+            async def keys(*k: str) -> float:
+                t = time.perf_counter()
+                await pilot.press(*k)
+                await pilot.pause()
+                return (time.perf_counter() - t) * 1000
+
+            down = [await keys("down") for _ in range(30 * repeats)]
+            pages = [await step(lambda: table.page(1)) for _ in range(30 * repeats)]
+            jumps = []
+            for i in range(repeats * 3):
+                target = (table.row_count - 1) if i % 2 == 0 else table.row_count // (i + 2)
+                jumps.append(await step(lambda t=target: setattr(table, "cursor", t)))
+            out["scroll_down_ms"] = statistics.median(down)
+            out["page_down_ms"] = statistics.median(pages)
+            out["jump_ms"] = statistics.median(jumps)
+            searches: dict[str, float] = {}
+            for word in ("sochi", "putin", "modi visit russia", "no 4242"):
+                per_key = []
+                for _ in range(repeats):
+                    for ch in word:
+                        per_key.append(await keys(ch if ch != " " else "space"))
+                    searches[word] = table.row_count
+                    await keys(*["backspace"] * len(word))
+                out[f"search_keystroke_ms[{word}]"] = statistics.median(per_key)
+                out[f"search_matches[{word}]"] = searches[word]
+        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    asyncio.run(main())
+    print(json.dumps(out))
+
+
+def bench_library(db_path: Path, repeats: int) -> list[Figure]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "_library", str(db_path), str(repeats)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    n = int(out["articles"])
+    figures = [
+        Figure(
+            "5 library",
+            f"open the library at {n:,} articles (app start to list shown)",
+            out["open_ms"],
+            "ms",
+            1000,
+            lower_is_better=True,
+        ),
+        Figure("5 library", "scroll one row (key press to repaint)", out["scroll_down_ms"], "ms", 50, True),
+        Figure("5 library", "scroll one page", out["page_down_ms"], "ms", 50, True),
+        Figure("5 library", "jump to the end / the middle", out["jump_ms"], "ms", 50, True),
+    ]
+    for key, value in out.items():
+        if key.startswith("search_keystroke_ms"):
+            word = key[key.index("[") + 1 : -1]
+            matches = int(out[f"search_matches[{word}]"])
+            figures.append(
+                Figure(
+                    "5 library",
+                    f"search as you type '{word}' ({matches:,} match), per key",
+                    value,
+                    "ms",
+                    50,
+                    True,
+                )
+            )
+    figures.append(Figure("5 library", "peak memory of the app process", out["peak_rss_mb"], "MB", 250, True))
+    return figures
+
+
+# -- 6. export ------------------------------------------------------------------------
+
+
+def bench_export(db_path: Path, n_annotations: int, repeats: int, profile: bool) -> list[Figure]:
+    from store import open_db
+    from store.articles import now_iso
+    from store.export import export_items
+    from store.export.jsonl import write_jsonl
+
+    db = open_db(db_path)
+    per_article = 10
+    n_articles = n_annotations // per_article
+    ids = [r[0] for r in db.execute("select id from articles order by rowid limit ?", [n_articles])]
+    now = now_iso()
+    with db.atomic():
+        db.execute("delete from annotations")
+        rows = []
+        for article_id in ids:
+            text = db.execute("select text from articles where id = ?", [article_id]).fetchone()[0]
+            for k in range(per_article):
+                start = k * 10
+                rows.append((article_id, start, start + 5, "QUOTE", text[start : start + 5], now, now))
+        db.conn.executemany(
+            'insert into annotations (article_id, start, "end", label, text, created_at, updated_at)'
+            " values (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    out = db_path.with_suffix(".jsonl")
+
+    def plain() -> None:
+        # The same rows read back: each article with its annotations, nothing written.
+        for _ in db.execute(
+            'select a.id, a.title, a.source, a.text, n.start, n."end", n.label, n.text from annotations n'
+            " join articles a on a.id = n.article_id where n.deleted = 0 order by a.id, n.start"
+        ):
+            pass
+
+    def ours() -> None:
+        with out.open("w", encoding="utf-8") as f:
+            write_jsonl(export_items(db, article_ids=ids), f)
+
+    baseline = median_time(plain, repeats)
+    with profiled("export", profile):
+        newsmark = median_time(ours, repeats)
+    out.unlink(missing_ok=True)
+    db.conn.close()
+    return [
+        Figure(
+            "6 export",
+            f"jsonl export of {len(rows):,} annotations ({len(ids):,} articles) vs reading the rows",
+            baseline / newsmark,
+            "x",
+            None,
+            detail={"newsmark_s": newsmark, "read_rows_s": baseline},
+        )
+    ]
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def print_table(figures: list[Figure]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("section", "figure", "value", "budget", "", "baseline / detail", title="newsmark bench")
+    for f in figures:
+        value = f"{f.value:.2f}x" if f.unit == "x" else f"{f.value:,.1f} {f.unit}"
+        budget = "" if f.budget is None else (("≤ " if f.lower_is_better else "≥ ") + f"{f.budget:g}{f.unit}")
+        detail = ", ".join(
+            f"{k} {v:,.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in f.detail.items()
+        )
+        table.add_row(f.section, f.name, value, budget, f.verdict, detail)
+    Console(width=200).print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="10,000 articles instead of 100,000")
+    parser.add_argument("--articles", type=int, default=None, help="articles for the scale figures")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per timed figure (the median is kept)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic articles")
+    parser.add_argument("--json", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
+    parser.add_argument("--only", default="123456", help="sections to run, e.g. 45")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument reports in bench/results/")
+    parser.add_argument("--keep", type=Path, default=None, help="build the data here and keep it")
+    args = parser.parse_args()
+    n = args.articles or (10_000 if args.quick else 100_000)
+    n_analysis, n_parallel = (40, 120) if args.quick else (100, 400)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="newsmark-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: list[Figure] = []
+    started = time.perf_counter()
+
+    def section(name: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {name}", file=sys.stderr, flush=True)
+
+    try:
+        if set(args.only) & set("12"):
+            section("building the seeds database (analysed) and a 20,000-word article")
+            seeds_path, long_id = seeds_db(work)
+            if "1" in args.only:
+                section("1 start to first paint")
+                figures += bench_first_paint(seeds_path, args.repeats)
+            if "2" in args.only:
+                section("2 opening articles")
+                figures += bench_reader(seeds_path, long_id, args.repeats)
+        if "3" in args.only:
+            section("3 analysis throughput")
+            figures += bench_analysis(work, n_analysis, n_parallel, args.repeats, args.profile)
+        if set(args.only) & set("456"):
+            files_dir = work / "files"
+            if not files_dir.exists():
+                section(f"writing {n:,} synthetic articles")
+                write_articles(files_dir, n, seed=args.seed)
+            section(f"4 ingest of {n:,} articles")
+            ingest_figures, big_db = bench_ingest(work, files_dir, n, max(1, args.repeats - 1), args.profile)
+            if "4" in args.only:
+                figures += ingest_figures
+            if "5" in args.only:
+                section("5 the library at scale")
+                figures += bench_library(big_db, args.repeats)
+            if "6" in args.only:
+                section("6 export")
+                figures += bench_export(big_db, n, args.repeats, args.profile)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    section("done")
+    print_table(figures)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "articles": n,
+        "repeats": args.repeats,
+        "seed": args.seed,
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        "seconds": round(time.perf_counter() - started, 1),
+        "figures": [asdict(f) | {"verdict": f.verdict} for f in figures],
+    }
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"results written to {args.json}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_first_paint":
+        first_paint_child(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) > 1 and sys.argv[1] == "_library":
+        library_child(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

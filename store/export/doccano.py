@@ -1,0 +1,48 @@
+"""doccano JSONL: `text` and `label: [[start, end, label], ...]`, one line per article.
+
+`label` holds the annotations (doccano has one layer of spans; the entities go to
+conll and spacy). The other fields doccano keeps as metadata: `article_id`, `title`,
+`source`, and, so nothing is lost on the way back, `speakers` (each annotation's
+speaker: name and mention span) and `notes`, both keyed by the span's start, end and label.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+
+from store.export import ExportItem
+
+
+def item_record(item: ExportItem) -> dict:
+    annotations = item.annotations
+    return {
+        "text": item.article.text,
+        "label": [[a.start, a.end, a.label] for a in annotations],
+        "article_id": item.article.id,
+        "title": item.article.title,
+        "source": item.article.source,
+        "speakers": [
+            {
+                "start": a.start,
+                "end": a.end,
+                "label": a.label,
+                "speaker": a.speaker,
+                "speaker_start": a.speaker_start,
+                "speaker_end": a.speaker_end,
+            }
+            for a in annotations
+            if a.speaker is not None
+        ],
+        "notes": [
+            {"start": a.start, "end": a.end, "label": a.label, "note": a.note} for a in annotations if a.note
+        ],
+    }
+
+
+def write_doccano(items, out: IO[str]) -> int:
+    n = 0
+    for item in items:
+        out.write(json.dumps(item_record(item), ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -1,0 +1,310 @@
+"""Importers: articles and their annotations in from other tools' formats.
+
+Every format reader turns its input into `DocumentIn`s; `store_document` stores
+one, in one transaction. The rules, the same for every format:
+
+- The article is the text: an article already stored (same text, after line
+  endings are normalised as ingest does) gets the annotations, never a duplicate.
+  Offsets into a text with \\r\\n line endings are moved to match.
+- Identity, so re-importing a file adds nothing twice: an annotation is the same
+  when article, start, end and label are (a deleted one does not count: importing
+  it again brings it back); an entity is the same when article, start, end and
+  label are, whatever its status (a rejected one stays rejected).
+- An annotation keeps the id it had in the file when that id is free here, so an
+  export imported into an empty database exports again with the same ids.
+- A span outside its text, or whose text does not match the text at its offsets,
+  is an error naming the file and line, and is not stored; the rest goes on.
+- What newsmark has no place for is reported in `result.notices`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from store.annotations import add_label, log_event
+from store.articles import now_iso
+from store.ingest import ingest_text
+
+
+@dataclass
+class SpanIn:
+    """An annotation as read from a file, with offsets into the file's text."""
+
+    start: int
+    end: int
+    label: str
+    text: str | None = None  # when the file says what the span covers, it is checked
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    note: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class EntityIn:
+    start: int
+    end: int
+    label: str
+    text: str | None = None
+    origin: str = "user"
+
+
+@dataclass
+class DocumentIn:
+    where: str  # "file:line" or "file", for messages
+    text: str
+    source: str
+    title: str | None = None
+    spans: list[SpanIn] = field(default_factory=list)
+    entities: list[EntityIn] = field(default_factory=list)
+    tokens: list[tuple[int, int]] | None = None
+
+
+@dataclass
+class ImportResult:
+    articles_added: int = 0
+    articles_present: int = 0
+    annotations_added: int = 0
+    annotations_present: int = 0
+    entities_added: int = 0
+    entities_present: int = 0
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.articles_added} articles added, {self.articles_present} already present; "
+            f"{self.annotations_added} annotations added, {self.annotations_present} already present; "
+            f"{self.entities_added} entities added, {self.entities_present} already present; "
+            f"{len(self.errors)} errors"
+        )
+
+
+class OffsetMap:
+    """Offsets into a text before `\\r\\n` became `\\n` (as ingest stores it) -> offsets after."""
+
+    def __init__(self, text: str) -> None:
+        self.crlf = [i for i in range(len(text) - 1) if text[i] == "\r" and text[i + 1] == "\n"]
+
+    def __call__(self, offset: int) -> int:
+        return offset - bisect.bisect_left(self.crlf, offset)
+
+
+def normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _bad_span(start: object, end: object, text: str, covered: str | None) -> str | None:
+    """Why a span cannot be stored, or None."""
+    if (
+        not (isinstance(start, int) and isinstance(end, int))
+        or isinstance(start, bool)
+        or isinstance(end, bool)
+    ):
+        return f"offsets {start!r}-{end!r} are not whole numbers"
+    if not (0 <= start < end <= len(text)):
+        return f"span {start}-{end} is outside the text (length {len(text)})"
+    if covered is not None and normalise(covered) != normalise(text[start:end]):
+        return f"span {start}-{end} says {covered!r} but the text there is {text[start:end]!r}"
+    return None
+
+
+def _label_name(db: Database, label: str, known: set[str]) -> str:
+    """The stored label for `label`, adding it when new (labels are one upper-case word)."""
+    name = str(label).strip().upper()
+    if not name or any(c.isspace() for c in name):
+        raise ValueError(f"label {label!r} is not one word")
+    if name not in known:
+        add_label(db, name)
+        known.add(name)
+    return name
+
+
+def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str | None:
+    """Store one document's text, annotations, entities and tokens; returns the article id."""
+    raw = doc.text
+    if not isinstance(raw, str) or not raw.strip():
+        result.errors.append(f"{doc.where}: no text")
+        return None
+    # Check every offset against the text as the file has it, then move it to the stored text.
+    move = OffsetMap(raw)
+    text = normalise(raw)
+    known = {r[0] for r in db.execute("select name from labels")}
+    spans: list[SpanIn] = []
+    for s in doc.spans:
+        problem = _bad_span(s.start, s.end, raw, s.text)
+        if problem is None and (s.speaker_start is not None or s.speaker_end is not None):
+            speaker_problem = _bad_span(s.speaker_start, s.speaker_end, raw, None)
+            problem = speaker_problem and f"speaker mention: {speaker_problem}"
+        if problem is None:
+            try:
+                s.label = _label_name(db, s.label, known)
+            except ValueError as e:
+                problem = str(e)
+        if problem is not None:
+            result.errors.append(f"{doc.where}: {s.label} {problem}; not stored")
+            continue
+        s.start, s.end = move(s.start), move(s.end)
+        if s.speaker_start is not None and s.speaker_end is not None:
+            s.speaker_start, s.speaker_end = move(s.speaker_start), move(s.speaker_end)
+        spans.append(s)
+    entities: list[EntityIn] = []
+    for e in doc.entities:
+        problem = _bad_span(e.start, e.end, raw, e.text)
+        label = str(e.label).strip()
+        if problem is None and (not label or any(c.isspace() for c in label)):
+            problem = f"label {e.label!r} is not one word"
+        if problem is not None:
+            result.errors.append(f"{doc.where}: entity {e.label} {problem}; not stored")
+            continue
+        e.start, e.end, e.label = move(e.start), move(e.end), label
+        e.origin = e.origin if e.origin in ("model", "user") else "user"
+        entities.append(e)
+    tokens = _valid_tokens(doc.tokens, raw, move)
+
+    article_id, is_new = ingest_text(db, text, doc.source, doc.title)
+    if article_id not in result.article_ids:
+        result.article_ids.append(article_id)
+        if is_new:
+            result.articles_added += 1
+        else:
+            result.articles_present += 1
+    with db.atomic():
+        _store_spans(db, article_id, text, spans, result)
+        _store_entities(db, article_id, text, entities, doc.where, result)
+        has_tokens = db.execute("select 1 from tokens where article_id = ?", [article_id]).fetchone()
+        if tokens and not has_tokens:
+            flat = [x for pair in tokens for x in pair]
+            db.execute(
+                "insert into tokens (article_id, model, offsets) values (?, 'import', ?)",
+                [article_id, json.dumps(flat, separators=(",", ":"))],
+            )
+    return article_id
+
+
+def _valid_tokens(
+    tokens: list[tuple[int, int]] | None, raw: str, move: OffsetMap
+) -> list[tuple[int, int]] | None:
+    """The file's tokens when they are a clean tokenisation of the text, else None."""
+    if not tokens:
+        return None
+    last = 0
+    for s, e in tokens:
+        if not (isinstance(s, int) and isinstance(e, int) and last <= s < e <= len(raw)):
+            return None
+        if raw[last:s].strip():  # a gap with text in it: not a tokenisation
+            return None
+        if not raw[s:e].strip():
+            return None
+        last = e
+    return [(move(s), move(e)) for s, e in tokens]
+
+
+def _store_spans(db: Database, article_id: str, text: str, spans: list[SpanIn], result: ImportResult) -> None:
+    present = {
+        (r[0], r[1], r[2])
+        for r in db.execute(
+            'select start, "end", label from annotations where article_id = ? and deleted = 0', [article_id]
+        )
+    }
+    now = now_iso()
+    for s in spans:
+        key = (s.start, s.end, s.label)
+        if key in present:
+            result.annotations_present += 1
+            continue
+        present.add(key)
+        record = {
+            "article_id": article_id,
+            "start": s.start,
+            "end": s.end,
+            "label": s.label,
+            "text": text[s.start : s.end],
+            "speaker": s.speaker,
+            "speaker_start": s.speaker_start,
+            "speaker_end": s.speaker_end,
+            "note": s.note,
+            "created_at": now,
+            "updated_at": now,
+            "deleted": 0,
+        }
+        if (
+            isinstance(s.id, int)
+            and not db.execute("select 1 from annotations where id = ?", [s.id]).fetchone()
+        ):
+            record["id"] = s.id
+        annotation_id = db["annotations"].insert(record).last_pk
+        log_event(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
+        result.annotations_added += 1
+
+
+def _store_entities(
+    db: Database, article_id: str, text: str, entities: list[EntityIn], where: str, result: ImportResult
+) -> None:
+    rows = db.execute('select start, "end", label, status from entities where article_id = ?', [article_id])
+    present = set()
+    accepted: list[tuple[int, int, str]] = []
+    for s, e, label, status in rows:
+        present.add((s, e, label))
+        if status == "accepted":
+            accepted.append((s, e, label))
+    now = now_iso()
+    for ent in entities:
+        if (ent.start, ent.end, ent.label) in present:
+            result.entities_present += 1
+            continue
+        clash = next(((s, e, lab) for s, e, lab in accepted if s < ent.end and e > ent.start), None)
+        if clash is not None:
+            result.errors.append(
+                f"{where}: entity {ent.label} {ent.start}-{ent.end} overlaps entity {clash[2]} "
+                f"{clash[0]}-{clash[1]} already stored; not stored (an entity per token at most)"
+            )
+            continue
+        present.add((ent.start, ent.end, ent.label))
+        accepted.append((ent.start, ent.end, ent.label))
+        db["entities"].insert(
+            {
+                "article_id": article_id,
+                "start": ent.start,
+                "end": ent.end,
+                "label": ent.label,
+                "text": text[ent.start : ent.end],
+                "origin": ent.origin,
+                "status": "accepted",
+                "created_at": now,
+            }
+        )
+        result.entities_added += 1
+
+
+FORMATS = ("jsonl", "brat", "doccano")
+
+
+def import_path(db: Database, path: str | Path, fmt: str | None = None) -> ImportResult:
+    """Import a file (jsonl, doccano) or a brat folder; `fmt` guessed from the path when None."""
+    from store.imports.brat import import_brat
+    from store.imports.doccano import import_doccano
+    from store.imports.jsonl import import_jsonl
+
+    path = Path(path)
+    result = ImportResult()
+    if fmt is None:
+        fmt = "brat" if path.is_dir() or path.suffix.lower() in (".ann", ".txt") else "jsonl"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown import format {fmt!r} (one of {', '.join(FORMATS)})")
+    if not path.exists():
+        result.errors.append(f"{path}: no such file or folder")
+        return result
+    if fmt != "brat" and path.is_dir():
+        result.errors.append(f"{path}: is a folder; {fmt} import reads one file")
+        return result
+    {"jsonl": import_jsonl, "brat": import_brat, "doccano": import_doccano}[fmt](db, path, result)
+    return result

@@ -1,0 +1,172 @@
+"""store.entities: correcting the model's entities, and the corrections surviving re-analysis."""
+
+from __future__ import annotations
+
+import io
+import json
+from itertools import pairwise
+
+import pytest
+
+from store.articles import entities_for_article, get_article, list_articles
+from store.entities import (
+    EntityOverlap,
+    add_entity,
+    apply_entity_change,
+    entity_events,
+    get_entity,
+    reject_entity,
+    relabel_entity,
+    restore_entity,
+)
+from store.export import export_items
+from store.export.jsonl import write_jsonl
+from store.ingest import ingest_text
+
+TEXT = "Sergei Lavrov met S. Jaishankar in Moscow on Thursday.\n"
+
+
+@pytest.fixture
+def article(tmp_db) -> str:
+    article_id, _ = ingest_text(tmp_db, TEXT, "t.txt")
+    return article_id
+
+
+def exported_entities(db) -> list[tuple[str, str, str]]:
+    out = io.StringIO()
+    write_jsonl(export_items(db), out)
+    return [
+        (e["text"], e["label"], e["origin"])
+        for line in out.getvalue().splitlines()
+        for e in json.loads(line)["entities"]
+    ]
+
+
+def test_add_entity_is_a_user_entity_with_its_event(tmp_db, article) -> None:
+    entity = add_entity(tmp_db, article, 35, 41, "GPE")
+    assert (entity.text, entity.label, entity.origin, entity.status) == ("Moscow", "GPE", "user", "accepted")
+    [event] = entity_events(tmp_db, article)
+    assert (event["kind"], event["state"]) == ("entity.add", "done")
+    assert event["before"] == {"entity_id": entity.id, "status": "rejected"}
+    assert event["after"] == {"entity_id": entity.id, "status": "accepted"}
+    assert exported_entities(tmp_db) == [("Moscow", "GPE", "user")]
+
+
+def test_add_entity_trims_a_selection_and_refuses_bad_input(tmp_db, article) -> None:
+    assert add_entity(tmp_db, article, 34, 42, "GPE").text == "Moscow"  # " Moscow " selected
+    with pytest.raises(ValueError, match="outside the article"):
+        add_entity(tmp_db, article, 50, 500, "DATE")
+    with pytest.raises(ValueError, match="one word"):
+        add_entity(tmp_db, article, 0, 6, "TWO WORDS")
+    with pytest.raises(ValueError, match="only whitespace"):
+        add_entity(tmp_db, article, 13, 14, "PERSON")
+    with pytest.raises(ValueError, match="no article"):
+        add_entity(tmp_db, "nope", 0, 6, "PERSON")
+    assert len(entities_for_article(tmp_db, article, include_rejected=True)) == 1
+
+
+def test_overlap_is_refused_or_replaces(tmp_db, article) -> None:
+    lavrov = add_entity(tmp_db, article, 0, 13, "PERSON")
+    with pytest.raises(EntityOverlap, match=f"{lavrov.id} 'Sergei Lavrov' PERSON"):
+        add_entity(tmp_db, article, 7, 17, "PERSON")
+    assert [e.id for e in entities_for_article(tmp_db, article)] == [lavrov.id]
+    wider = add_entity(tmp_db, article, 0, 17, "ORG", replace=True)
+    assert get_entity(tmp_db, lavrov.id).status == "rejected"
+    assert [(e.text, e.label) for e in entities_for_article(tmp_db, article)] == [
+        ("Sergei Lavrov met", "ORG")
+    ]
+    assert [e["kind"] for e in entity_events(tmp_db, article)] == [
+        "entity.add",
+        "entity.reject",
+        "entity.add",
+    ]
+    # Restoring the rejected one would overlap the accepted one: refused, or swapped with replace.
+    with pytest.raises(EntityOverlap):
+        restore_entity(tmp_db, lavrov.id)
+    restore_entity(tmp_db, lavrov.id, replace=True)
+    assert get_entity(tmp_db, wider.id).status == "rejected"
+    assert [e.id for e in entities_for_article(tmp_db, article)] == [lavrov.id]
+
+
+def test_relabel_reject_restore_keep_the_row_and_log(tmp_db, article) -> None:
+    entity = add_entity(tmp_db, article, 18, 31, "ORG")
+    assert relabel_entity(tmp_db, entity.id, "PERSON").label == "PERSON"
+    rejected = reject_entity(tmp_db, entity.id)
+    assert (rejected.status, rejected.label) == ("rejected", "PERSON")
+    assert entities_for_article(tmp_db, article) == []
+    assert [e.id for e in entities_for_article(tmp_db, article, include_rejected=True)] == [entity.id]
+    assert exported_entities(tmp_db) == []
+    assert [row.entity_count for row in list_articles(tmp_db)] == [0]  # the library counts corrected ones
+    assert restore_entity(tmp_db, entity.id).status == "accepted"
+    assert [row.entity_count for row in list_articles(tmp_db)] == [1]
+    events = entity_events(tmp_db, article)
+    assert [(e["kind"], e["before"], e["after"]) for e in events[1:]] == [
+        (
+            "entity.relabel",
+            {"entity_id": entity.id, "label": "ORG"},
+            {"entity_id": entity.id, "label": "PERSON"},
+        ),
+        (
+            "entity.reject",
+            {"entity_id": entity.id, "status": "accepted"},
+            {"entity_id": entity.id, "status": "rejected"},
+        ),
+        (
+            "entity.restore",
+            {"entity_id": entity.id, "status": "rejected"},
+            {"entity_id": entity.id, "status": "accepted"},
+        ),
+    ]
+    # Undo replays `before`, newest first; redo replays `after`, oldest first.
+    for event in reversed(events):
+        apply_entity_change(tmp_db, event["before"])
+    assert (get_entity(tmp_db, entity.id).status, get_entity(tmp_db, entity.id).label) == ("rejected", "ORG")
+    for event in events:
+        apply_entity_change(tmp_db, event["after"])
+    assert (get_entity(tmp_db, entity.id).status, get_entity(tmp_db, entity.id).label) == (
+        "accepted",
+        "PERSON",
+    )
+    with pytest.raises(ValueError, match="not an entity change"):
+        apply_entity_change(tmp_db, {"entity_id": entity.id, "text": "x"})
+    for bad in (lambda: relabel_entity(tmp_db, 999, "X"), lambda: reject_entity(tmp_db, 999)):
+        with pytest.raises(ValueError, match="no entity 999"):
+            bad()
+
+
+def test_corrections_survive_reanalysis(analysed_db, nlp) -> None:
+    from nlp.batch import analyze_articles
+
+    db = analysed_db
+    article_id = db.execute("select id from articles order by source limit 1").fetchone()[0]
+    text = get_article(db, article_id).text
+    before = entities_for_article(db, article_id)
+    by_text = {e.text: e for e in before}
+    rejected = by_text["Sergei Lavrov"]
+    relabelled = next(e for e in before if e.text == "Moscow")
+    reject_entity(db, rejected.id)
+    relabel_entity(db, relabelled.id, "LOC")
+    start = text.index("strategic partnership")
+    user = add_entity(db, article_id, start, start + len("strategic partnership"), "TOPIC")
+    untouched = {e.id for e in before} - {rejected.id, relabelled.id}
+
+    assert analyze_articles(db, nlp, [article_id]) == 1
+
+    after = entities_for_article(db, article_id, include_rejected=True)
+    by_id = {e.id: e for e in after}
+    assert by_id[rejected.id].status == "rejected"
+    assert (by_id[relabelled.id].label, by_id[relabelled.id].status) == ("LOC", "accepted")
+    assert by_id[user.id].label == "TOPIC"
+    # The model did not bring back what the user decided about: one entity per decided span.
+    spans = [(e.start, e.end) for e in after]
+    assert spans.count((rejected.start, rejected.end)) == 1
+    assert spans.count((relabelled.start, relabelled.end)) == 1
+    # Untouched model entities were replaced by the new analysis (same model, same spans).
+    assert untouched.isdisjoint(by_id)
+    accepted = [(e.start, e.end, e.label) for e in after if e.status == "accepted"]
+    expected = {(e.start, e.end, e.label) for e in before if e.id in untouched}
+    assert expected <= set(accepted)
+    assert len(accepted) == len(set(accepted))
+    # No two accepted entities overlap, so doc.ents and IOB can hold them.
+    accepted.sort()
+    assert all(a[1] <= b[0] for a, b in pairwise(accepted))

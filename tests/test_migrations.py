@@ -1,0 +1,226 @@
+"""Schema versions: an older database is backed up then migrated, a newer one is refused,
+a file that is not newsmark's is left byte for byte as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from store import NewerSchema, NotNewsmarkDatabase, open_db, schema_version
+from store.annotations import add_annotation, annotations_for_article
+from store.db import latest_schema_version
+from store.ingest import ingest_text
+from store.schema import migrations
+
+TEXT = "Lavrov said: “We will talk.”\nThe minister left Moscow.\n"
+FIRST = migrations._migrations[0].name
+ALL = [m.name for m in migrations._migrations]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def old_database(path: Path) -> str:
+    """A database as the first newsmark release wrote it (schema 0001 only), with an
+    article and an annotation; returns the article id. Built with this newsmark's own
+    0001 migration, stopped before the rest, and written the way 0001 wrote rows."""
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    migrations.apply(db, stop_before=ALL[1:])
+    db["articles"].insert(
+        {"id": "a1", "source": "/news/a.txt", "title": "A", "text": TEXT, "word_count": 9,
+         "ingested_at": "2024-01-01T00:00:00.000+00:00"}
+    )
+    db["annotations"].insert(
+        {"article_id": "a1", "start": 0, "end": 6, "label": "SOURCE", "text": "Lavrov",
+         "created_at": "2024", "updated_at": "2024", "deleted": 0}
+    )
+    conn.close()
+    return "a1"
+
+
+def backups(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.bak-*"))
+
+
+def test_the_schema_has_several_migrations_so_an_older_database_exists() -> None:
+    assert ALL[0] == "0001_initial"
+    assert "0003_article_versions" in ALL
+    assert latest_schema_version() == ALL[-1]
+
+
+def test_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "newsmark.db"
+    article_id = old_database(path)
+    before = digest(path)
+
+    db = open_db(path)
+
+    # The backup: one file beside the database, named for the schema it holds, exactly
+    # the old content (same schema, same rows), a self-contained file (no -wal).
+    (backup,) = backups(tmp_path)
+    assert backup.name.startswith(f"newsmark.db.bak-{FIRST}-")
+    old = sqlite3.connect(backup)
+    try:
+        assert [r[0] for r in old.execute("select name from _sqlite_migrations")] == [FIRST]
+        assert old.execute("pragma journal_mode").fetchone()[0] == "delete"
+        assert old.execute("select id, text from articles").fetchall() == [(article_id, TEXT)]
+        assert old.execute("select label, text from annotations").fetchall() == [("SOURCE", "Lavrov")]
+        assert "version" not in [r[1] for r in old.execute("pragma table_info(articles)")]
+        assert old.execute("pragma integrity_check").fetchone()[0] == "ok"
+    finally:
+        old.close()
+    assert digest(path) != before  # the original was migrated in place
+
+    # The database: every migration applied, the version recorded, nothing lost.
+    assert [m.name for m in migrations.applied(db)] == ALL
+    assert schema_version(db) == latest_schema_version()
+    assert db.execute("pragma user_version").fetchone()[0] == int(ALL[-1][:4])
+    assert [(a.label, a.text) for a in annotations_for_article(db, article_id)] == [("SOURCE", "Lavrov")]
+    assert db.execute("select version, previous_id from articles").fetchall() == [(1, None)]
+    # It works as a current database: a new annotation goes in.
+    add_annotation(db, article_id, 13, 28, "QUOTE")
+    db.close()
+
+    # Opening again finds nothing pending: no second backup.
+    open_db(path).close()
+    assert len(backups(tmp_path)) == 1
+
+
+def test_new_and_current_databases_get_no_backup(tmp_path: Path) -> None:
+    path = tmp_path / "newsmark.db"
+    db = open_db(path)
+    ingest_text(db, TEXT, "a.txt")
+    db.close()
+    open_db(path).close()
+    assert backups(tmp_path) == []
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    open_db(empty).close()
+    assert backups(tmp_path) == []
+
+
+def test_failed_migration_leaves_the_old_schema_and_the_backup(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "newsmark.db"
+    old_database(path)
+    last = migrations._migrations[-1]
+
+    def broken(db: Database) -> None:
+        db.execute("alter table articles add column half_done text")
+        raise sqlite3.OperationalError("disk I/O error")  # as a failing disk would
+
+    monkeypatch.setattr(last, "fn", broken)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        open_db(path)
+    conn = sqlite3.connect(path)
+    try:
+        # One transaction for the whole upgrade: not even the earlier steps stayed.
+        assert [r[0] for r in conn.execute("select name from _sqlite_migrations")] == [FIRST]
+        assert "half_done" not in [r[1] for r in conn.execute("pragma table_info(articles)")]
+        assert conn.execute("select count(*) from annotations").fetchone()[0] == 1
+    finally:
+        conn.close()
+    assert len(backups(tmp_path)) == 1
+
+
+def test_two_processes_opening_an_older_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    path = tmp_path / "newsmark.db"
+    old_database(path)
+    script = (
+        "import sys; from store import open_db, schema_version;"
+        "db = open_db(sys.argv[1]); print(schema_version(db)); db.close()"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [(p.returncode, out.strip(), err) for p, (out, err) in zip(procs, results, strict=True)] == [
+        (0, ALL[-1], ""), (0, ALL[-1], ""),
+    ]
+    assert len(backups(tmp_path)) == 1
+    db = open_db(path)
+    assert [m.name for m in migrations.applied(db)] == ALL  # each recorded once
+    db.close()
+
+
+def test_newer_database_is_refused_with_a_message_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newsmark.db"
+    db = open_db(path)
+    ingest_text(db, TEXT, "a.txt")
+    db.execute(
+        "insert into _sqlite_migrations (migration_set, name, applied_at) values ('newsmark', '9001_future', 'x')"
+    )
+    db.close()  # the last connection checkpoints: the file holds everything
+    before = digest(path)
+    with pytest.raises(NewerSchema) as e:
+        open_db(path)
+    message = str(e.value)
+    assert message == (
+        f"{path}: written by a newer newsmark (schema 9001_future; this newsmark knows up to "
+        f"{ALL[-1]}); upgrade newsmark to open it"
+    )
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newsmark.db"]
+
+
+def foreign_files(folder: Path) -> dict[str, bytes]:
+    """Files newsmark must refuse: text, a zip, SQLite from another program (both journal
+    modes), and SQLite with a migrations table from another migration set."""
+    files = {
+        "notes.db": b"my notes, not a database\n" * 50,
+        "archive.db": b"PK\x03\x04" + bytes(range(256)) * 8,
+        "truncated.db": b"SQLite format 3\x00" + b"\x10\x00",
+    }
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    for name, wal in (("contacts.db", False), ("contacts-wal.db", True)):
+        conn = sqlite3.connect(folder / name)
+        if wal:
+            conn.execute("pragma journal_mode=wal")
+        conn.execute("create table contacts (name text, phone text)")
+        conn.execute("insert into contacts values ('Ann', '555')")
+        conn.commit()
+        conn.close()
+    conn = sqlite3.connect(folder / "other-app.db")
+    conn.execute("create table _sqlite_migrations (migration_set text, name text, applied_at text)")
+    conn.execute("insert into _sqlite_migrations values ('other-app', '0001_initial', '2024')")
+    conn.commit()
+    conn.close()
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_foreign_files_are_refused_byte_for_byte_untouched(tmp_path: Path) -> None:
+    before = foreign_files(tmp_path)
+    assert len(before) == 6
+    for name in sorted(before):
+        with pytest.raises(NotNewsmarkDatabase) as e:
+            open_db(tmp_path / name)
+        assert str(e.value).startswith(f"{tmp_path / name}: ")
+        assert "\n" not in str(e.value)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before  # same bytes, and no -wal, -shm, -journal or backup beside them
+
+
+def test_check_does_not_migrate_an_older_database(tmp_path: Path) -> None:
+    from store.check import check_database
+
+    path = tmp_path / "newsmark.db"
+    old_database(path)
+    db = open_db(path, migrate=False)
+    report = check_database(db)
+    db.close()
+    assert (report.schema, report.pending, report.ok) == (FIRST, ALL[1:], True)
+    assert backups(tmp_path) == []
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("select name from _sqlite_migrations")] == [FIRST]
+    conn.close()

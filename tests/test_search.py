@@ -1,0 +1,102 @@
+"""Full-text search: safe queries, ranking, paging, and `newsmark search`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from store import search as search_module
+from store.ingest import ingest_text
+from store.search import Matches, count_matches, fts_query, search, search_ids
+from tui.cli import main
+
+PUTIN_INVITES = "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
+NASTY = ['"', '""', "'", "(", ")", "*", "^", "-", ":", "AND", "OR", "NOT", "NEAR(", 'a"b', "x:y", "Putin)*("]
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert fts_query("Putin invites") == '"Putin" "invites"'
+    assert fts_query("Putin invi", prefix=True) == '"Putin" "invi" *'
+    assert fts_query('"prime minister" modi') == '"prime minister" "modi"'
+    assert fts_query('modi "prime') == '"modi" "prime"'  # a lone quote is just a character
+    assert fts_query("NOT putin") == '"NOT" "putin"'
+    assert fts_query("p", prefix=True) == '"p"'  # one letter: no prefix search
+    assert fts_query("(*^") is None
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_stray_quotes_and_operators_never_raise(seeded_db, text: str) -> None:
+    for prefix in (False, True):
+        assert search_ids(seeded_db, text, prefix=prefix) == search_ids(seeded_db, text, prefix=prefix)
+        assert count_matches(seeded_db, text, prefix=prefix) >= 0
+        search(seeded_db, text, prefix=prefix)
+
+
+def test_title_match_ranks_first(seeded_db) -> None:
+    hits = search(seeded_db, "Putin invites")
+    assert hits[0].row.title == PUTIN_INVITES
+    assert len(hits) == 2
+    assert "[Putin] [invites]" in hits[0].snippet
+    assert search(seeded_db, "Putin invites", limit=1)[0].row.id == hits[0].row.id
+
+
+def test_search_finds_text_and_stems(tmp_db) -> None:
+    a, _ = ingest_text(tmp_db, "Budget news\n\nThe council voted on the budget.", "a.txt")
+    b, _ = ingest_text(tmp_db, "Weather\n\nRain is expected; councils are ready.", "b.txt")
+    ingest_text(tmp_db, "Sport\n\nThe team won.", "c.txt")
+    assert sorted(search_ids(tmp_db, "council")) == sorted([a, b])  # porter: councils -> council
+    assert search_ids(tmp_db, "budget vote") == [a]
+    assert search_ids(tmp_db, "counc", prefix=True) != []
+    assert search_ids(tmp_db, "counc") == []
+    assert search_ids(tmp_db, '"council voted"') == [a]
+    assert search_ids(tmp_db, '"voted council"') == []
+
+
+def test_many_matches_page_in_the_order_added(tmp_db, monkeypatch) -> None:
+    ids = [
+        ingest_text(tmp_db, f"Story {i}\n\nThe harbour opened, day {i}.", f"{i}.txt")[0] for i in range(25)
+    ]
+    monkeypatch.setattr(search_module, "RANKED_MAX", 10)
+    matches = Matches(tmp_db, "harbour")
+    assert (len(matches), matches.ranked) == (25, False)
+    first = matches.ids(0, 10)
+    assert [i for _, i in first] == ids[:10]
+    assert [i for _, i in matches.ids_after(first[-1][0], 10)] == ids[10:20]
+    assert [i for _, i in matches.ids(20, 30)] == ids[20:]
+    assert matches.position(ids[17]) == 17
+    other = ingest_text(tmp_db, "Unrelated\n\nNothing here.", "x.txt")[0]
+    assert matches.position(other) is None
+
+
+def test_article_list_counts_follow_entities_and_annotations(analysed_db) -> None:
+    from store.annotations import add_annotation, delete_annotation
+
+    row = next(r for r in analysed_db.query("select * from article_list order by source limit 1"))
+    entities = analysed_db.execute(
+        "select count(*) from entities where article_id = ? and status = 'accepted'", [row["id"]]
+    ).fetchone()[0]
+    assert row["entity_count"] == entities > 0 and row["analyzed"] == 1
+    annotation = add_annotation(analysed_db, row["id"], 0, 5, "QUOTE")
+    count = "select annotation_count from article_list where id = ?"
+    assert analysed_db.execute(count, [row["id"]]).fetchone()[0] == 1
+    delete_annotation(analysed_db, annotation.id)
+    assert analysed_db.execute(count, [row["id"]]).fetchone()[0] == 0
+
+
+def test_search_command(seeded_db, tmp_path) -> None:
+    db_path = str(tmp_path / "newsmark.db")
+    runner = CliRunner()
+    result = runner.invoke(main, ["search", "Putin invites", "--db", db_path, "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert records[0]["title"] == PUTIN_INVITES
+    assert len(records) == 2 and set(records[0]) == {"id", "title", "source", "words", "snippet"}
+    assert [r["id"] for r in records] == search_ids(seeded_db, "Putin invites")
+    limited = runner.invoke(main, ["search", "Putin", "--db", db_path, "--format", "jsonl", "--limit", "1"])
+    assert len(limited.output.splitlines()) == 1
+    table = runner.invoke(main, ["search", 'Putin" OR (', "--db", db_path])
+    assert table.exit_code == 0 and "articles match" in table.output
+    missing = runner.invoke(main, ["search", "x", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "none.db" in missing.output
