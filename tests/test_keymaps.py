@@ -189,3 +189,18 @@ async def test_emacs_flow(db_path: Path) -> None:
         assert annotations(db_path)[-1][0] == "QUOTE"
         await pilot.press("ctrl+underscore")  # C-_ undoes
         assert annotations(db_path)[-1][3] == 1
+
+
+async def test_export_from_the_app_without_a_mouse(db_path: Path, tmp_path: Path) -> None:
+    async with make_app(db_path, "vim").run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await pilot.press("right_parenthesis", "s", "1")
+        await pilot.press("f4")  # export: pick a format, then the path
+        await pilot.pause()
+        await pilot.press(*"csv", "enter")
+        await pilot.pause()
+        await pilot.press("end", "ctrl+u", *str(tmp_path / "out.csv"), "enter")  # clear, type the path
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and ",QUOTE," in lines[1]

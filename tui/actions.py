@@ -25,6 +25,7 @@ ACTIONS: dict[str, ActionSpec] = _specs(
     ("app.quit", "quit", "Quit", True),
     ("app.help", "help", "Keys", True),
     ("app.labels", "labels", "Labels: add, rename", False),
+    ("app.export", "export", "Export the dataset (choose a format and a path)", False),
     ("app.command_palette", "command_palette", "Command palette: every action by name", False),
     ("library.open", "open_article", "Open the article", True),
     ("library.filter", "focus_filter", "Filter the list", True),

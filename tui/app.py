@@ -193,6 +193,40 @@ class NewsmarkApp(App):
 
         self.push_screen(HelpScreen(self.keymap, self.keymap_name))
 
+    def action_export(self) -> None:
+        from tui.exporting import EXPORT_FORMATS, EXTENSIONS
+        from tui.screens.dialogs import PathPrompt
+        from tui.screens.picker import Picker
+
+        def format_chosen(fmt: object) -> None:
+            if fmt not in EXPORT_FORMATS:
+                return
+            default = str(Path.cwd() / f"newsmark-export{EXTENSIONS[str(fmt)]}")
+            self.push_screen(
+                PathPrompt(f"[b]Export as {fmt}[/b] to (Enter writes, Esc cancels):", default),
+                lambda out: self.export_in_background(str(fmt), Path(out)) if out else None,
+            )
+
+        choices = [
+            (fmt, f"→ newsmark-export{EXTENSIONS[fmt] or '/ (a folder)'}", fmt) for fmt in EXPORT_FORMATS
+        ]
+        self.push_screen(Picker("[b]Export format[/b]", choices, free_text=False), format_chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_in_background(self, fmt: str, out: Path) -> None:
+        from store.export import SpanMismatch
+        from tui.exporting import ExportRefused, run_export
+
+        db = open_db(self.db_path)
+        try:
+            summary = run_export(db, fmt, out)
+        except (ExportRefused, SpanMismatch, OSError) as e:
+            self.call_from_thread(self.notify, f"Export failed: {e}", severity="error", timeout=15)
+            return
+        finally:
+            db.close()
+        self.call_from_thread(self.notify, summary.capitalize(), timeout=10)
+
     def action_labels(self) -> None:
         from tui.screens.dialogs import LabelsScreen
 

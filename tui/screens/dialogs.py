@@ -138,3 +138,30 @@ class LabelChooser(ModalScreen[str | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+class PathPrompt(ModalScreen[str | None]):
+    """Ask for a path, prefilled; Enter accepts, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=True)]
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label(self.title_text)
+            yield Input(value=self.default, id="path-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#path-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
