@@ -52,7 +52,14 @@ def speaker_candidates(
         if not words:
             continue
         owner = next(
-            (n for n in names if _words(n) == words or _is_part_of(words, _words(n))),
+            # A mention joins a fuller name of its own label, or a person's (NER often
+            # tags a lone surname as ORG); "India" never joins "India's External Affairs".
+            (
+                n
+                for n, g in names.items()
+                if (g["label"] == r["label"] or g["label"] == "PERSON")
+                and (_words(n) == words or _is_part_of(words, _words(n)))
+            ),
             None,
         )
         if owner is None:
