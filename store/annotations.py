@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from store.articles import now_iso
 from store.db import retry_when_locked
+from store.spans import article_text, check_bounds
 
 EDITABLE_FIELDS = ("start", "end", "label", "text", "speaker", "speaker_start", "speaker_end", "note")
 
@@ -103,12 +104,8 @@ def add_annotation(
     note: str | None = None,
 ) -> Annotation:
     """Tag text[start:end] of an article with a label; committed when this returns."""
-    row = db.execute("select text from articles where id = ?", [article_id]).fetchone()
-    if row is None:
-        raise ValueError(f"no article {article_id}")
-    text = row[0]
-    if not (0 <= start < end <= len(text)):
-        raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+    text = article_text(db, article_id)
+    check_bounds(text, start, end)
     if db.execute("select 1 from labels where name = ?", [label]).fetchone() is None:
         raise ValueError(f"no label {label} (add it first)")
     now = now_iso()
@@ -160,11 +157,10 @@ def update_annotation(db: Database, annotation_id: int, **changes: object) -> An
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
     if "start" in changes or "end" in changes:
-        text = db.execute("select text from articles where id = ?", [annotation.article_id]).fetchone()[0]
+        text = article_text(db, annotation.article_id)
         start = int(changes.get("start", annotation.start))  # type: ignore[arg-type]
         end = int(changes.get("end", annotation.end))  # type: ignore[arg-type]
-        if not (0 <= start < end <= len(text)):
-            raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+        check_bounds(text, start, end)
         changes["text"] = text[start:end]
     current = asdict(annotation)
     before = {k: current[k] for k in changes}

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from store.annotations import log_event
 from store.articles import Entity, now_iso
 from store.export import trimmed
+from store.spans import article_text, check_bounds
 
 CHANGEABLE_FIELDS = ("label", "status")
 STATUSES = ("accepted", "rejected")
@@ -95,12 +96,8 @@ def add_entity(
     """A user entity on text[start:end]. An overlap with an accepted entity is refused
     (EntityOverlap), or with replace=True those entities are rejected in the same transaction."""
     label = check_label(label)
-    row = db.execute("select text from articles where id = ?", [article_id]).fetchone()
-    if row is None:
-        raise ValueError(f"no article {article_id}")
-    text = row[0]
-    if not (0 <= start < end <= len(text)):
-        raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+    text = article_text(db, article_id)
+    check_bounds(text, start, end)
     # A selection's stray spaces are not part of the name (and no token holds whitespace).
     start, end = trimmed(text, start, end)
     if start == end:
