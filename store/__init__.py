@@ -1,9 +1,10 @@
 """newsmark's store: SQLite through sqlite-utils. Imports neither Textual nor spaCy."""
 
 from store.db import default_db_path, open_db, schema_version
-from store.errors import IngestError, NewerSchema, NotNewsmarkDatabase, StoreError
+from store.errors import DatabaseBusy, IngestError, NewerSchema, NotNewsmarkDatabase, StoreError
 
 __all__ = [
+    "DatabaseBusy",
     "IngestError",
     "NewerSchema",
     "NotNewsmarkDatabase",

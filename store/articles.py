@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from store.db import retry_when_locked
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -208,6 +210,7 @@ def tokens_for_article(db: Database, article_id: str) -> list[tuple[int, int]]:
     return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
+@retry_when_locked
 def save_analysis(db: Database, analysis: Analysis) -> None:
     """Replace the model's cached output for one article; the user's own work stays."""
     text_row = db.execute("select text from articles where id = ?", [analysis.article_id]).fetchone()

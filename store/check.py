@@ -57,8 +57,12 @@ class CheckReport:
         if self.integrity == ["ok"]:
             out.append("integrity: ok")
         else:
-            out.append(f"integrity: {len(self.integrity)} problem(s)")
+            # SQLite stops listing at 100 problems.
+            many = "at least " if len(self.integrity) >= 100 else ""
+            out.append(f"integrity: {many}{len(self.integrity)} problem(s)")
             out += [f"  {line}" for line in self.integrity[:MAX_LISTED]]
+            if len(self.integrity) > MAX_LISTED:
+                out.append(f"  … and {len(self.integrity) - MAX_LISTED} more")
         schema = f"schema: {self.schema}"
         if self.pending:
             schema += (
@@ -74,7 +78,9 @@ class CheckReport:
             out += [f"  {line}" for line in self.foreign_keys[:MAX_LISTED]]
         if self.span_problems:
             out.append(f"spans: {len(self.span_problems)} no longer match their article's text")
-            out += [f"  {p.describe()}" for p in self.span_problems]
+            out += [f"  {p.describe()}" for p in self.span_problems[:MAX_LISTED]]
+            if len(self.span_problems) > MAX_LISTED:
+                out.append(f"  … and {len(self.span_problems) - MAX_LISTED} more")
         else:
             out.append("spans: every annotation and entity matches its article's text")
         out.append("all good" if self.ok else "PROBLEMS FOUND")

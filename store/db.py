@@ -83,7 +83,9 @@ def _check_existing_file(path: Path) -> None:
         )
 
 
-def open_db(path: str | Path, *, create: bool = True, migrate: bool = True) -> Database:
+def open_db(
+    path: str | Path, *, create: bool = True, migrate: bool = True, busy_timeout: float = BUSY_TIMEOUT_S
+) -> Database:
     """Open (creating and migrating if needed) the newsmark database at `path`.
 
     An existing database with migrations pending is first copied to
@@ -99,7 +101,7 @@ def open_db(path: str | Path, *, create: bool = True, migrate: bool = True) -> D
         path.parent.mkdir(parents=True, exist_ok=True)
     # check_same_thread=False: workers get their own connection, but the app
     # hands its connection between the event loop and short thread workers.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
     db = Database(conn)
     db.execute("PRAGMA journal_mode=WAL")
     # FULL: an annotation shown as saved must survive power loss, not only a crash.
@@ -194,20 +196,31 @@ def retrying(
     attempts: int = LOCK_ATTEMPTS,
     on_retry: Callable[[int, sqlite3.OperationalError], None] | None = None,
 ) -> R:
-    """Run the write `fn`, trying again when the database is locked; DatabaseBusy after
-    `attempts` tries.
+    """Run the write `fn` in one transaction that holds the write lock from its start;
+    when the lock cannot be had, try again; DatabaseBusy after `attempts` tries.
 
-    Each try waits up to the busy timeout. Retrying also covers SQLITE_BUSY_SNAPSHOT,
-    which SQLite returns at once (no waiting) when another process committed
-    between a transaction's first read and its first write. `fn` must be a whole
-    transaction: a failed try has rolled back, so running it again is safe.
-    Inside a caller's open transaction nothing is retried: the caller owns it.
+    BEGIN IMMEDIATE, not the deferred BEGIN that `db.atomic()` issues: a deferred
+    transaction that reads first and writes later fails at once (SQLITE_BUSY_SNAPSHOT,
+    no busy wait) when another process commits in between, which two newsmark
+    processes tagging at once would hit. Taking the lock first, the busy timeout
+    waits for the other writer, and `fn`'s reads and writes see one state.
+    `fn`'s own `db.atomic()` blocks nest inside as savepoints. A failed try has
+    rolled back everything, so running `fn` again is safe. Inside a caller's open
+    transaction nothing is retried: the caller owns it.
     """
     if db.conn.in_transaction:
         return fn()
     for attempt in range(1, attempts + 1):
         try:
-            return fn()
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn()
+                db.conn.execute("COMMIT")
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            return result
         except sqlite3.OperationalError as e:
             if not _is_lock_error(e):
                 raise

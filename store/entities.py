@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from store.annotations import log_event
 from store.articles import Entity, now_iso
+from store.db import retry_when_locked
 from store.export import trimmed
 from store.spans import article_text, check_bounds
 
@@ -90,6 +91,7 @@ def _change(db: Database, article_id: str, entity_id: int, kind: str, fields: di
     log_event(db, kind, article_id, None, before, {"entity_id": entity_id, **fields})
 
 
+@retry_when_locked
 def add_entity(
     db: Database, article_id: str, start: int, end: int, label: str, *, replace: bool = False
 ) -> Entity:
@@ -133,6 +135,7 @@ def add_entity(
     return entity
 
 
+@retry_when_locked
 def relabel_entity(db: Database, entity_id: int, label: str) -> Entity:
     label = check_label(label)
     article_id = article_id_of(db, entity_id)
@@ -143,6 +146,7 @@ def relabel_entity(db: Database, entity_id: int, label: str) -> Entity:
     return entity
 
 
+@retry_when_locked
 def reject_entity(db: Database, entity_id: int) -> Entity:
     """Mark an entity rejected: it stays in the table, and exports leave it out."""
     article_id = article_id_of(db, entity_id)
@@ -153,6 +157,7 @@ def reject_entity(db: Database, entity_id: int) -> Entity:
     return entity
 
 
+@retry_when_locked
 def restore_entity(db: Database, entity_id: int, *, replace: bool = False) -> Entity:
     """Accept a rejected entity again (overlaps are handled as in add_entity)."""
     entity = get_entity(db, entity_id)
@@ -168,6 +173,7 @@ def restore_entity(db: Database, entity_id: int, *, replace: bool = False) -> En
     return restored
 
 
+@retry_when_locked
 def apply_entity_change(db: Database, change: dict) -> int:
     """Apply an entity event's `before` (undo) or `after` (redo); returns the entity id.
     For store.annotations.undo/redo to call on events whose kind starts with 'entity.'."""

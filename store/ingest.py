@@ -25,15 +25,16 @@ TEXT_SUFFIXES = {".txt", ".md"}
 # per-character tables, so a 50 MB file would cost gigabytes on screen. Bigger
 # files are refused before being read, with a message saying to split them.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-# Where a declared encoding is looked for: an HTML <meta charset>, an XML
-# declaration, or an editor's `-*- coding: X -*-` / `vim: fileencoding=X` line.
+# Where a declared encoding is looked for: an HTML <meta charset> or an XML
+# declaration in the first kilobyte, or an editor's `-*- coding: X -*-` or
+# `vim: fileencoding=X` on one of the first two lines (as PEP 263 has it, so
+# prose that happens to say "coding:" further down declares nothing).
 DECLARATION_BYTES = 1024
-DECLARED_ENCODING = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)"""
-    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)["']"""
-    rb"""|(?:-\*-.*?|vim?:.*?)(?:file)?(?:en)?coding[:=]\s*([-\w.]+)""",
+MARKUP_ENCODING = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)["']""",
     re.IGNORECASE,
 )
+EDITOR_ENCODING = re.compile(rb"(?:-\*-|\bvim?:).*?\b(?:file)?(?:en)?coding[:=]\s*([-\w.]+)", re.IGNORECASE)
 BOMS = [  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -150,7 +151,8 @@ def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator
 
 def declared_encoding(data: bytes) -> str | None:
     """The encoding the file's start says it is in (HTML, XML or editor declaration)."""
-    match = DECLARED_ENCODING.search(data[:DECLARATION_BYTES])
+    head = data[:DECLARATION_BYTES]
+    match = MARKUP_ENCODING.search(head) or EDITOR_ENCODING.search(b"\n".join(head.split(b"\n", 2)[:2]))
     if match is None:
         return None
     return next(g for g in match.groups() if g).decode("ascii", "replace")
@@ -198,6 +200,10 @@ def decode_article(path: Path, data: bytes, encoding: str | None = None) -> str:
             codec = _text_codec(declared)
             if codec is None:
                 raise IngestError(f"{name}: declares unknown text encoding {declared!r}")
+            if codec.startswith(("utf-16", "utf-32")):
+                # The declaration itself was readable as ASCII, so the file is not
+                # UTF-16/32 (those would have NULs); browsers read such files as UTF-8.
+                codec = "utf-8"
             if codec == "iso8859-1" and any(0x80 <= b < 0xA0 for b in data):
                 # As browsers do: "latin-1" files with bytes 0x80-0x9F are Windows-1252
                 # (curly quotes, dashes); in real latin-1 those are invisible controls.

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from store.db import retry_when_locked
+
 
 def suggestions_for(db: Database, article_id: str | None = None, *, status: str | None = None) -> list[dict]:
     """Suggestions as plain records (the `newsmark quotes` jsonl fields)."""
@@ -54,6 +56,7 @@ def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
     ]
 
 
+@retry_when_locked
 def set_suggestion_status(db: Database, suggestion_id: int, status: str) -> None:
     if status not in ("open", "accepted", "rejected"):
         raise ValueError(f"unknown suggestion status {status}")

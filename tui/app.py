@@ -20,6 +20,8 @@ from tui.keymap import bindings_for, key_sequences, textual_keymap
 from tui.messages import AnalysisFinished, AnalysisProgress
 from tui.screens.library import LibraryScreen
 
+APP_BUSY_TIMEOUT_S = 2.0
+
 
 def bundled_seeds() -> Path:
     return Path(str(resources.files("seeds")))
@@ -42,7 +44,8 @@ class NewsmarkApp(App):
         super().__init__()
         self.db_path = Path(db_path)
         # Opened here, before the screen is taken over, so a refused file is a plain error.
-        self.db: Database = open_db(self.db_path)
+        # Writes from the event loop wait at most ~2 s a try for another process's lock.
+        self.db: Database = open_db(self.db_path, busy_timeout=APP_BUSY_TIMEOUT_S)
         self.keymap = keymap
         self.keymap_name = keymap_name
         self.model_name = model

@@ -26,7 +26,7 @@ def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     """Find articles by words in their title or text ("quoted words" are a phrase).
 
     Results come best first (a title match counts most), as in the library;
-    when more than 10,000 articles match they come in the order they were added.
+    when more than 5,000 articles match they come in the order they were added.
     """
     from store.search import count_matches
     from store.search import search as run_search

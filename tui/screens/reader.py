@@ -29,7 +29,7 @@ from store.suggestions import Suggestion, open_suggestions, set_suggestion_statu
 from store.tokens import fallback_sentences
 from tui.colours import entity_colour
 from tui.keymap import bindings_for
-from tui.widgets.article_view import ArticleView, Highlight
+from tui.widgets.article_view import ArticleView, Highlight, visible_text
 
 PANEL_SNIPPET = 60
 
@@ -76,8 +76,9 @@ class ReaderScreen(Screen):
             self.app.pop_screen()
             return
         self.article = article
-        title = Text(article.title, style="bold")
-        title.append(f"   {article.source} · {article.word_count} words", style="dim")
+        # Titles and paths come from files: shown, never interpreted by the terminal.
+        title = Text(visible_text(article.title), style="bold")
+        title.append(f"   {visible_text(article.source)} · {article.word_count} words", style="dim")
         self.query_one("#article-title", Static).update(title)
         self.analyzed = article.analysis_model is not None
         sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
@@ -132,13 +133,13 @@ class ReaderScreen(Screen):
         panel = self.query_one("#annotations", OptionList)
         panel.clear_options()
         for a in self.annotations:
-            snippet = a.text.replace("\n", " ")
+            snippet = visible_text(a.text.replace("\n", " "))
             if len(snippet) > PANEL_SNIPPET:
                 snippet = snippet[: PANEL_SNIPPET - 1] + "…"
             line = Text(f"{a.label} ", style="bold")
             line.append(snippet)
             if a.speaker:
-                line.append(f" — {a.speaker}", style="italic")
+                line.append(f" — {visible_text(a.speaker)}", style="italic")
             panel.add_option(Option(line, id=str(a.id)))
         if highlight_id is not None:
             index = next((i for i, a in enumerate(self.annotations) if a.id == highlight_id), None)
@@ -163,10 +164,15 @@ class ReaderScreen(Screen):
             legend.append(" ")
         self.query_one("#legend", Static).update(legend)
 
+    def _show_status(self, message: str) -> None:
+        # Names and snippets come from files: plain Text, never markup, controls made visible.
+        lines = [visible_text(line) for line in message.split("\n")]
+        self.query_one("#status", Static).update(Text("\n".join(lines)))
+
     def set_status(self, message: str) -> None:
         # Kept for the next cursor report too: a move right after saving must not hide "Saved".
         self._last_message = message
-        self.query_one("#status", Static).update(message)
+        self._show_status(message)
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
@@ -188,7 +194,7 @@ class ReaderScreen(Screen):
         if message := getattr(self, "_last_message", None):
             where = f"{message}\n{where}"
             self._last_message = None
-        self.query_one("#status", Static).update(where)
+        self._show_status(where)
 
     # -- actions: movement and selection --------------------------------------
 

@@ -95,6 +95,8 @@ class LibraryRows:
         return self._cache.put(page, rows)
 
     def row(self, index: int) -> ArticleRow:
+        if not 0 <= index < self._count:
+            raise IndexError(index)
         return self._page(index // PAGE_SIZE)[index % PAGE_SIZE]
 
     def position(self, article_id: str) -> int | None:
@@ -115,6 +117,8 @@ class SearchRows:
         return len(self.matches)
 
     def row(self, index: int) -> ArticleRow:
+        if not 0 <= index < len(self.matches):
+            raise IndexError(index)
         page = index // PAGE_SIZE
         rows = self._cache.get(page)
         if rows is None:
@@ -263,7 +267,9 @@ class ArticleList(ScrollView, can_focus=True):
             header = ("Title", *(name for name, _ in NUMBER_COLUMNS))
             return self._line(header, width, base + self.get_component_rich_style("article-list--header"))
         index = round(self.scroll_offset.y) + y - 1
-        if index >= self.row_count:
+        try:
+            cells = self.cells(index)
+        except IndexError:  # past the end, or a row gone since the count (the next reload fixes it)
             return Strip.blank(width, base)
         if index == self.cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
@@ -271,7 +277,7 @@ class ArticleList(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("article-list--odd")
         else:
             style = base
-        return self._line(self.cells(index), width, style)
+        return self._line(cells, width, style)
 
 
 class _Empty:
@@ -283,5 +289,3 @@ class _Empty:
 
     def position(self, article_id: str) -> int | None:
         return None
-
-

@@ -19,6 +19,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+# Embeddings, overrides and isolates (U+202A-202E, U+2066-2069).
+BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
 
 def visible_glyph(ch: str) -> str:
     """What a character looks like on screen: controls become their Unicode symbol."""
@@ -31,7 +34,14 @@ def visible_glyph(ch: str) -> str:
         return "␡"
     if 0x80 <= code < 0xA0:
         return "�"
+    if code in BIDI_CONTROLS:
+        return "⇆"  # a terminal that does bidi must not reorder what the user reads
     return ch
+
+
+def visible_text(text: str) -> str:
+    """A string as shown on one line: every control character as a visible symbol."""
+    return "".join(map(visible_glyph, text))
 
 
 @dataclass(frozen=True)
