@@ -204,3 +204,13 @@ async def test_export_from_the_app_without_a_mouse(db_path: Path, tmp_path: Path
         await pilot.pause()
     lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and ",QUOTE," in lines[1]
+
+
+def test_keys_are_displayed_as_people_read_them() -> None:
+    from tui.keymap import display_keys
+
+    vim = load_keymap("vim")
+    assert display_keys(vim["reader.line_end"]) == "$, end"
+    assert display_keys(vim["reader.top"]) == "g g, ctrl+home"
+    assert display_keys(vim["reader.next_suggestion"]) == "] q"
+    assert display_keys(load_keymap("emacs")["reader.top"]) == "alt+<, ctrl+home"

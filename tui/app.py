@@ -16,7 +16,7 @@ from store import open_db
 from store.articles import count_articles
 from store.ingest import ingest_paths
 from tui.actions import ACTIONS, ActionSpec, scope_of
-from tui.keymap import bindings_for, key_sequences, textual_keymap
+from tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
 from tui.messages import AnalysisFinished, AnalysisProgress
 from tui.screens.library import LibraryScreen
 
@@ -187,7 +187,7 @@ class NewsmarkApp(App):
                 async def run(spec: ActionSpec = spec) -> None:
                     await self.run_spec(spec, screen)
 
-                yield SystemCommand(spec.description, f"{spec.id}   keys: {self.keymap[spec.id]}", run)
+                yield SystemCommand(spec.description, f"{spec.id}   keys: {display_keys(self.keymap[spec.id])}", run)
 
     # -- app-wide actions ------------------------------------------------------
 

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import platformdirs
 from textual.binding import Binding
-from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, _character_to_key
+from textual.keys import (
+    KEY_NAME_REPLACEMENTS,
+    KEY_TO_UNICODE_NAME,
+    Keys,
+    _character_to_key,
+    format_key,
+    key_to_character,
+)
 
 from tui.actions import ACTIONS, scope_of
 
@@ -225,3 +232,15 @@ def bindings_for(scope: str) -> list[Binding]:
         for spec in ACTIONS.values()
         if scope_of(spec.id) == scope
     ]
+
+
+def display_keys(keys: str) -> str:
+    """Keys as a person reads them: 'g g, ctrl+home', '$', '/' (not 'dollar_sign')."""
+
+    def one(key: str) -> str:
+        *mods, base = key.split("+")
+        shown = key_to_character(base) if len(base) > 1 else base
+        shown = shown if shown and shown.isprintable() and shown != " " else format_key(base)
+        return "+".join([*mods, shown])
+
+    return ", ".join(" ".join(one(k) for k in alt) for alt in alternatives(keys))

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, SelectionList, Static
 
 from store.annotations import add_label, list_labels, rename_label
 from tui.actions import ACTIONS, scope_of
+from tui.keymap import display_keys
 
 CLOSE = [Binding("escape,q", "dismiss", "Close", show=True)]
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
@@ -26,7 +27,7 @@ def keymap_table(keymap: dict[str, str]) -> Table:
         table.add_row(f"[b]{title}[/b]", "", "")
         for spec in ACTIONS.values():
             if scope_of(spec.id) == scope:
-                table.add_row(keymap.get(spec.id, ""), spec.description, spec.id)
+                table.add_row(display_keys(keymap.get(spec.id, "")), spec.description, spec.id)
     return table
 
 
