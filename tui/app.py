@@ -187,7 +187,8 @@ class NewsmarkApp(App):
                 async def run(spec: ActionSpec = spec) -> None:
                     await self.run_spec(spec, screen)
 
-                yield SystemCommand(spec.description, f"{spec.id}   keys: {display_keys(self.keymap[spec.id])}", run)
+                keys = display_keys(self.keymap[spec.id])
+                yield SystemCommand(spec.description, f"{spec.id}   keys: {keys}", run)
 
     # -- app-wide actions ------------------------------------------------------
 
