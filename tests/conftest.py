@@ -80,3 +80,11 @@ def analysed_db(analysed_db_file, tmp_path: Path):
 
 
 # --- App (Textual Pilot) fixtures go below this line. ---------------------------
+
+
+@pytest.fixture
+def app_db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the analysed seeds database, as a path for the app to open."""
+    path = tmp_path / "app.db"
+    shutil.copyfile(analysed_db_file, path)
+    return path

@@ -3,20 +3,16 @@ the vim and emacs keymaps drive the whole tagging flow through real key presses.
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pilot_support import SIZE, make_app, open_reader, query
 
 from tui.actions import ACTIONS
-from tui.app import NewsmarkApp
 from tui.cli import main
 from tui.keymap import SHIPPED, KeymapError, alternatives, load_active_keymap, load_keymap
 from tui.screens.reader import ReaderScreen
-
-SIZE = (130, 40)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -108,49 +104,29 @@ def test_user_config_chooses_keymap_and_overrides_one_action(tmp_path: Path) -> 
 # --- the same flow, driven with each keymap ----------------------------------------
 
 
-@pytest.fixture
-def db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "keys.db"
-    shutil.copy(analysed_db_file, path)
-    return path
-
-
 def annotations(db_path: Path) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("select label, text, speaker, deleted from annotations order by id").fetchall()
-    finally:
-        conn.close()
+    return query(db_path, "select label, text, speaker, deleted from annotations order by id")
 
 
-def make_app(db_path: Path, name: str) -> NewsmarkApp:
-    return NewsmarkApp(db_path, keymap=load_keymap(name), keymap_name=name, seed_if_empty=False)
-
-
-async def open_reader(pilot) -> ReaderScreen:
-    await pilot.press(*"India, Russia Gear", "enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReaderScreen)
-    return pilot.app.screen
-
-
-async def test_vim_flow(db_path: Path) -> None:
-    async with make_app(db_path, "vim").run_test(size=SIZE) as pilot:
-        reader = await open_reader(pilot)
+async def test_vim_flow(app_db_path: Path) -> None:
+    async with make_app(app_db_path, "vim").run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "India, Russia Gear")
         view = reader.view
         await pilot.press("j", "j", "g", "g")  # gg: back to the top
         assert view.cursor == 0
         await pilot.press("right_parenthesis", "v", "e", "e")  # select two words
         assert view.selection is not None
         await pilot.press("1")
-        assert annotations(db_path)[-1][:2] == ("QUOTE", "Moscow, Aug")
+        assert annotations(app_db_path)[-1][:2] == ("QUOTE", "Moscow, Aug")
         await pilot.press("d", "d")  # dd deletes it
-        assert annotations(db_path)[-1][3] == 1
+        assert annotations(app_db_path)[-1][3] == 1
         await pilot.press("u")
-        assert annotations(db_path)[-1][3] == 0
+        assert annotations(app_db_path)[-1][3] == 0
 
         await pilot.press("right_square_bracket", "q", "right_square_bracket", "q", "a")  # ]q ]q a
-        assert annotations(db_path)[-1][0] == "QUOTE" and annotations(db_path)[-1][2] == "Sergei Lavrov"
+        assert (
+            annotations(app_db_path)[-1][0] == "QUOTE" and annotations(app_db_path)[-1][2] == "Sergei Lavrov"
+        )
 
         await pilot.press("slash", *"putin", "enter")  # / search, n next
         first = view.cursor
@@ -159,7 +135,7 @@ async def test_vim_flow(db_path: Path) -> None:
         assert view.cursor > first and reader.article.text[view.cursor : view.cursor + 5].lower() == "putin"
         matches = len(reader.matches)
         await pilot.press("asterisk", "3")  # tag every match as CLAIM
-        claims = [a for a in annotations(db_path) if a[0] == "CLAIM"]
+        claims = [a for a in annotations(app_db_path) if a[0] == "CLAIM"]
         assert len(claims) == matches and all(a[1].lower() == "putin" for a in claims)
 
         await pilot.press("escape", "colon")  # : opens the command palette
@@ -170,9 +146,9 @@ async def test_vim_flow(db_path: Path) -> None:
         assert not isinstance(pilot.app.screen, ReaderScreen)
 
 
-async def test_emacs_flow(db_path: Path) -> None:
-    async with make_app(db_path, "emacs").run_test(size=SIZE) as pilot:
-        reader = await open_reader(pilot)
+async def test_emacs_flow(app_db_path: Path) -> None:
+    async with make_app(app_db_path, "emacs").run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "India, Russia Gear")
         view = reader.view
         await pilot.press("ctrl+n", "ctrl+a")  # next line, its start
         line_start = view.cursor
@@ -182,18 +158,18 @@ async def test_emacs_flow(db_path: Path) -> None:
         await pilot.press("ctrl+g")  # C-g cancels
         assert view.selection is None and not view.marking
         await pilot.press("ctrl+@", "alt+f", "2")
-        assert annotations(db_path)[-1][0] == "SOURCE"
+        assert annotations(app_db_path)[-1][0] == "SOURCE"
         await pilot.press("ctrl+s", *"lavrov", "enter", "alt+s")
         assert reader.article.text[view.cursor : view.cursor + 6] == "Lavrov"
         await pilot.press("alt+n", "a")  # next suggested quote, accept
-        assert annotations(db_path)[-1][0] == "QUOTE"
+        assert annotations(app_db_path)[-1][0] == "QUOTE"
         await pilot.press("ctrl+underscore")  # C-_ undoes
-        assert annotations(db_path)[-1][3] == 1
+        assert annotations(app_db_path)[-1][3] == 1
 
 
-async def test_export_from_the_app_without_a_mouse(db_path: Path, tmp_path: Path) -> None:
-    async with make_app(db_path, "vim").run_test(size=SIZE) as pilot:
-        await open_reader(pilot)
+async def test_export_from_the_app_without_a_mouse(app_db_path: Path, tmp_path: Path) -> None:
+    async with make_app(app_db_path, "vim").run_test(size=SIZE) as pilot:
+        await open_reader(pilot, "India, Russia Gear")
         await pilot.press("right_parenthesis", "s", "1")
         await pilot.press("f4")  # export: pick a format, then the path
         await pilot.pause()

@@ -2,61 +2,35 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
-import pytest
+from pilot_support import SIZE, make_app, open_reader, query
 
 from store import open_db
 from store.export import export_items
-from tui.app import NewsmarkApp
-from tui.keymap import load_keymap
-from tui.screens.reader import ReaderScreen
-
-
-@pytest.fixture
-def db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "entities.db"
-    shutil.copy(analysed_db_file, path)
-    return path
 
 
 def entity_rows(db_path: Path, where: str) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(
-            f'select start, "end", label, text, origin, status from entities where {where}'
-        ).fetchall()
-    finally:
-        conn.close()
+    return query(db_path, f'select start, "end", label, text, origin, status from entities where {where}')
 
 
-async def open_reader(pilot) -> ReaderScreen:
-    await pilot.press(*"India, Russia Gear", "enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReaderScreen)
-    return pilot.app.screen
-
-
-async def test_reject_relabel_add_and_undo(db_path: Path) -> None:
-    app = NewsmarkApp(db_path, keymap=load_keymap(), seed_if_empty=False)
-    async with app.run_test(size=(130, 40)) as pilot:
-        reader = await open_reader(pilot)
+async def test_reject_relabel_add_and_undo(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "India, Russia Gear")
         view = reader.view
         target = next(e for e in reader.entities if e.text == "Sergei Lavrov")
         view.move("char", target.start - view.cursor)
         await pilot.press("minus")  # reject: the row stays, marked
-        assert entity_rows(db_path, f"id = {target.id}")[0][5] == "rejected"
+        assert entity_rows(app_db_path, f"id = {target.id}")[0][5] == "rejected"
         assert all(e.id != target.id for e in reader.entities)
         await pilot.press("u")
-        assert entity_rows(db_path, f"id = {target.id}")[0][5] == "accepted"
+        assert entity_rows(app_db_path, f"id = {target.id}")[0][5] == "accepted"
 
         await pilot.press("equals_sign")  # relabel through the picker
         await pilot.pause()
         await pilot.press(*"NORP", "enter")
         await pilot.pause()
-        assert entity_rows(db_path, f"id = {target.id}")[0][2] == "NORP"
+        assert entity_rows(app_db_path, f"id = {target.id}")[0][2] == "NORP"
 
         # Add: select "Foreign Minister" (no entity there) and label it.
         text = reader.article.text
@@ -66,12 +40,12 @@ async def test_reject_relabel_add_and_undo(db_path: Path) -> None:
         await pilot.pause()
         await pilot.press(*"TITLE", "enter")  # a label of the user's own
         await pilot.pause()
-        added = entity_rows(db_path, "origin = 'user'")
+        added = entity_rows(app_db_path, "origin = 'user'")
         assert added == [
             (start, start + len("Foreign Minister"), "TITLE", "Foreign Minister", "user", "accepted")
         ]
 
-        db = open_db(db_path)
+        db = open_db(app_db_path)
         item = next(i for i in export_items(db) if i.article.id == reader.article_id)
         exported = {(e.start, e.end, e.label) for e in item.entities}
         assert (start, start + 16, "TITLE") in exported

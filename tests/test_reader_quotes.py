@@ -2,52 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
-import pytest
+from pilot_support import SIZE, make_app, open_reader, query
 
-from tui.app import NewsmarkApp
-from tui.keymap import load_keymap
-from tui.screens.reader import ReaderScreen
 from tui.screens.speaker import SpeakerPicker
 
-SIZE = (130, 40)
 LAVROV_ARTICLE = "India, Russia Gear Up"
 
 
-@pytest.fixture
-def db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "quotes.db"
-    shutil.copy(analysed_db_file, path)
-    return path
-
-
-def rows(db_path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-async def open_reader(pilot, title: str) -> ReaderScreen:
-    await pilot.press(*title, "enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReaderScreen)
-    return pilot.app.screen
-
-
-def make_app(db_path: Path) -> NewsmarkApp:
-    return NewsmarkApp(db_path, keymap=load_keymap(), seed_if_empty=False)
-
-
-async def test_step_and_accept_keeps_speaker(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=SIZE) as pilot:
+async def test_step_and_accept_keeps_speaker(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
-        stored = rows(
-            db_path,
+        stored = query(
+            app_db_path,
             "select count(*) from suggestions s join articles a on a.id = s.article_id "
             "where a.title like 'India, Russia Gear%'",
         )[0][0]
@@ -57,34 +25,34 @@ async def test_step_and_accept_keeps_speaker(db_path: Path) -> None:
         assert reader.view.cursor == second.start
         assert second.speaker == "Sergei Lavrov"
         await pilot.press("a")
-        saved = rows(
-            db_path, 'select label, start, "end", speaker, speaker_start, speaker_end from annotations'
+        saved = query(
+            app_db_path, 'select label, start, "end", speaker, speaker_start, speaker_end from annotations'
         )
         assert saved == [
             ("QUOTE", second.start, second.end, "Sergei Lavrov", second.speaker_start, second.speaker_end)
         ]
         text = reader.article.text
         assert text[second.speaker_start : second.speaker_end] in ("Lavrov", "Sergei Lavrov", "he")
-        assert rows(db_path, f"select status from suggestions where id = {second.id}") == [("accepted",)]
+        assert query(app_db_path, f"select status from suggestions where id = {second.id}") == [("accepted",)]
         # The accepted suggestion no longer shows as a suggestion: it is a QUOTE now.
         assert all(s.id != second.id for s in reader.suggestions)
         await pilot.press("u")  # undo brings the suggestion back
         assert any(s.id == second.id for s in reader.suggestions)
 
 
-async def test_reject_moves_on_and_is_stored(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=SIZE) as pilot:
+async def test_reject_moves_on_and_is_stored(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
         await pilot.press("n")
         first = reader.suggestions[0]
         await pilot.press("r")
-        assert rows(db_path, f"select status from suggestions where id = {first.id}") == [("rejected",)]
+        assert query(app_db_path, f"select status from suggestions where id = {first.id}") == [("rejected",)]
         assert reader.view.cursor == reader.suggestions[0].start  # on to the next one
-        assert rows(db_path, "select count(*) from annotations") == [(0,)]
+        assert query(app_db_path, "select count(*) from annotations") == [(0,)]
 
 
-async def test_set_speaker_from_picker_and_free_text(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=SIZE) as pilot:
+async def test_set_speaker_from_picker_and_free_text(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
         await pilot.press("n", "n", "a")  # a QUOTE by Lavrov
         await pilot.press("p")
@@ -94,43 +62,45 @@ async def test_set_speaker_from_picker_and_free_text(db_path: Path) -> None:
         assert picker.candidates[0].name == "Sergei Lavrov"  # the guess comes first
         await pilot.press(*"Jaish", "enter")
         await pilot.pause()
-        speaker, start, end = rows(db_path, "select speaker, speaker_start, speaker_end from annotations")[0]
+        speaker, start, end = query(
+            app_db_path, "select speaker, speaker_start, speaker_end from annotations"
+        )[0]
         assert speaker == "S. Jaishankar"
         assert "Jaishankar" in reader.article.text[start:end]
         await pilot.press("p", *"Anonymous official", "enter")
         await pilot.pause()
-        assert rows(db_path, "select speaker, speaker_start from annotations") == [
+        assert query(app_db_path, "select speaker, speaker_start from annotations") == [
             ("Anonymous official", None)
         ]
         await pilot.press("u")  # the speaker change is undoable
-        assert rows(db_path, "select speaker from annotations") == [("S. Jaishankar",)]
+        assert query(app_db_path, "select speaker from annotations") == [("S. Jaishankar",)]
 
 
-async def test_set_speaker_on_hand_made_quote(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=SIZE) as pilot:
+async def test_set_speaker_on_hand_made_quote(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
         await pilot.press("right_parenthesis", "s", "1", "p")
         await pilot.pause()
         await pilot.press("enter")  # the first candidate
         await pilot.pause()
-        speaker = rows(db_path, "select speaker from annotations")[0][0]
+        speaker = query(app_db_path, "select speaker from annotations")[0][0]
         assert speaker == pilot.app.screen_stack[-1].annotations[0].speaker
         assert speaker is not None and reader.annotations[0].label == "QUOTE"
 
 
-async def test_grow_and_shrink_bounds_by_word(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=SIZE) as pilot:
+async def test_grow_and_shrink_bounds_by_word(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
         await pilot.press("n", "n", "a")
-        start, end = rows(db_path, 'select start, "end" from annotations')[0]
+        start, end = query(app_db_path, 'select start, "end" from annotations')[0]
         text = reader.article.text
         await pilot.press("greater_than_sign")  # one word more: ` Lavrov`
-        new_start, new_end = rows(db_path, 'select start, "end" from annotations')[0]
+        new_start, new_end = query(app_db_path, 'select start, "end" from annotations')[0]
         assert new_start == start and text[end:new_end].strip() == "Lavrov"
         await pilot.press("less_than_sign")  # back where it was
-        assert rows(db_path, 'select start, "end" from annotations')[0] == (start, end)
+        assert query(app_db_path, 'select start, "end" from annotations')[0] == (start, end)
         await pilot.press("less_than_sign")  # the closing mark and "tradition" go
-        assert rows(db_path, "select text from annotations")[0][0].endswith("we have a good")
+        assert query(app_db_path, "select text from annotations")[0][0].endswith("we have a good")
         await pilot.press("full_stop")  # a word less at the start
-        shrunk_start = rows(db_path, "select start from annotations")[0][0]
+        shrunk_start = query(app_db_path, "select start from annotations")[0][0]
         assert text[shrunk_start - 3 : shrunk_start] == "We "

@@ -1,0 +1,33 @@
+"""Helpers for Pilot tests: build the app on a database file, open an article, read rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tui.app import NewsmarkApp
+from tui.keymap import load_keymap
+from tui.screens.reader import ReaderScreen
+
+SIZE = (130, 40)
+
+
+def make_app(db_path: Path, keymap: str = "default") -> NewsmarkApp:
+    return NewsmarkApp(db_path, keymap=load_keymap(keymap), keymap_name=keymap, seed_if_empty=False)
+
+
+async def open_reader(pilot, title: str) -> ReaderScreen:
+    """Type the start of a title into the library's filter and open the article."""
+    await pilot.press(*title, "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen
+
+
+def query(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read through a separate connection: what another process would see on disk."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
