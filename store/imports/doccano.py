@@ -8,14 +8,13 @@ writes `speakers` and `notes`, read back here, and `title`/`source`/`article_id`
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from store.imports import DocumentIn, ImportResult, SpanIn, store_document
-from store.imports.files import read_text
+from store.imports.files import json_lines
 
 KNOWN_FIELDS = {
     "text",
@@ -36,25 +35,9 @@ KNOWN_FIELDS = {
 
 
 def import_doccano(db: Database, path: Path, result: ImportResult) -> None:
-    try:
-        content = read_text(path)
-    except ValueError as e:
-        result.errors.append(str(e))
-        return
     unknown: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
-    for lineno, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            result.errors.append(f"{where}: not JSON ({e.msg} at column {e.colno})")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            result.errors.append(f'{where}: not an object with a "text" string')
-            continue
+    for where, record in json_lines(path, result.errors):
         unknown.update(k for k in record if k not in KNOWN_FIELDS)
         if record.get("comments") or record.get("Comments"):
             dropped["comments"] += 1

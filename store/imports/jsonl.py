@@ -9,40 +9,23 @@ Lines whose Prodigy `answer` is not "accept" are skipped and counted.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
-from store.imports.files import read_text
+from store.imports.files import json_lines
 
 # Fields newsmark reads, or writes itself and derives again (token indices, quotes, relations).
 KNOWN_FIELDS = {"text", "meta", "tokens", "spans", "relations", "entities", "quotes", "answer"}
 
 
 def import_jsonl(db: Database, path: Path, result: ImportResult) -> None:
-    try:
-        content = read_text(path)
-    except ValueError as e:
-        result.errors.append(str(e))
-        return
     skipped: Counter[str] = Counter()
     unknown_fields: Counter[str] = Counter()
     other_relations: Counter[str] = Counter()
-    for lineno, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            result.errors.append(f"{where}: not JSON ({e.msg} at column {e.colno})")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            result.errors.append(f'{where}: not an object with a "text" string')
-            continue
+    for where, record in json_lines(path, result.errors):
         answer = record.get("answer", "accept")
         if answer != "accept":
             skipped[str(answer)] += 1
