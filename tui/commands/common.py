@@ -102,3 +102,15 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def table_or_jsonl_option(unit: str) -> Callable[[Callable], Callable]:
+    """--format table|jsonl for commands that list things."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "jsonl"]),
+        default="table",
+        show_default=True,
+        help=f"table for reading, jsonl for scripts (one {unit} a line).",
+    )

@@ -13,6 +13,7 @@ from tui.commands.common import (
     model_option,
     open_or_fail,
     run_analysis,
+    table_or_jsonl_option,
 )
 
 
@@ -20,14 +21,7 @@ from tui.commands.common import (
 @db_option
 @model_option
 @click.option("--article", "article_id", default=None, help="Only this article id.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="table for reading, jsonl for scripts (one suggestion a line).",
-)
+@table_or_jsonl_option("suggestion")
 def quotes(db_path: Path | None, model: str, article_id: str | None, fmt: str) -> None:
     """Print the suggested direct quotes and who said them (analysing first where needed)."""
     from store.articles import unanalyzed_article_ids

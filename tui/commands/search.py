@@ -7,20 +7,13 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import db_option, open_or_fail
+from tui.commands.common import db_option, open_or_fail, table_or_jsonl_option
 
 
 @click.command()
 @click.argument("query")
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="table for reading, jsonl for scripts (one article a line).",
-)
+@table_or_jsonl_option("article")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many.")
 def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     """Find articles by words in their title or text ("quoted words" are a phrase).
