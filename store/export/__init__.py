@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from sqlite_utils import Database
 
@@ -97,3 +99,12 @@ def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[
             start = cut
         out.append((start, e))
     return out
+
+
+def write_json_lines(items: Iterable[ExportItem], out: IO[str], record: Callable[[ExportItem], dict]) -> int:
+    """One JSON object a line, one line an article; returns how many were written."""
+    n = 0
+    for item in items:
+        out.write(json.dumps(record(item), ensure_ascii=False) + "\n")
+        n += 1
+    return n

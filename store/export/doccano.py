@@ -8,10 +8,9 @@ speaker: name and mention span) and `notes`, both keyed by the span's start, end
 
 from __future__ import annotations
 
-import json
 from typing import IO
 
-from store.export import ExportItem
+from store.export import ExportItem, write_json_lines
 
 
 def item_record(item: ExportItem) -> dict:
@@ -41,8 +40,4 @@ def item_record(item: ExportItem) -> dict:
 
 
 def write_doccano(items, out: IO[str]) -> int:
-    n = 0
-    for item in items:
-        out.write(json.dumps(item_record(item), ensure_ascii=False) + "\n")
-        n += 1
-    return n
+    return write_json_lines(items, out, item_record)

@@ -13,10 +13,9 @@ say), else that of an entity with exactly its bounds, else null.
 
 from __future__ import annotations
 
-import json
 from typing import IO
 
-from store.export import ExportItem
+from store.export import ExportItem, write_json_lines
 from store.tokens import token_span
 
 
@@ -109,8 +108,4 @@ def item_record(item: ExportItem) -> dict:
 
 
 def write_jsonl(items, out: IO[str]) -> int:
-    n = 0
-    for item in items:
-        out.write(json.dumps(item_record(item), ensure_ascii=False) + "\n")
-        n += 1
-    return n
+    return write_json_lines(items, out, item_record)
