@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -610,22 +611,33 @@ def main() -> None:
     figures: list[Figure] = []
     started = time.perf_counter()
 
+    errors: list[str] = []
+
     def section(name: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {name}", file=sys.stderr, flush=True)
+
+    def run(name: str, measure: Callable[[], list[Figure]]) -> None:
+        """One section; a failure is reported and recorded, and the others still run."""
+        section(name)
+        try:
+            figures.extend(measure())
+        except Exception as e:
+            errors.append(f"{name}: {type(e).__name__}: {e}")
+            traceback.print_exc()
 
     try:
         if set(args.only) & set("12"):
             section("building the seeds database (analysed) and a 20,000-word article")
             seeds_path, long_id = seeds_db(work)
             if "1" in args.only:
-                section("1 start to first paint")
-                figures += bench_first_paint(seeds_path, args.repeats)
+                run("1 start to first paint", lambda: bench_first_paint(seeds_path, args.repeats))
             if "2" in args.only:
-                section("2 opening articles")
-                figures += bench_reader(seeds_path, long_id, args.repeats)
+                run("2 opening articles", lambda: bench_reader(seeds_path, long_id, args.repeats))
         if "3" in args.only:
-            section("3 analysis throughput")
-            figures += bench_analysis(work, n_analysis, n_parallel, args.repeats, args.profile)
+            run(
+                "3 analysis throughput",
+                lambda: bench_analysis(work, n_analysis, n_parallel, args.repeats, args.profile),
+            )
         if set(args.only) & set("456"):
             files_dir = work / "files"
             if not files_dir.exists():
@@ -634,13 +646,11 @@ def main() -> None:
             section(f"4 ingest of {n:,} articles")
             ingest_figures, big_db = bench_ingest(work, files_dir, n, max(1, args.repeats - 1), args.profile)
             if "4" in args.only:
-                figures += ingest_figures
+                figures.extend(ingest_figures)
             if "5" in args.only:
-                section("5 the library at scale")
-                figures += bench_library(big_db, args.repeats)
+                run("5 the library at scale", lambda: bench_library(big_db, args.repeats))
             if "6" in args.only:
-                section("6 export")
-                figures += bench_export(big_db, n, args.repeats, args.profile)
+                run("6 export", lambda: bench_export(big_db, n, args.repeats, args.profile))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -655,9 +665,13 @@ def main() -> None:
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
         "seconds": round(time.perf_counter() - started, 1),
         "figures": [asdict(f) | {"verdict": f.verdict} for f in figures],
+        "errors": errors,
     }
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"results written to {args.json}", file=sys.stderr)
+    for error in errors:
+        print(f"section failed: {error}", file=sys.stderr)
+    sys.exit(1 if errors else 0)
 
 
 if __name__ == "__main__":
