@@ -244,9 +244,10 @@ def bench_reader(db_path: Path, long_id: str, repeats: int) -> list[Figure]:
             for _ in range(repeats + 1):  # the first of each is a warm-up
                 for article_id in (seed_id, long_id):
                     start = time.perf_counter()
-                    await app.push_screen(ReaderScreen(article_id))  # mounted
+                    app.open_article(article_id)  # as the library does: the reader screen is reused
                     results[article_id].append(await painted(app) - start)  # and painted
                     screen = app.screen
+                    assert isinstance(screen, ReaderScreen) and screen.article_id == article_id
                     assert screen.analyzed and any(i >= 0 for i in screen.view._entity_at)
                     # Direct: newsmark's own work, without Textual's screen machinery:
                     # read the article and its analysis, wrap, paint highlights, render the lines shown.
@@ -259,7 +260,10 @@ def bench_reader(db_path: Path, long_id: str, repeats: int) -> list[Figure]:
                     results[f"{article_id}-direct"].append(time.perf_counter() - start)
                     app.pop_screen()
                     await pilot.pause()
-        return {k: statistics.median(v[1:]) for k, v in results.items()}
+        medians = {k: statistics.median(v[1:]) for k, v in results.items()}
+        # The very first open composes the reader screen; later ones reuse it.
+        medians["first_open"] = results[seed_id][0]
+        return medians
 
     times = asyncio.run(measure())
     return [
@@ -270,7 +274,10 @@ def bench_reader(db_path: Path, long_id: str, repeats: int) -> list[Figure]:
             "ms",
             50,
             lower_is_better=True,
-            detail={"direct_ms": times[f"{seed_id}-direct"] * 1000},
+            detail={
+                "direct_ms": times[f"{seed_id}-direct"] * 1000,
+                "first_open_of_session_ms": times["first_open"] * 1000,
+            },
         ),
         Figure(
             "2 reader",

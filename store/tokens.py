@@ -17,10 +17,9 @@ def token_span(tokens: list[tuple[int, int]], start: int, end: int) -> tuple[int
     """Indices of the first and last token (inclusive, as Prodigy has it) that [start, end) touches."""
     if not tokens:
         return None
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
-    first = bisect.bisect_right(ends, start)  # first token ending after start
-    last = bisect.bisect_left(starts, end) - 1  # last token starting before end
+    # Binary searches on the (sorted) tokens themselves: no per-call lists, O(log n).
+    first = bisect.bisect_right(tokens, start, key=lambda t: t[1])  # first token ending after start
+    last = bisect.bisect_left(tokens, end, key=lambda t: t[0]) - 1  # last token starting before end
     if first > last or first >= len(tokens):
         return None
     return first, last

@@ -104,3 +104,19 @@ async def test_grow_and_shrink_bounds_by_word(app_db_path: Path) -> None:
         await pilot.press("full_stop")  # a word less at the start
         shrunk_start = query(app_db_path, "select start from annotations")[0][0]
         assert text[shrunk_start - 3 : shrunk_start] == "We "
+
+
+async def test_reopening_the_reader_shows_the_new_article_only(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        first = await open_reader(pilot, LAVROV_ARTICLE)
+        await pilot.press("n", "n", "a", "slash", *"putin", "enter")
+        assert len(first.annotations) == 1 and first.matches
+        await pilot.press("escape", "escape", "ctrl+u")  # clear the search, back, clear the filter
+        second = await open_reader(pilot, "Putin invites")
+        assert second is first  # the one reader screen, reused
+        assert second.article.title.startswith("Putin invites")
+        assert second.annotations == [] and second.matches == [] and second.view.cursor == 0
+        assert second.view.text == second.article.text
+        await pilot.press("escape", "ctrl+u")
+        again = await open_reader(pilot, LAVROV_ARTICLE)
+        assert [a.label for a in again.annotations] == ["QUOTE"]

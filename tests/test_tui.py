@@ -84,6 +84,19 @@ async def test_library_lists_and_filters(db_path: Path) -> None:
         assert table.row_count == 0 and screen.selected_article_id() is None
 
 
+async def test_library_keys_move_by_page_and_to_the_ends(db_path: Path) -> None:
+    async with make_app(db_path).run_test(size=SIZE) as pilot:
+        table = pilot.app.screen.query_one("#articles", ArticleList)
+        await pilot.press("ctrl+end")
+        assert table.cursor == 4
+        await pilot.press("ctrl+home")
+        assert table.cursor == 0
+        await pilot.press("pagedown")
+        assert table.cursor == 4  # five rows fit on one page
+        await pilot.press("up", "enter")
+        assert pilot.app.screen.article_id == table.row(3).id
+
+
 async def test_select_sentence_and_tag_commits_to_sqlite(db_path: Path) -> None:
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:

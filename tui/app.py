@@ -62,6 +62,19 @@ class NewsmarkApp(App):
         if self.seed_if_empty and count_articles(self.db) == 0:
             self.ingest_seeds()
 
+    def open_article(self, article_id: str) -> None:
+        """Show an article in the reader; the one reader screen is kept and reused."""
+        from tui.screens.reader import ReaderScreen
+
+        if self.is_screen_installed("reader"):
+            reader = self.get_screen("reader")
+            assert isinstance(reader, ReaderScreen)
+            if reader.show_article(article_id):
+                self.push_screen(reader)
+            return
+        self.install_screen(ReaderScreen(article_id), "reader")
+        self.push_screen("reader")
+
     # -- background work -------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)

@@ -66,16 +66,22 @@ class LibraryScreen(Screen):
         self.action_open_article()
 
     def action_open_article(self) -> None:
-        from tui.screens.reader import ReaderScreen
-
         if (article_id := self.selected_article_id()) is not None:
-            self.app.push_screen(ReaderScreen(article_id))
+            self.app.open_article(article_id)
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
 
     def action_cursor_down(self) -> None:
         self.article_list.move(1)
+
+    def action_page(self, step: int) -> None:
+        self.article_list.page(step)
+
+    def action_edge(self, step: int) -> None:
+        rows = self.article_list.row_count
+        if rows:
+            self.article_list.cursor = 0 if step < 0 else rows - 1
 
     def action_cursor_up(self) -> None:
         self.article_list.move(-1)

@@ -40,6 +40,9 @@ class ReaderScreen(Screen):
     def __init__(self, article_id: str) -> None:
         super().__init__()
         self.article_id = article_id
+        self._reset_state()
+
+    def _reset_state(self) -> None:
         self.annotations: list[Annotation] = []
         self.suggestions: list[Suggestion] = []
         self.entities: list[Entity] = []
@@ -70,11 +73,24 @@ class ReaderScreen(Screen):
         return self.query_one(ArticleView)
 
     def on_mount(self) -> None:
+        if not self.load():
+            self.app.pop_screen()
+
+    def show_article(self, article_id: str) -> bool:
+        """Reuse this (already mounted) screen for another article: far cheaper than
+        composing a new screen, which is most of the cost of opening one."""
+        self.article_id = article_id
+        self._reset_state()
+        self.close_search(keep_matches=False)
+        return self.load()
+
+    def load(self) -> bool:
+        """Show `self.article_id`: its text at once, highlights from the cache; False when
+        there is no such article."""
         article = get_article(self.db, self.article_id)
         if article is None:
             self.app.notify(f"No article {self.article_id}", severity="error")
-            self.app.pop_screen()
-            return
+            return False
         self.article = article
         # Titles and paths come from files: shown, never interpreted by the terminal.
         title = Text(visible_text(article.title), style="bold")
@@ -85,8 +101,10 @@ class ReaderScreen(Screen):
         self.view.set_document(article.text, sentences or fallback_sentences(article.text))
         self.refresh_highlights()
         self.view.focus()
+        self.set_status("")
         if not self.analyzed:
             self.app.analyze_in_background([self.article_id])
+        return True
 
     def article_analyzed(self, article_id: str) -> None:
         """Called by the app when a worker has cached this article's analysis."""
