@@ -102,7 +102,9 @@ def open_db(
     # check_same_thread=False: workers get their own connection, but the app
     # hands its connection between the event loop and short thread workers.
     conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
-    db = Database(conn)
+    # execute_plugins=False: no sqlite-utils plugins are wanted, and finding them scans every
+    # installed package at start.
+    db = Database(conn, execute_plugins=False)
     db.execute("PRAGMA journal_mode=WAL")
     # FULL: an annotation shown as saved must survive power loss, not only a crash.
     db.execute("PRAGMA synchronous=FULL")

@@ -261,7 +261,9 @@ def title_for(text: str, path: Path) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(WORD.findall(text))
+    """Words as `wc -w` counts them (runs of non-space): a C-speed split, where a regex
+    over every word was a third of a 100,000-file ingest."""
+    return len(text.split())
 
 
 @dataclass(frozen=True)

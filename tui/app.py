@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing sqlite_utils before store would load numpy (see store/__init__.py)
+    from sqlite_utils import Database
+
 import threading
 from importlib import resources
 from pathlib import Path
 
-from sqlite_utils import Database
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen

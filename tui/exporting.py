@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing sqlite_utils before store would load numpy (see store/__init__.py)
+    from sqlite_utils import Database
+
 import os
 import shutil
 import tempfile
 from pathlib import Path
-
-from sqlite_utils import Database
 
 EXPORT_FORMATS = ["jsonl", "csv", "spacy", "conll", "brat", "doccano", "labelstudio"]
 EXTENSIONS = {

@@ -8,6 +8,7 @@ message naming the file, the line or action, and the problem.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -109,15 +110,19 @@ def _apply_bindings(keymap: dict[str, str], bindings: object, path: Path, source
     if not isinstance(bindings, dict):
         raise KeymapError(f'{path}: [bindings] must be a table of action id = "keys"')
     for action_id, keys in bindings.items():
-        where = f"{path}: {_line_of(source, action_id)}"
+
+        def refuse(problem: str, action_id: str = action_id) -> KeymapError:
+            # The line is looked up only for an error: it scans the file.
+            return KeymapError(f"{path}: {_line_of(source, action_id)}{problem}")
+
         if action_id not in ACTIONS:
-            raise KeymapError(f"{where}unknown action {action_id!r}")
+            raise refuse(f"unknown action {action_id!r}")
         if not isinstance(keys, str) or not keys.strip():
-            raise KeymapError(f"{where}action {action_id!r}: keys must be a non-empty string")
+            raise refuse(f"action {action_id!r}: keys must be a non-empty string")
         for alternative in keys.split(","):
             for key in alternative.split():
                 if not is_valid_key(key):
-                    raise KeymapError(f"{where}action {action_id!r}: {key!r} is not a key Textual knows")
+                    raise refuse(f"action {action_id!r}: {key!r} is not a key Textual knows")
         keymap[action_id] = ",".join(" ".join(alt.split()) for alt in keys.split(","))
 
 
@@ -144,6 +149,17 @@ def _complete(keymap: dict[str, str], path: Path | str) -> dict[str, str]:
 
 def load_keymap(name_or_path: str = "default") -> dict[str, str]:
     """The full keymap (action id -> keys), with `extends` resolved and checked."""
+    path = resolve_keymap_path(name_or_path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0  # _load reports the missing file
+    return dict(_checked_keymap(name_or_path, stamp))
+
+
+@functools.lru_cache(maxsize=16)
+def _checked_keymap(name_or_path: str, stamp: int) -> dict[str, str]:
+    # Cached by file and modification time: the start path loads the default keymap twice.
     return _complete(_load(name_or_path, ()), resolve_keymap_path(name_or_path))
 
 

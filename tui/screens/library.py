@@ -23,7 +23,6 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-row"):
             yield Label("", id="progress-label")
-            yield ProgressBar(id="progress", show_eta=False)
         yield Input(placeholder="Type to search titles and text…", id="filter")
         yield ArticleList(id="articles")
         yield Footer()
@@ -90,4 +89,11 @@ class LibraryScreen(Screen):
         row = self.query_one("#progress-row")
         row.set_class(done < total, "busy")
         self.query_one("#progress-label", Label).update(label)
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        # Mounted on first use: composing a ProgressBar is a sixth of the library's start.
+        bars = self.query(ProgressBar)
+        if bars:
+            bars.first().update(total=total, progress=done)
+        elif done < total:
+            bar = ProgressBar(id="progress", show_eta=False, total=total)
+            row.mount(bar)
+            bar.update(progress=done)

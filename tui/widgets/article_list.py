@@ -8,13 +8,17 @@ Titles come from files: they are drawn through `visible_glyph`, never interprete
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing sqlite_utils before store would load numpy (see store/__init__.py)
+    from sqlite_utils import Database
+
 from collections import OrderedDict
 from typing import Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from sqlite_utils import Database
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
