@@ -190,3 +190,19 @@ def test_keys_are_displayed_as_people_read_them() -> None:
     assert display_keys(vim["reader.top"]) == "g g, ctrl+home"
     assert display_keys(vim["reader.next_suggestion"]) == "] q"
     assert display_keys(load_keymap("emacs")["reader.top"]) == "alt+<, ctrl+home"
+
+
+async def test_command_palette_offers_every_action_of_the_screen(app_db_path: Path) -> None:
+    from tui.actions import ACTIONS, scope_of
+
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "India, Russia Gear")
+        offered = {command.help.split()[0] for command in pilot.app.get_system_commands(reader)}
+        expected = {a for a in ACTIONS if scope_of(a) in ("app", "reader") and a != "app.command_palette"}
+        assert expected <= offered
+        # Choosing one runs it: "Select sentence" selects the sentence at the cursor.
+        command = next(
+            c for c in pilot.app.get_system_commands(reader) if c.help.startswith("reader.select_")
+        )
+        await command.callback()
+        assert reader.view.selection is not None

@@ -18,7 +18,6 @@ from textual.widgets import Input
 
 from store import open_db
 from store.articles import count_articles
-from store.ingest import ingest_paths
 from tui.actions import ACTIONS, ActionSpec, scope_of
 from tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
 from tui.messages import AnalysisFinished, AnalysisProgress
@@ -83,6 +82,8 @@ class NewsmarkApp(App):
 
     @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
     def ingest_seeds(self) -> None:
+        from store.ingest import ingest_paths  # only on a first run: kept off the start path
+
         db = open_db(self.db_path)
         try:
             result = ingest_paths(db, [bundled_seeds()])

@@ -36,7 +36,7 @@ def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from tui.widgets.article_view import visible_glyph
+    from tui.visible import visible_glyph
 
     def shown(text: str) -> Text:
         # Titles and text come from files: controls are shown, never sent to the terminal.

@@ -29,7 +29,8 @@ from store.suggestions import Suggestion, open_suggestions, set_suggestion_statu
 from store.tokens import fallback_sentences
 from tui.colours import entity_colour
 from tui.keymap import bindings_for
-from tui.widgets.article_view import ArticleView, Highlight, visible_text
+from tui.visible import visible_text
+from tui.widgets.article_view import ArticleView, Highlight
 
 PANEL_SNIPPET = 60
 

@@ -37,7 +37,7 @@ from store.articles import (
     list_rows_by_id,
 )
 from store.search import Matches
-from tui.widgets.article_view import visible_glyph
+from tui.visible import visible_glyph
 
 PAGE_SIZE = 100
 CACHED_PAGES = 40  # at most 4,000 rows in memory, however long the list
