@@ -6,12 +6,13 @@ either empty or newsmark's own, so a wrong `--db` never damages anything.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -123,18 +124,12 @@ def _migrate(db: Database, path: Path) -> Path | None:
     One transaction for the whole set: a crash mid-upgrade leaves the old schema.
     """
     backup = None
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate_transaction(db):
         if migrations.pending(db):
             if migrations.applied(db):
                 backup = backup_database(path, schema_version(db))
             migrations.apply(db)  # each migration nests as a savepoint
             db.conn.execute(f"PRAGMA user_version = {_version_number(schema_version(db))}")
-        db.conn.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
     return backup
 
 
@@ -186,6 +181,20 @@ def database_file(db: Database) -> str:
     return db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
 
 
+@contextlib.contextmanager
+def immediate_transaction(db: Database) -> Iterator[None]:
+    """A transaction that takes the write lock at its start (BEGIN IMMEDIATE), committed
+    when the block ends, rolled back when it raises."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
 def _is_lock_error(error: sqlite3.OperationalError) -> bool:
     message = str(error).lower()
     return "locked" in message or "busy" in message
@@ -214,15 +223,8 @@ def retrying(
         return fn()
     for attempt in range(1, attempts + 1):
         try:
-            db.conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn()
-                db.conn.execute("COMMIT")
-            except BaseException:
-                if db.conn.in_transaction:
-                    db.conn.execute("ROLLBACK")
-                raise
-            return result
+            with immediate_transaction(db):
+                return fn()
         except sqlite3.OperationalError as e:
             if not _is_lock_error(e):
                 raise
