@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,21 +19,22 @@ from store.annotations import (
     list_labels,
     redo,
     undo,
-    update_annotation,
 )
 from store.articles import Entity, entities_for_article, get_article, sentences_for_article
-from store.speakers import speaker_candidates
-from store.suggestions import Suggestion, open_suggestions, set_suggestion_status
+from store.suggestions import Suggestion, open_suggestions
 from store.tokens import fallback_sentences
 from tui.colours import entity_colour
 from tui.keymap import bindings_for
+from tui.screens.reader_entities import EntityActions
+from tui.screens.reader_quotes import QuoteActions
+from tui.screens.reader_search import SearchActions
 from tui.visible import visible_text
 from tui.widgets.article_view import ArticleView, Highlight
 
 PANEL_SNIPPET = 60
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
     BINDINGS = bindings_for("reader")
 
     def __init__(self, article_id: str) -> None:
@@ -245,77 +244,13 @@ class ReaderScreen(Screen):
             return
         self.app.pop_screen()
 
-    # -- actions: search ------------------------------------------------------
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("open")
-        search.focus()
-
-    def close_search(self, *, keep_matches: bool) -> None:
-        search = self.query_one("#search", Input)
-        search.remove_class("open")
-        if not keep_matches:
-            self.matches = []
-            self.view.set_matches([])
-        self.view.focus()
-
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        query = event.value
-        text = self.article.text
-        self.matches = (
-            [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
-            if query
-            else []
-        )
-        self.view.set_matches(self.matches)
-        self.set_status(f"{len(self.matches)} matches" if query else "")
+        self.search_changed(event.value)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.close_search(keep_matches=True)
-        if self.matches:
-            cursor = self.view.cursor
-            target = next((m for m in self.matches if m[0] >= cursor), self.matches[0])
-            self.view.move("char", target[0] - cursor)
-
-    def action_step_match(self, step: int) -> None:
-        if not self.matches:
-            self.set_status("No search matches (search first)")
-            return
-        cursor = self.view.cursor
-        starts = [m[0] for m in self.matches]
-        if step > 0:
-            target = next((s for s in starts if s > cursor), starts[0])
-        else:
-            target = next((s for s in reversed(starts) if s < cursor), starts[-1])
-        self.view.move("char", target - cursor)
-        number = starts.index(target) + 1
-        self.set_status(f"Match {number}/{len(starts)}")
-
-    def action_tag_matches(self) -> None:
-        from tui.screens.dialogs import LabelChooser
-
-        if not self.matches:
-            self.app.notify("Search first: this tags every match", severity="warning")
-            return
-        matches = list(self.matches)
-
-        def chosen(label: str | None) -> None:
-            if label is None:
-                return
-            added = 0
-            try:
-                for start, end in matches:
-                    add_annotation(self.db, self.article_id, start, end, label)
-                    added += 1
-            except Exception as e:
-                self.app.notify(f"Stopped after {added} saved: {e}", severity="error", timeout=10)
-            self.refresh_highlights()
-            self.set_status(f"Saved {added} {label} annotations")
-
-        self.app.push_screen(LabelChooser(list_labels(self.db), len(matches)), chosen)
+        self.search_submitted()
 
     def action_focus_panel(self) -> None:
         panel = self.query_one("#annotations", OptionList)
@@ -410,220 +345,3 @@ class ReaderScreen(Screen):
         annotation = next(a for a in self.annotations if str(a.id) == event.option.id)
         self.view.move("char", annotation.start - self.view.cursor)
         self.view.focus()
-
-    # -- actions: quote suggestions and speakers ------------------------------
-
-    def suggestion_at(self, position: int) -> Suggestion | None:
-        return next((s for s in self.suggestions if s.start <= position < s.end), None)
-
-    def action_step_suggestion(self, step: int) -> None:
-        cursor = self.view.cursor
-        if step > 0:
-            target = next((s for s in self.suggestions if s.start > cursor), None)
-        else:
-            current = self.suggestion_at(cursor)
-            before = [s for s in self.suggestions if s.start < cursor and s is not current]
-            target = before[-1] if before else None
-        if target is None:
-            self.set_status("No more suggestions this way" if self.suggestions else "No suggested quotes")
-            return
-        self.view.move("char", target.start - cursor)
-
-    def action_accept_suggestion(self) -> None:
-        suggestion = self.suggestion_at(self.view.cursor)
-        if suggestion is None:
-            self.app.notify("No suggested quote at the cursor (n goes to the next)", severity="warning")
-            return
-        self._accept(suggestion, suggestion.speaker, suggestion.speaker_start, suggestion.speaker_end)
-
-    def _accept(self, suggestion: Suggestion, speaker, speaker_start, speaker_end) -> Annotation | None:
-        try:
-            annotation = add_annotation(
-                self.db,
-                self.article_id,
-                suggestion.start,
-                suggestion.end,
-                "QUOTE",
-                speaker=speaker,
-                speaker_start=speaker_start,
-                speaker_end=speaker_end,
-            )
-            set_suggestion_status(self.db, suggestion.id, "accepted")
-        except Exception as e:
-            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
-            return None
-        self.refresh_highlights()
-        self.refresh_panel(annotation.id)
-        self.set_status(f"Saved QUOTE #{annotation.id} — {speaker or 'no speaker'}")
-        return annotation
-
-    def action_reject_suggestion(self) -> None:
-        suggestion = self.suggestion_at(self.view.cursor)
-        if suggestion is None:
-            self.app.notify("No suggested quote at the cursor", severity="warning")
-            return
-        try:
-            set_suggestion_status(self.db, suggestion.id, "rejected")
-        except Exception as e:
-            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
-            return
-        self.refresh_highlights()
-        self.set_status("Suggestion rejected")
-        self.action_step_suggestion(1)
-
-    def action_set_speaker(self) -> None:
-        from tui.screens.speaker import SpeakerPicker, speaker_choice
-
-        cursor = self.view.cursor
-        annotation = self.annotation_at(cursor)
-        if annotation is not None and annotation.label != "QUOTE":
-            annotation = None
-        suggestion = self.suggestion_at(cursor) if annotation is None else None
-        if annotation is None and suggestion is None:
-            self.app.notify("Put the cursor in a QUOTE (or a suggested quote) first", severity="warning")
-            return
-        target = annotation or suggestion
-        assert target is not None
-        candidates = speaker_candidates(self.db, self.article_id, near=target.start, guess=target.speaker)
-
-        def chosen(value: object) -> None:
-            choice = speaker_choice(value)
-            if choice is None:
-                return
-            if annotation is not None:
-                self._update(
-                    annotation,
-                    speaker=choice.name,
-                    speaker_start=choice.mention_start,
-                    speaker_end=choice.mention_end,
-                )
-            elif suggestion is not None:
-                self._accept(suggestion, choice.name, choice.mention_start, choice.mention_end)
-
-        self.app.push_screen(SpeakerPicker(candidates, target.speaker), chosen)
-
-    def _update(self, annotation: Annotation, **changes: object) -> None:
-        try:
-            updated = update_annotation(self.db, annotation.id, **changes)
-        except Exception as e:
-            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
-            return
-        self.refresh_highlights()
-        self.refresh_panel(updated.id)
-        detail = f" — {updated.speaker}" if updated.speaker else ""
-        self.set_status(f"Saved {updated.label} #{updated.id}{detail}")
-
-    def action_adjust_bounds(self, edge: str, step: int) -> None:
-        annotation = self.annotation_at(self.view.cursor)
-        if annotation is None:
-            self.app.notify("No annotation at the cursor", severity="warning")
-            return
-        view = self.view
-        position = annotation.start if edge == "start" else annotation.end
-        if edge == "start" and step > 0:
-            # A leading quote mark goes with the first word, not as a word of its own.
-            while position < annotation.end and not self.article.text[position].isalnum():
-                position += 1
-        # Word targets computed from the edge, as if the cursor stood there.
-        saved_cursor = view.cursor
-        view.set_reactive(ArticleView.cursor, position)
-        target = view.target("word", step, selecting=(edge == "end"))
-        view.set_reactive(ArticleView.cursor, saved_cursor)
-        if edge == "start":
-            start, end = target, annotation.end
-        else:
-            start, end = annotation.start, target
-        text = self.article.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start >= end or (start, end) == (annotation.start, annotation.end):
-            return
-        self._update(annotation, start=start, end=end)
-        if not (start <= view.cursor < end):
-            view.move("char", start - view.cursor)
-
-    # -- actions: entity corrections (as Prodigy's ner.correct) ---------------
-
-    def entity_at(self, position: int):
-        holding = [e for e in self.entities if e.start <= position < e.end]
-        return min(holding, key=lambda e: e.end - e.start) if holding else None
-
-    def _pick_entity_label(self, title: str, then) -> None:
-        from tui.colours import ENTITY_COLOURS
-        from tui.screens.picker import Picker
-
-        labels = list(dict.fromkeys([*self.entity_labels, *ENTITY_COLOURS]))
-        self.app.push_screen(
-            Picker(title, [(label, "", label) for label in labels], placeholder="an entity label"),
-            lambda value: then(value.strip().upper()) if isinstance(value, str) and value.strip() else None,
-        )
-
-    def _entity_change(self, change, done: str) -> None:
-        try:
-            change()
-        except Exception as e:
-            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
-            return
-        self.refresh_highlights()
-        self.set_status(done)
-
-    def action_entity_add(self) -> None:
-        from store.entities import add_entity
-
-        selection = self.view.selection
-        if selection is None:
-            self.app.notify("Select the entity's text first", severity="warning")
-            return
-
-        def add(label: str) -> None:
-            self.view.clear_selection()
-            self._entity_change(
-                lambda: add_entity(self.db, self.article_id, *selection, label, replace=True),
-                f"Saved entity {label} (u undoes)",
-            )
-
-        self._pick_entity_label("[b]Entity label[/b]  type to filter; Enter picks", add)
-
-    def action_entity_relabel(self) -> None:
-        from store.entities import relabel_entity
-
-        entity = self.entity_at(self.view.cursor)
-        if entity is None:
-            self.app.notify("No entity at the cursor", severity="warning")
-            return
-        self._pick_entity_label(
-            f"[b]Relabel[/b] {entity.text!r} ({entity.label})",
-            lambda label: self._entity_change(
-                lambda: relabel_entity(self.db, entity.id, label), f"Relabelled {entity.text!r} as {label}"
-            ),
-        )
-
-    def action_entity_reject(self) -> None:
-        from store.entities import reject_entity
-
-        entity = self.entity_at(self.view.cursor)
-        if entity is None:
-            self.app.notify("No entity at the cursor", severity="warning")
-            return
-        self._entity_change(
-            lambda: reject_entity(self.db, entity.id), f"Rejected {entity.label} {entity.text!r} (u undoes)"
-        )
-
-    # -- actions: entity display ----------------------------------------------
-
-    def action_toggle_entities(self) -> None:
-        self.entities_shown = not self.entities_shown
-        self.refresh_highlights()
-
-    def action_entity_labels(self) -> None:
-        from tui.screens.dialogs import EntityLabelsScreen
-
-        def apply(hidden: set[str] | None) -> None:
-            if hidden is not None:
-                self.hidden_labels = hidden
-                self.entities_shown = True
-                self.refresh_highlights()
-
-        self.app.push_screen(EntityLabelsScreen(self.entity_labels, self.hidden_labels), apply)
