@@ -233,3 +233,14 @@ async def test_unanalysed_article_opens_then_highlights(tmp_path: Path) -> None:
         await pilot.pause()
         assert reader.analyzed
         assert any(i >= 0 for i in reader.view._entity_at)
+
+
+async def test_library_footer_shows_its_keys(db_path: Path) -> None:
+    from textual.widgets import Footer
+
+    async with make_app(db_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = pilot.app.screen.query_one(Footer)  # mounted a frame after the list
+        actions = {key.action for key in footer.query("FooterKey")}
+        assert {"focus_filter", "quit", "help"} <= actions

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, ProgressBar
+from textual.widgets import Input, Label, ProgressBar
 
 from store.search import fts_query
 from tui.keymap import bindings_for
@@ -25,7 +25,6 @@ class LibraryScreen(Screen):
             yield Label("", id="progress-label")
         yield Input(placeholder="Type to search titles and text…", id="filter")
         yield ArticleList(id="articles")
-        yield Footer()
 
     @property
     def article_list(self) -> ArticleList:
@@ -34,6 +33,17 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         self.query_one(Input).focus()
+        # The key hints come a frame after the list: composing a Footer over every
+        # binding is a tenth of the start, and the list is what the user opened the app for.
+        self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        from textual.widgets import Footer
+
+        if not self.query(Footer):
+            await self.mount(Footer())
+            # A Footer draws its keys when the bindings signal fires after it is mounted.
+            self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         self.reload()
