@@ -244,3 +244,15 @@ async def test_library_footer_shows_its_keys(db_path: Path) -> None:
         footer = pilot.app.screen.query_one(Footer)  # mounted a frame after the list
         actions = {key.action for key in footer.query("FooterKey")}
         assert {"focus_filter", "quit", "help"} <= actions
+
+
+async def test_narrow_terminal_still_wraps_the_text(db_path: Path) -> None:
+    async with make_app(db_path).run_test(size=(50, 20)) as pilot:
+        await pilot.press(*"Putin invites", "enter")
+        await pilot.pause()
+        view = pilot.app.screen.view
+        width = view.scrollable_content_region.width
+        assert 10 <= width < 50
+        for y in range(view.size.height):
+            assert view.render_line(y).cell_length <= width
+        assert view.line_count > view.text.count("\n") + 1  # long paragraphs were wrapped
