@@ -18,6 +18,10 @@ from store.spans import article_text, check_bounds
 EDITABLE_FIELDS = ("start", "end", "label", "text", "speaker", "speaker_start", "speaker_end", "note")
 
 
+class AlreadyTagged(ValueError):
+    """The same words already carry the same label: a second copy would be a duplicate."""
+
+
 @dataclass(frozen=True)
 class Annotation:
     id: int
@@ -108,6 +112,13 @@ def add_annotation(
     check_bounds(text, start, end)
     if db.execute("select 1 from labels where name = ?", [label]).fetchone() is None:
         raise ValueError(f"no label {label} (add it first)")
+    same = db.execute(
+        'select id from annotations where article_id = ? and start = ? and "end" = ? and label = ? '
+        "and deleted = 0",
+        [article_id, start, end, label],
+    ).fetchone()
+    if same is not None:
+        raise AlreadyTagged(f"already tagged {label} there (annotation #{same[0]})")
     now = now_iso()
     record = {
         "article_id": article_id,

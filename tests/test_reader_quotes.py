@@ -120,3 +120,27 @@ async def test_reopening_the_reader_shows_the_new_article_only(app_db_path: Path
         await pilot.press("escape", "ctrl+u")
         again = await open_reader(pilot, LAVROV_ARTICLE)
         assert [a.label for a in again.annotations] == ["QUOTE"]
+
+
+async def test_mark_mode_extends_both_ways_and_ends_with_a_tag(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, LAVROV_ARTICLE)
+        view = reader.view
+        await pilot.press("right_parenthesis", "right_parenthesis", "right_parenthesis")
+        here = view.cursor
+        await pilot.press("v", "left_parenthesis")  # mark, then back a sentence
+        start, end = view.selection
+        assert end == here and start < here and start in {s for s, _ in view.sentences}
+        await pilot.press("1")
+        assert not view.marking and view.selection is None
+        await pilot.press("right", "right")  # plain moves again, no new selection
+        assert view.selection is None
+
+
+async def test_the_same_passage_is_not_tagged_twice(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        await open_reader(pilot, LAVROV_ARTICLE)
+        await pilot.press("right_parenthesis", "s", "2", "s", "2")
+        assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(1,)]
+        await pilot.press("s", "1")  # another label on the same words is a new annotation
+        assert query(app_db_path, "select label from annotations order by id") == [("SOURCE",), ("QUOTE",)]

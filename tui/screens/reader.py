@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.annotations import (
+    AlreadyTagged,
     Annotation,
     add_annotation,
     annotations_for_article,
@@ -279,11 +280,16 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
             return
         try:
             annotation = add_annotation(self.db, self.article_id, start, end, label.name)
+        except AlreadyTagged as e:
+            self.view.clear_selection()
+            self.set_status(f"Not added: {e}")
+            return
         except Exception as e:  # the database refused: the user must know it is not saved
             self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
             return
-        # The cursor rests on the new annotation, so d deletes it and u undoes it.
-        self.view.move("char", annotation.start - self.view.cursor)
+        # The cursor rests on the new annotation, so d deletes it and u undoes it; a tag
+        # ends the selection and mark mode.
+        self.view.jump_to(annotation.start)
         self.refresh_highlights()
         self.refresh_panel(annotation.id)
         self.set_status(f"Saved {annotation.label} #{annotation.id}")
@@ -338,10 +344,10 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
         else:
             target = next((s for s in reversed(starts) if s < cursor), None)
         if target is not None:
-            self.view.move("char", target - cursor)
+            self.view.jump_to(target)
 
     @on(OptionList.OptionSelected, "#annotations")
     def _annotation_chosen(self, event: OptionList.OptionSelected) -> None:
         annotation = next(a for a in self.annotations if str(a.id) == event.option.id)
-        self.view.move("char", annotation.start - self.view.cursor)
+        self.view.jump_to(annotation.start)
         self.view.focus()

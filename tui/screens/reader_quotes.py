@@ -34,7 +34,7 @@ class QuoteActions(_Base):
         if target is None:
             self.set_status("No more suggestions this way" if self.suggestions else "No suggested quotes")
             return
-        self.view.move("char", target.start - cursor)
+        self.view.jump_to(target.start)
 
     def action_accept_suggestion(self) -> None:
         suggestion = self.suggestion_at(self.view.cursor)
@@ -149,4 +149,4 @@ class QuoteActions(_Base):
             return
         self._update(annotation, start=start, end=end)
         if not (start <= view.cursor < end):
-            view.move("char", start - view.cursor)
+            view.jump_to(start)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
-from store.annotations import add_annotation, list_labels
+from store.annotations import AlreadyTagged, add_annotation, list_labels
 
 if TYPE_CHECKING:
     from tui.screens.reader import ReaderScreen
@@ -48,7 +48,7 @@ class SearchActions(_Base):
         if self.matches:
             cursor = self.view.cursor
             target = next((m for m in self.matches if m[0] >= cursor), self.matches[0])
-            self.view.move("char", target[0] - cursor)
+            self.view.jump_to(target[0], keep_selection=True)
 
     def action_step_match(self, step: int) -> None:
         if not self.matches:
@@ -60,7 +60,7 @@ class SearchActions(_Base):
             target = next((s for s in starts if s > cursor), starts[0])
         else:
             target = next((s for s in reversed(starts) if s < cursor), starts[-1])
-        self.view.move("char", target - cursor)
+        self.view.jump_to(target, keep_selection=True)
         number = starts.index(target) + 1
         self.set_status(f"Match {number}/{len(starts)}")
 
@@ -75,14 +75,18 @@ class SearchActions(_Base):
         def chosen(label: str | None) -> None:
             if label is None:
                 return
-            added = 0
+            added = present = 0
             try:
                 for start, end in matches:
-                    add_annotation(self.db, self.article_id, start, end, label)
-                    added += 1
+                    try:
+                        add_annotation(self.db, self.article_id, start, end, label)
+                        added += 1
+                    except AlreadyTagged:
+                        present += 1
             except Exception as e:
                 self.app.notify(f"Stopped after {added} saved: {e}", severity="error", timeout=10)
             self.refresh_highlights()
-            self.set_status(f"Saved {added} {label} annotations")
+            already = f" ({present} were tagged already)" if present else ""
+            self.set_status(f"Saved {added} {label} annotations{already}")
 
         self.app.push_screen(LabelChooser(list_labels(self.db), len(matches)), chosen)

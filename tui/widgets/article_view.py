@@ -345,7 +345,8 @@ class ArticleView(ScrollView, can_focus=True):
         if kind == "document":
             return 0 if step < 0 else n
         if kind == "sentence":
-            return self._sentence_target(pos, step, to_end=selecting)
+            # Extending forward reaches a sentence's end; backward, its start.
+            return self._sentence_target(pos, step, to_end=selecting and step > 0)
         if kind == "paragraph":
             if step > 0:
                 nxt = text.find("\n", pos)
@@ -400,6 +401,16 @@ class ArticleView(ScrollView, can_focus=True):
             return starts[i] if i < len(starts) else pos
         i = bisect.bisect_left(starts, pos) - 1
         return starts[i] if i >= 0 else 0
+
+    def jump_to(self, position: int, *, keep_selection: bool = False) -> None:
+        """Put the cursor on `position` (an annotation, a suggestion, a match). A jump ends
+        the selection and mark mode, except that with `keep_selection` a set mark stays and
+        the jump extends its region (as a search does in emacs)."""
+        if not (keep_selection and self.marking):
+            self.anchor = None
+            self.marking = False
+        self.cursor = max(0, min(len(self.text), position))
+        self.refresh()
 
     def move(self, kind: str, step: int) -> None:
         if self.marking:
