@@ -639,3 +639,33 @@ def test_cli_export_every_format_then_import(tagged, tmp_path: Path) -> None:
         f"newsmark: {bad}:2: not JSON (Expecting property name enclosed in double quotes at column 2)"
     ]
     assert result.stdout.startswith("1 articles added")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "bad"),
+    [
+        ("doccano", {"text": "abc def", "label": [[0, 3, "X"]], "relations": [1]}),
+        ("doccano", {"text": "abc def", "label": [[0, 3, "X"]], "speakers": [5]}),
+        ("doccano", {"text": "abc def", "label": [[0, 3, "X"]], "notes": "str"}),
+        (
+            "jsonl",
+            {
+                "text": "abc def",
+                "spans": [{"start": 0, "end": 3, "label": "Q"}],
+                "relations": [{"label": "SPEAKER", "head_span": 5}],
+            },
+        ),
+    ],
+)
+def test_records_of_the_wrong_shape_are_line_errors(tmp_db, tmp_path: Path, fmt: str, bad: dict) -> None:
+    good = (
+        {"text": "a good line", "label": [[0, 1, "X"]]}
+        if fmt == "doccano"
+        else {"text": "a good line", "spans": [{"start": 0, "end": 1, "label": "X"}]}
+    )
+    path = tmp_path / f"mixed.{fmt}.jsonl"
+    path.write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    result = import_path(tmp_db, path, fmt)
+    assert len(result.errors) == 1 and result.errors[0].startswith(f"{path}:1: malformed record")
+    texts = [r[0] for r in tmp_db.execute("select text from articles")]
+    assert "a good line" in texts  # the rest of the file still comes in

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.imports import DocumentIn, ImportResult, SpanIn, store_document
-from store.imports.files import json_lines
+from store.imports.files import MALFORMED_RECORD, json_lines
 
 KNOWN_FIELDS = {
     "text",
@@ -43,8 +43,8 @@ def import_doccano(db: Database, path: Path, result: ImportResult) -> None:
             dropped["comments"] += 1
         try:
             doc = document_from_record(record, where, path, dropped)
-        except (TypeError, KeyError, ValueError) as e:
-            result.errors.append(f"{where}: {e}")
+        except MALFORMED_RECORD as e:
+            result.errors.append(f"{where}: malformed record ({type(e).__name__}: {e})")
             continue
         store_document(db, doc, result)
     if unknown:

@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+# What a record of the wrong shape raises while it is read (a number where a list of
+# objects belongs, say): each becomes a `file:line` error, never a traceback.
+MALFORMED_RECORD = (TypeError, KeyError, ValueError, AttributeError, IndexError)
+
+
 def read_text(path: Path) -> str:
     """The file's text, exactly (no newline translation: offsets count every character).
     Raises ValueError with a one-line message naming the file."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
-from store.imports.files import json_lines
+from store.imports.files import MALFORMED_RECORD, json_lines
 
 # Fields newsmark reads, or writes itself and derives again (token indices, quotes, relations).
 KNOWN_FIELDS = {"text", "meta", "tokens", "spans", "relations", "entities", "quotes", "answer"}
@@ -33,8 +33,8 @@ def import_jsonl(db: Database, path: Path, result: ImportResult) -> None:
         unknown_fields.update(k for k in record if k not in KNOWN_FIELDS and not k.startswith("_"))
         try:
             doc = document_from_record(record, where, path, other_relations)
-        except (TypeError, KeyError, ValueError) as e:
-            result.errors.append(f"{where}: {e}")
+        except MALFORMED_RECORD as e:
+            result.errors.append(f"{where}: malformed record ({type(e).__name__}: {e})")
             continue
         store_document(db, doc, result)
     if skipped:
