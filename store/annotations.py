@@ -7,6 +7,9 @@ what the screen shows as saved is on disk, and undo can always be replayed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
@@ -66,6 +69,24 @@ def annotations_for_article(db: Database, article_id: str) -> list[Annotation]:
     ]
 
 
+# The batch of the action being recorded, if any (see event_batch).
+_current_batch: ContextVar[int | None] = ContextVar("newsmark_event_batch", default=None)
+
+
+@contextmanager
+def event_batch(db: Database) -> Iterator[None]:
+    """Events logged inside share one batch, so undo and redo treat them as one action."""
+    if _current_batch.get() is not None:  # nested: the outer action owns the batch
+        yield
+        return
+    batch = db.execute("select coalesce(max(batch), 0) + 1 from events").fetchone()[0]
+    token = _current_batch.set(batch)
+    try:
+        yield
+    finally:
+        _current_batch.reset(token)
+
+
 def log_event(
     db: Database,
     kind: str,
@@ -90,6 +111,7 @@ def log_event(
             "before": json.dumps(before) if before is not None else None,
             "after": json.dumps(after) if after is not None else None,
             "state": "done",
+            "batch": _current_batch.get(),
         }
     )
 
@@ -196,31 +218,57 @@ class Replayed:
 
 
 def _replay(db: Database, article_id: str, *, undoing: bool) -> Replayed | None:
-    """Undo the article's last change, or redo the one undone last. Annotation and
-    entity changes share the log, so one undo stack covers both."""
-    state, order, column = ("done", "desc", "before") if undoing else ("undone", "asc", "after")
-    row = db.execute(
-        f"select id, kind, annotation_id, {column} from events where article_id = ? and state = ? "
-        f"order by id {order} limit 1",
+    """Undo the article's last action, or redo the one undone last. Annotation, entity
+    and suggestion changes share the log, so one undo stack covers them all; events of
+    one batch are undone (or redone) together."""
+    state, order = ("done", "desc") if undoing else ("undone", "asc")
+    first = db.execute(
+        f"select id, batch from events where article_id = ? and state = ? order by id {order} limit 1",
         [article_id, state],
     ).fetchone()
-    if row is None:
+    if first is None:
         return None
-    event_id, kind, annotation_id, change = row
+    event_id, batch = first
+    if batch is None:
+        ids = [event_id]
+    else:
+        ids = [
+            r[0]
+            for r in db.execute(
+                f"select id from events where article_id = ? and state = ? and batch = ? order by id {order}",
+                [article_id, state, batch],
+            )
+        ]
+    replayed = None
     with db.atomic():
-        if kind.startswith("entity."):
-            from store.entities import apply_entity_change  # entities builds on this module
+        for one in ids:
+            replayed = _replay_event(db, one, undoing=undoing)
+    return replayed
 
-            target = apply_entity_change(db, json.loads(change))
-        else:
-            # An add has no "before": undoing it is a soft delete.
-            _apply(db, annotation_id, json.loads(change) if change else {"deleted": 1})
-            target = annotation_id
-        db.execute("update events set state = ? where id = ?", ["undone" if undoing else "done", event_id])
+
+def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
+    column = "before" if undoing else "after"
+    kind, annotation_id, change = db.execute(
+        f"select kind, annotation_id, {column} from events where id = ?", [event_id]
+    ).fetchone()
+    if kind.startswith("entity."):
+        from store.entities import apply_entity_change  # entities builds on this module
+
+        target = apply_entity_change(db, json.loads(change))
+    elif kind.startswith("suggestion."):
+        fields = json.loads(change)
+        db.execute(
+            "update suggestions set status = ? where id = ?", [fields["status"], fields["suggestion_id"]]
+        )
+        target = fields["suggestion_id"]
+    else:
+        # An add has no "before": undoing it is a soft delete.
+        _apply(db, annotation_id, json.loads(change) if change else {"deleted": 1})
+        target = annotation_id
+    db.execute("update events set state = ? where id = ?", ["undone" if undoing else "done", event_id])
     return Replayed(kind, target)
 
 
-@retry_when_locked
 def undo(db: Database, article_id: str) -> Replayed | None:
     """Undo the article's last change (annotation or entity), or None when there is none."""
     return _replay(db, article_id, undoing=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from store.annotations import log_event
+from store.annotations import event_batch, log_event
 from store.articles import Entity, now_iso
 from store.db import retry_when_locked
 from store.export import trimmed
@@ -104,7 +104,8 @@ def add_entity(
     start, end = trimmed(text, start, end)
     if start == end:
         raise ValueError("an entity needs some text, not only whitespace")
-    with db.atomic():
+    # Rejecting what it replaces and adding it are one action: one undo.
+    with event_batch(db), db.atomic():
         _refuse_or_reject(db, article_id, overlapping(db, article_id, start, end), replace)
         entity_id = (
             db["entities"]
@@ -164,7 +165,7 @@ def restore_entity(db: Database, entity_id: int, *, replace: bool = False) -> En
     if entity is None:
         raise ValueError(f"no entity {entity_id}")
     article_id = article_id_of(db, entity_id)
-    with db.atomic():
+    with event_batch(db), db.atomic():
         clashes = overlapping(db, article_id, entity.start, entity.end, but=entity_id)
         _refuse_or_reject(db, article_id, clashes, replace)
         _change(db, article_id, entity_id, "entity.restore", {"status": "accepted"})

@@ -223,3 +223,11 @@ def article_versions(db: Database) -> None:
     # On source alone: it sits before the text in each row, so building the index
     # never walks the text's overflow pages; a source has only a few versions.
     db.execute("create index articles_source on articles(source)")
+
+
+@migrations(name="0004_event_batches")
+def event_batches(db: Database) -> None:
+    """One user action can write several events (tag every match, an entity that
+    replaces others, accepting a suggestion); a shared batch makes one undo of them all."""
+    db.execute("alter table events add column batch integer")
+    db.execute("create index events_batch on events(batch) where batch is not null")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from store.annotations import log_event
 from store.db import retry_when_locked
 
 
@@ -58,7 +59,20 @@ def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
 
 @retry_when_locked
 def set_suggestion_status(db: Database, suggestion_id: int, status: str) -> None:
+    """Accept or reject a suggestion; logged, so undo brings a rejected one back."""
     if status not in ("open", "accepted", "rejected"):
         raise ValueError(f"unknown suggestion status {status}")
+    row = db.execute("select article_id, status from suggestions where id = ?", [suggestion_id]).fetchone()
+    if row is None:
+        raise ValueError(f"no suggestion {suggestion_id}")
+    article_id, before = row
     with db.atomic():
         db.execute("update suggestions set status = ? where id = ?", [status, suggestion_id])
+        log_event(
+            db,
+            f"suggestion.{status}",
+            article_id,
+            None,
+            {"suggestion_id": suggestion_id, "status": before},
+            {"suggestion_id": suggestion_id, "status": status},
+        )

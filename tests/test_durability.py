@@ -37,7 +37,7 @@ SESSION = textwrap.dedent(
     """
     import random, sys
     from store import open_db
-    from store.annotations import add_annotation, delete_annotation, undo, update_annotation
+    from store.annotations import AlreadyTagged, add_annotation, delete_annotation, undo, update_annotation
 
     db = open_db(sys.argv[1], create=False)
     article_id = db.execute("select id from articles").fetchone()[0]
@@ -58,7 +58,10 @@ SESSION = textwrap.dedent(
             print("undo", flush=True)
         else:
             start = rng.randrange(length - 40)
-            a = add_annotation(db, article_id, start, start + rng.randrange(1, 40), "QUOTE")
+            try:
+                a = add_annotation(db, article_id, start, start + rng.randrange(1, 40), "QUOTE")
+            except AlreadyTagged:  # the same words drawn twice: refused, nothing written
+                continue
             ids.append(a.id)
             print("add", a.id, a.start, a.end, flush=True)
     """

@@ -51,3 +51,31 @@ async def test_reject_relabel_add_and_undo(app_db_path: Path) -> None:
         assert (start, start + 16, "TITLE") in exported
         assert (target.start, target.end, "NORP") in exported
         db.close()
+
+
+OVERLAPPING = (
+    "select id from entities where article_id = ? and status = 'accepted' and start < ? and \"end\" > ?"
+)
+
+
+def test_an_entity_that_replaces_others_is_undone_in_one_step(analysed_db) -> None:
+    from store.annotations import undo
+    from store.entities import add_entity
+
+    aid, text = analysed_db.execute(
+        "select id, text from articles where title like 'India, Russia Gear%'"
+    ).fetchone()
+    start = text.index("Russian Foreign Minister Sergei Lavrov")
+    end = start + len("Russian Foreign Minister Sergei Lavrov")
+    before = analysed_db.execute(
+        OVERLAPPING,
+        [aid, end, start],
+    ).fetchall()
+    assert len(before) >= 2  # NORP "Russian" and PERSON "Sergei Lavrov", at least
+    add_entity(analysed_db, aid, start, end, "PERSON", replace=True)
+    undo(analysed_db, aid)
+    after = analysed_db.execute(
+        OVERLAPPING,
+        [aid, end, start],
+    ).fetchall()
+    assert sorted(after) == sorted(before)

@@ -144,3 +144,26 @@ async def test_the_same_passage_is_not_tagged_twice(app_db_path: Path) -> None:
         assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(1,)]
         await pilot.press("s", "1")  # another label on the same words is a new annotation
         assert query(app_db_path, "select label from annotations order by id") == [("SOURCE",), ("QUOTE",)]
+
+
+async def test_one_undo_per_action(app_db_path: Path) -> None:
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, LAVROV_ARTICLE)
+        # Rejecting a suggestion is undoable.
+        await pilot.press("n")
+        first = reader.suggestions[0]
+        await pilot.press("r", "u")
+        assert query(app_db_path, f"select status from suggestions where id = {first.id}") == [("open",)]
+        # Accepting: the QUOTE and the suggestion's status go back together.
+        reader.view.jump_to(first.start)
+        await pilot.press("a", "u")
+        assert query(app_db_path, f"select status from suggestions where id = {first.id}") == [("open",)]
+        assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(0,)]
+        # Tag all matches: one undo removes every one of them, one redo brings them back.
+        await pilot.press("slash", *"Lavrov", "enter", "T", "3")
+        tagged = query(app_db_path, "select count(*) from annotations where deleted = 0")[0][0]
+        assert tagged == len(reader.matches) > 3
+        await pilot.press("u")
+        assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(0,)]
+        await pilot.press("ctrl+r")
+        assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(tagged,)]

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-
 # What a record of the wrong shape raises while it is read (a number where a list of
 # objects belongs, say): each becomes a `file:line` error, never a traceback.
 MALFORMED_RECORD = (TypeError, KeyError, ValueError, AttributeError, IndexError)

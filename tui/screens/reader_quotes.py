@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.annotations import Annotation, add_annotation, update_annotation
+from store.annotations import Annotation, add_annotation, event_batch, update_annotation
 from store.speakers import speaker_candidates
 from store.suggestions import Suggestion, set_suggestion_status
 from tui.widgets.article_view import ArticleView
@@ -45,17 +45,18 @@ class QuoteActions(_Base):
 
     def _accept(self, suggestion: Suggestion, speaker, speaker_start, speaker_end) -> Annotation | None:
         try:
-            annotation = add_annotation(
-                self.db,
-                self.article_id,
-                suggestion.start,
-                suggestion.end,
-                "QUOTE",
-                speaker=speaker,
-                speaker_start=speaker_start,
-                speaker_end=speaker_end,
-            )
-            set_suggestion_status(self.db, suggestion.id, "accepted")
+            with event_batch(self.db):  # the QUOTE and the suggestion's status: one undo
+                annotation = add_annotation(
+                    self.db,
+                    self.article_id,
+                    suggestion.start,
+                    suggestion.end,
+                    "QUOTE",
+                    speaker=speaker,
+                    speaker_start=speaker_start,
+                    speaker_end=speaker_end,
+                )
+                set_suggestion_status(self.db, suggestion.id, "accepted")
         except Exception as e:
             self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
             return None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
-from store.annotations import AlreadyTagged, add_annotation, list_labels
+from store.annotations import AlreadyTagged, add_annotation, event_batch, list_labels
 
 if TYPE_CHECKING:
     from tui.screens.reader import ReaderScreen
@@ -77,12 +77,13 @@ class SearchActions(_Base):
                 return
             added = present = 0
             try:
-                for start, end in matches:
-                    try:
-                        add_annotation(self.db, self.article_id, start, end, label)
-                        added += 1
-                    except AlreadyTagged:
-                        present += 1
+                with event_batch(self.db):  # every match in one undo
+                    for start, end in matches:
+                        try:
+                            add_annotation(self.db, self.article_id, start, end, label)
+                            added += 1
+                        except AlreadyTagged:
+                            present += 1
             except Exception as e:
                 self.app.notify(f"Stopped after {added} saved: {e}", severity="error", timeout=10)
             self.refresh_highlights()
