@@ -353,8 +353,15 @@ class ArticleView(ScrollView, can_focus=True):
                 while nxt != -1 and nxt + 1 < n and text[nxt + 1] == "\n":
                     nxt += 1
                 return n if nxt == -1 else nxt + 1
-            prev = text.rfind("\n", 0, max(0, pos - 1))
-            return 0 if prev == -1 else prev + 1
+            # Back to this paragraph's start, or from there to the previous one's,
+            # skipping blank lines as the forward move does.
+            line_start = text.rfind("\n", 0, pos) + 1
+            if pos > line_start:
+                return line_start
+            j = line_start - 1
+            while j > 0 and text[j - 1] == "\n":
+                j -= 1
+            return 0 if j <= 0 else text.rfind("\n", 0, j) + 1
         raise ValueError(kind)
 
     def _word_target(self, pos: int, step: int, *, to_end: bool) -> int:
