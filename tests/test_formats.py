@@ -669,3 +669,14 @@ def test_records_of_the_wrong_shape_are_line_errors(tmp_db, tmp_path: Path, fmt:
     assert len(result.errors) == 1 and result.errors[0].startswith(f"{path}:1: malformed record")
     texts = [r[0] for r in tmp_db.execute("select text from articles")]
     assert "a good line" in texts  # the rest of the file still comes in
+
+
+def test_nothing_to_import_is_said(tmp_db, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    assert import_path(tmp_db, tmp_path / "empty").errors == [
+        f"{tmp_path / 'empty'}: no .txt/.ann pairs to import as brat"
+    ]
+    assert import_path(tmp_db, tmp_path / "empty.jsonl").errors == [
+        f"{tmp_path / 'empty.jsonl'}: no records to import as jsonl"
+    ]

@@ -307,4 +307,8 @@ def import_path(db: Database, path: str | Path, fmt: str | None = None) -> Impor
         result.errors.append(f"{path}: is a folder; {fmt} import reads one file")
         return result
     {"jsonl": import_jsonl, "brat": import_brat, "doccano": import_doccano}[fmt](db, path, result)
+    if not result.errors and not result.article_ids and not result.articles_present:
+        # Silence here would read as success: say that nothing was there to import.
+        what = "no .txt/.ann pairs" if fmt == "brat" else "no records"
+        result.errors.append(f"{path}: {what} to import as {fmt}")
     return result
