@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
+from pilot_support import make_app, open_reader
+from pilot_support import query as rows
 
-from nlp.batch import analyze_articles
-from nlp.pipeline import load_pipeline
 from store import open_db
 from store.ingest import ingest_paths
 from tui.app import NewsmarkApp
@@ -22,43 +20,14 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SIZE = (120, 40)
 
 
-@pytest.fixture(scope="module")
-def analysed_db_template(tmp_path_factory) -> Path:
-    """The seeds ingested and analysed once; each test gets its own copy."""
-    path = tmp_path_factory.mktemp("template") / "seeds.db"
-    db = open_db(path)
-    result = ingest_paths(db, [SEEDS])
-    analyze_articles(db, load_pipeline(), result.added)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def db_path(analysed_db_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "newsmark.db"
-    shutil.copy(analysed_db_template, path)
-    return path
-
-
-def make_app(db_path: Path, keymap: str = "default") -> NewsmarkApp:
-    return NewsmarkApp(db_path, keymap=load_keymap(keymap), keymap_name=keymap, seed_if_empty=False)
-
-
-def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    """Read through a separate connection: what another process would see on disk."""
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+def db_path(app_db_path: Path) -> Path:
+    """The analysed seeds (made once per session in conftest), a private copy per test."""
+    return app_db_path
 
 
 async def open_article(pilot, title_filter: str) -> ReaderScreen:
-    await pilot.press(*title_filter)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ReaderScreen)
-    return pilot.app.screen
+    return await open_reader(pilot, title_filter)
 
 
 async def test_library_lists_and_filters(db_path: Path) -> None:
