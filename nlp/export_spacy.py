@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.export import ExportItem, SpanMismatch, split_tokens_at, trimmed
+from store.export import ExportItem, SpanMismatch, speaker_fields, split_tokens_at, trimmed
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -77,16 +77,9 @@ def doc_for(vocab: Vocab, item: ExportItem) -> Doc:
     for a, (s, e, label, what) in zip(item.annotations, spans, strict=True):
         groups[label].append(span(s, e, label, what))
         records[label].append(
-            {
-                "id": a.id,
-                "start": a.start,
-                "end": a.end,
-                "label": a.label,
-                "speaker": a.speaker,
-                "speaker_start": a.speaker_start,
-                "speaker_end": a.speaker_end,
-                "note": a.note,
-            }
+            {"id": a.id, "start": a.start, "end": a.end, "label": a.label}
+            | speaker_fields(a)
+            | {"note": a.note}
         )
     for label, group in groups.items():
         doc.spans[label] = group

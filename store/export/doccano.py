@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from store.export import ExportItem, write_json_lines
+from store.export import ExportItem, speaker_fields, write_json_lines
 
 
 def item_record(item: ExportItem) -> dict:
@@ -22,14 +22,7 @@ def item_record(item: ExportItem) -> dict:
         "title": item.article.title,
         "source": item.article.source,
         "speakers": [
-            {
-                "start": a.start,
-                "end": a.end,
-                "label": a.label,
-                "speaker": a.speaker,
-                "speaker_start": a.speaker_start,
-                "speaker_end": a.speaker_end,
-            }
+            {"start": a.start, "end": a.end, "label": a.label} | speaker_fields(a)
             for a in annotations
             if a.speaker is not None
         ],

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from store.export import ExportItem, write_json_lines
+from store.export import ExportItem, speaker_fields, write_json_lines
 from store.tokens import token_span
 
 
@@ -74,21 +74,12 @@ def item_record(item: ExportItem) -> dict:
             span["token_start"], span["token_end"] = ts
         span |= {"label": a.label, "text": a.text, "id": a.id}
         if a.speaker is not None:
-            span["speaker"] = a.speaker
-            span["speaker_start"], span["speaker_end"] = a.speaker_start, a.speaker_end
+            span |= speaker_fields(a)
         if a.note:
             span["note"] = a.note
         spans.append(span)
     quotes = [
-        {
-            "start": a.start,
-            "end": a.end,
-            "text": a.text,
-            "speaker": a.speaker,
-            "speaker_start": a.speaker_start,
-            "speaker_end": a.speaker_end,
-            "id": a.id,
-        }
+        {"start": a.start, "end": a.end, "text": a.text} | speaker_fields(a) | {"id": a.id}
         for a in item.annotations
         if a.label == "QUOTE"
     ]
