@@ -65,7 +65,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._entity_at: list[int] = []
         self._annotation_at: list[int] = []
         self._suggestion_at: list[bool] = []
-        self._styles: list[Style] = []
+        self._labels: list[str] = []
         self._style_cache: dict[tuple, Style] = {}
         self._label_styles: dict[str, tuple[Style, Style]] = {}
 
@@ -76,10 +76,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.sentences = sorted(sentences)
         self.anchor = None
         self._wrap_width = 0
-        self._entity_at = [-1] * (len(text) + 1)
-        self._annotation_at = [-1] * (len(text) + 1)
-        self._suggestion_at = [False] * (len(text) + 1)
-        self._match_at = [False] * (len(text) + 1)
+        # No highlights until set_highlights paints them (rendering reads past the end as none).
+        self._entity_at, self._annotation_at, self._suggestion_at, self._match_at = [], [], [], []
         self.marking = False
         self.set_reactive(ArticleView.cursor, 0)
         self._rewrap()
