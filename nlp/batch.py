@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from nlp.analyze import analyze_texts
 from nlp.pipeline import model_tag
 from store.articles import Analysis, save_analysis, texts_for
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from sqlite_utils import Database
 
 
 def analyze_articles(

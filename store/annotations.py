@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.articles import now_iso
 from store.db import retry_when_locked
 from store.spans import article_text, check_bounds
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EDITABLE_FIELDS = ("start", "end", "label", "text", "speaker", "speaker_start", "speaker_end", "note")
 

@@ -7,10 +7,14 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.db import retry_when_locked
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from store.db import Queryable
 
 
 def now_iso() -> str:
@@ -82,7 +86,7 @@ def get_article(db: Database, article_id: str) -> Article | None:
     return Article(r["id"], r["source"], r["title"], r["text"], r["word_count"], r["analysis_model"])
 
 
-def count_articles(db: Database) -> int:
+def count_articles(db: Queryable) -> int:
     return db.execute("select count(*) from article_list").fetchone()[0]
 
 
@@ -102,7 +106,7 @@ def list_key(row: ArticleRow) -> ListKey:
     return row.source, row.id
 
 
-def list_page_after(db: Database, after: ListKey | None, limit: int) -> list[ArticleRow]:
+def list_page_after(db: Queryable, after: ListKey | None, limit: int) -> list[ArticleRow]:
     """The `limit` rows after `after` in (source, id) order: a keyset page, one index seek."""
     if after is None:
         sql, params = f"select {LIST_COLUMNS} from article_list order by source, id limit ?", [limit]
@@ -114,7 +118,7 @@ def list_page_after(db: Database, after: ListKey | None, limit: int) -> list[Art
     return _list_rows(db.execute(sql, params))
 
 
-def list_page_before(db: Database, before: ListKey, limit: int) -> list[ArticleRow]:
+def list_page_before(db: Queryable, before: ListKey, limit: int) -> list[ArticleRow]:
     """The `limit` rows just before `before`, in (source, id) order."""
     sql = (
         f"select {LIST_COLUMNS} from article_list where (source, id) < (?, ?)"
@@ -123,14 +127,14 @@ def list_page_before(db: Database, before: ListKey, limit: int) -> list[ArticleR
     return _list_rows(db.execute(sql, [*before, limit]))[::-1]
 
 
-def list_page_at(db: Database, offset: int, limit: int) -> list[ArticleRow]:
+def list_page_at(db: Queryable, offset: int, limit: int) -> list[ArticleRow]:
     """Rows from position `offset`: for a jump with no neighbouring page to seek from.
     OFFSET walks the narrow index, so even the end of 100,000 rows is milliseconds."""
     sql = f"select {LIST_COLUMNS} from article_list order by source, id limit ? offset ?"
     return _list_rows(db.execute(sql, [limit, offset]))
 
 
-def list_position(db: Database, article_id: str) -> int | None:
+def list_position(db: Queryable, article_id: str) -> int | None:
     """Where `article_id` sits in the library's order (to keep it selected after a reload)."""
     row = db.execute("select source from article_list where id = ?", [article_id]).fetchone()
     if row is None:
@@ -140,7 +144,7 @@ def list_position(db: Database, article_id: str) -> int | None:
     ).fetchone()[0]
 
 
-def list_rows_by_id(db: Database, article_ids: Sequence[str]) -> list[ArticleRow]:
+def list_rows_by_id(db: Queryable, article_ids: Sequence[str]) -> list[ArticleRow]:
     """Library rows for these ids, in the order given (ids not stored are left out)."""
     if not article_ids:
         return []

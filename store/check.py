@@ -7,11 +7,13 @@ does not migrate it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.db import database_file, latest_schema_version, schema_version
 from store.schema import migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Tables counted in the report, in the order shown.
 COUNTED = ("articles", "annotations", "entities", "suggestions", "labels", "events")

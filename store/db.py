@@ -15,13 +15,18 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import platformdirs
-from sqlite_utils import Database
 
 from store.errors import DatabaseBusy, NewerSchema, NotNewsmarkDatabase
-from store.schema import MIGRATION_SET, migrations
+from store.migration_names import MIGRATION_NAMES, MIGRATION_SET
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    # Reads run on either: the app's first screen reads through sqlite3 alone (open_current).
+    Queryable = Database | sqlite3.Connection
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -39,12 +44,13 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("newsmark")) / "newsmark.db"
 
 
-def _check_existing_file(path: Path) -> None:
-    """Refuse anything that is not an empty file, or SQLite holding newsmark's tables."""
+def _check_existing_file(path: Path) -> set[str]:
+    """Refuse anything that is not an empty file, or SQLite holding newsmark's tables;
+    returns the names of the migrations applied to it."""
     if path.is_dir():
         raise NotNewsmarkDatabase(f"{path}: is a folder, not a database file")
     if path.stat().st_size == 0:
-        return
+        return set()
     with path.open("rb") as f:
         head = f.read(len(SQLITE_MAGIC))
     if head != SQLITE_MAGIC:
@@ -76,12 +82,50 @@ def _check_existing_file(path: Path) -> None:
         raise NotNewsmarkDatabase(f"{path}: unreadable SQLite database ({e})") from e
     if tables and not applied:
         raise NotNewsmarkDatabase(f"{path}: a SQLite database, but not a newsmark one; refusing to touch it")
-    known = {m.name for m in migrations._migrations}
-    if unknown := applied - known:
+    if unknown := applied - set(MIGRATION_NAMES):
         raise NewerSchema(
             f"{path}: written by a newer newsmark (schema {sorted(unknown)[-1]}; this newsmark knows up "
-            f"to {migrations._migrations[-1].name}); upgrade newsmark to open it"
+            f"to {MIGRATION_NAMES[-1]}); upgrade newsmark to open it"
         )
+    return applied
+
+
+def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A sqlite3 connection to `path` with newsmark's pragmas (no checks: see open_db)."""
+    # check_same_thread=False: workers get their own connection, but the app
+    # hands its connection between the event loop and short thread workers.
+    conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    # FULL: an annotation shown as saved must survive power loss, not only a crash.
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    # As sqlite-utils sets it on every Database it wraps, so reads before the wrap agree.
+    conn.execute("PRAGMA recursive_triggers=on")
+    return conn
+
+
+def as_database(conn: sqlite3.Connection) -> Database:
+    """The sqlite-utils Database over an open connection (imports sqlite-utils)."""
+    from store._sqlite_utils import Database
+
+    # execute_plugins=False: no sqlite-utils plugins are wanted, and finding them scans every
+    # installed package at start.
+    return Database(conn, execute_plugins=False)
+
+
+def open_current(path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection | None:
+    """A connection to the newsmark database at `path` when it exists with every
+    migration applied, through the sqlite3 module alone; else None (open_db then
+    creates or migrates it). Raises as open_db does for a file that is not newsmark's.
+
+    For the app's start: its first screen only reads, and sqlite-utils' import
+    (a fifth of the start) can wait until after the first paint (as_database).
+    """
+    path = Path(path).expanduser()
+    # A folder or a foreign file is refused here as open_db would refuse it.
+    if not path.exists() or _check_existing_file(path) != set(MIGRATION_NAMES):
+        return None
+    return connect(path, busy_timeout=busy_timeout)
 
 
 def open_db(
@@ -100,18 +144,12 @@ def open_db(
         raise NotNewsmarkDatabase(f"{path}: no such database (newsmark ingest creates one)")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    # check_same_thread=False: workers get their own connection, but the app
-    # hands its connection between the event loop and short thread workers.
-    conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
-    # execute_plugins=False: no sqlite-utils plugins are wanted, and finding them scans every
-    # installed package at start.
-    db = Database(conn, execute_plugins=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    # FULL: an annotation shown as saved must survive power loss, not only a crash.
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA foreign_keys=ON")
-    if migrate and migrations.pending(db):
-        _migrate(db, path)
+    db = as_database(connect(path, busy_timeout=busy_timeout))
+    if migrate:
+        from store.schema import migrations
+
+        if migrations.pending(db):
+            _migrate(db, path)
     return db
 
 
@@ -123,6 +161,8 @@ def _migrate(db: Database, path: Path) -> Path | None:
     older database at once one migrates and the other then finds nothing to do.
     One transaction for the whole set: a crash mid-upgrade leaves the old schema.
     """
+    from store.schema import migrations
+
     backup = None
     with immediate_transaction(db):
         if migrations.pending(db):
@@ -167,13 +207,15 @@ def _version_number(name: str) -> int:
 
 def schema_version(db: Database) -> str:
     """The name of the last migration applied to `db`."""
+    from store.schema import migrations
+
     applied = migrations.applied(db)
     return applied[-1].name if applied else "none"
 
 
 def latest_schema_version() -> str:
     """The newest schema this newsmark knows."""
-    return migrations._migrations[-1].name
+    return MIGRATION_NAMES[-1]
 
 
 def database_file(db: Database) -> str:
@@ -244,6 +286,8 @@ def retry_when_locked(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from store._sqlite_utils import Database
+
         db = args[0] if args else kwargs["db"]
         assert isinstance(db, Database), "retry_when_locked: the first argument must be the Database"
         return retrying(db, lambda: fn(*args, **kwargs))

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.annotations import event_batch, log_event
 from store.articles import Entity, now_iso
 from store.db import retry_when_locked
 from store.export import trimmed
 from store.spans import article_text, check_bounds
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 CHANGEABLE_FIELDS = ("label", "status")
 STATUSES = ("accepted", "rejected")

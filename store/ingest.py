@@ -13,12 +13,14 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.articles import article_id_for, now_iso
 from store.errors import IngestError
 from store.versions import link_versions
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TEXT_SUFFIXES = {".txt", ".md"}
 # One article at most 5 MiB: a long report is 100-500 KB; the reader keeps a few

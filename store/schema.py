@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
-MIGRATION_SET = "newsmark"
+from store._sqlite_utils import Migrations
+from store.migration_names import MIGRATION_SET
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 migrations = Migrations(MIGRATION_SET)
 
 DEFAULT_LABELS = [

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.articles import ArticleRow, list_rows_by_id
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from store.db import Queryable
 
 # What FTS5's unicode61 tokenizer keeps as a token: letters and digits (of any script).
 WORD = re.compile(r"[^\W_]+")
@@ -58,7 +62,7 @@ def fts_query(text: str, *, prefix: bool = False) -> str | None:
 RANKED_MAX = 5_000
 
 
-def _run(db: Database, sql: str, params: list) -> list:
+def _run(db: Queryable, sql: str, params: list) -> list:
     return db.execute(sql, params).fetchall()
 
 
@@ -67,7 +71,7 @@ class Matches:
     RANKED_MAX of them, else in the order they were added. Pages are read on
     demand, so a search matching 100,000 articles holds none of them."""
 
-    def __init__(self, db: Database, text: str, *, prefix: bool = False) -> None:
+    def __init__(self, db: Queryable, text: str, *, prefix: bool = False) -> None:
         self.db = db
         self.query = fts_query(text, prefix=prefix)
         self.total = 0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.annotations import log_event
 from store.db import retry_when_locked
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def suggestions_for(db: Database, article_id: str | None = None, *, status: str | None = None) -> list[dict]:

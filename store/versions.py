@@ -8,8 +8,10 @@ at the one it replaces (`previous_id`) and counts up (`version`).
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def link_versions(db: Database, article_ids: list[str]) -> int:

@@ -97,3 +97,37 @@ def test_the_static_check_sees_lazy_imports(tmp_path: Path) -> None:
         "    return __import__('thinc'), importlib.import_module('tui.app')\n"
     )
     assert [name for _, name in imported_names(sample)] == ["spacy", "textual.app", "thinc", "tui.app"]
+
+
+def test_the_library_is_shown_without_importing_sqlite_utils(tmp_path: Path) -> None:
+    """The start path (a current database, the library's first page) runs on sqlite3
+    alone; sqlite-utils is a fifth of the start and is imported after the first paint."""
+    from store import open_db
+    from store.ingest import ingest_paths
+
+    db_path = tmp_path / "newsmark.db"
+    db = open_db(db_path)
+    ingest_paths(db, [REPO / "seeds"])
+    db.close()
+    code = f"""
+import asyncio, sys
+from tui.app import NewsmarkApp
+from tui.keymap import load_keymap
+
+# What imports sqlite-utils after the first paint, left out here.
+NewsmarkApp.warm_up = lambda self: None
+
+async def main():
+    app = NewsmarkApp({str(db_path)!r}, keymap=load_keymap(), seed_if_empty=False)
+    async with app.run_test() as pilot:
+        await pilot.press("p", "u")  # search as you type: still sqlite3 alone
+        await pilot.pause()
+        print(app.screen.article_list.row_count, "sqlite_utils" in sys.modules)
+
+asyncio.run(main())
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert run.returncode == 0, run.stderr
+    rows, loaded = run.stdout.split()
+    assert int(rows) > 0
+    assert loaded == "False"

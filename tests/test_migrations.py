@@ -402,3 +402,43 @@ def test_check_on_missing_foreign_and_newer_files_is_one_line(tmp_path: Path) ->
     code, lines = check_cli(newer)
     assert (code, len(lines)) == (1, 1)
     assert "written by a newer newsmark (schema 9001_x;" in lines[0]
+
+
+def test_migration_names_kept_for_the_start_match_the_schema() -> None:
+    from store.migration_names import MIGRATION_NAMES, MIGRATION_SET
+
+    assert list(MIGRATION_NAMES) == ALL
+    assert migrations.name == MIGRATION_SET
+
+
+def test_open_current_reads_only_a_current_database(tmp_path: Path) -> None:
+    from store import open_current
+
+    missing = tmp_path / "missing.db"
+    assert open_current(missing) is None
+    assert not missing.exists()  # nothing created: open_db does that
+
+    old = tmp_path / "old.db"
+    old_database(old)
+    before = digest(old)
+    assert open_current(old) is None  # needs migrating: left to open_db, untouched here
+    assert digest(old) == before and backups(tmp_path) == []
+
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("create table people (name text)").connection.close()
+    with pytest.raises(NotNewsmarkDatabase):
+        open_current(foreign)
+
+    current = tmp_path / "current.db"
+    db = open_db(current)
+    ingest_text(db, TEXT, "a.txt")
+    db.close()
+    conn = open_current(current)
+    assert conn is not None
+    try:
+        assert isinstance(conn, sqlite3.Connection)
+        assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("pragma foreign_keys").fetchone()[0] == 1
+        assert conn.execute("select count(*) from article_list").fetchone()[0] == 1
+    finally:
+        conn.close()

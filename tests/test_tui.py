@@ -225,3 +225,25 @@ async def test_narrow_terminal_still_wraps_the_text(db_path: Path) -> None:
         for y in range(view.size.height):
             assert view.render_line(y).cell_length <= width
         assert view.line_count > view.text.count("\n") + 1  # long paragraphs were wrapped
+
+
+async def test_reopening_the_reader_keeps_its_key_hints(db_path: Path) -> None:
+    """The reused reader screen's key hints are built once, not on every open."""
+    from tui.widgets.key_hints import KeyHints
+
+    async with make_app(db_path).run_test(size=SIZE) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        hints = reader.query_one(KeyHints)
+        keys = list(hints.query("FooterKey"))
+        assert {"select_sentence", "undo", "accept_suggestion"} <= {k.action for k in keys}
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # the filter still holds the title: the same article again
+        await pilot.pause()
+        assert pilot.app.screen is reader
+        assert list(reader.query_one(KeyHints).query("FooterKey")) == keys  # the same widgets
+        # Search takes the focus: the keys the hints show change, so they are rebuilt.
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.pause()
+        assert list(reader.query_one(KeyHints).query("FooterKey")) != keys

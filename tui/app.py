@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # importing sqlite_utils before store would load numpy (see store/__init__.py)
+if TYPE_CHECKING:  # at run time sqlite-utils comes through store._sqlite_utils, without numpy
     from sqlite_utils import Database
 
+import importlib
+import sqlite3
 import threading
 from importlib import resources
 from pathlib import Path
@@ -16,8 +18,9 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input
 
-from store import open_db
+from store import open_current, open_db
 from store.articles import count_articles
+from store.db import as_database
 from tui.actions import ACTIONS, ActionSpec, scope_of
 from tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
 from tui.messages import AnalysisFinished, AnalysisProgress
@@ -48,7 +51,15 @@ class NewsmarkApp(App):
         self.db_path = Path(db_path)
         # Opened here, before the screen is taken over, so a refused file is a plain error.
         # Writes from the event loop wait at most ~2 s a try for another process's lock.
-        self.db: Database = open_db(self.db_path, busy_timeout=APP_BUSY_TIMEOUT_S)
+        # A current database is opened through sqlite3 alone: the library's first page
+        # only reads, and sqlite-utils (for everything else) is wrapped around the same
+        # connection on first use (`db`), imported in a worker after the first paint.
+        self._db: Database | None = None
+        conn = open_current(self.db_path, busy_timeout=APP_BUSY_TIMEOUT_S)
+        if conn is None:  # new, empty or older: created or migrated now
+            self._db = open_db(self.db_path, busy_timeout=APP_BUSY_TIMEOUT_S)
+            conn = self._db.conn
+        self.conn: sqlite3.Connection = conn
         self.keymap = keymap
         self.keymap_name = keymap_name
         self.model_name = model
@@ -58,12 +69,30 @@ class NewsmarkApp(App):
         self.sequences = key_sequences(keymap)
         self._pending_keys: tuple[str, ...] = ()
 
+    @property
+    def db(self) -> Database:
+        """The database through sqlite-utils, for everything but the library's reads."""
+        if self._db is None:
+            self._db = as_database(self.conn)
+        return self._db
+
     def on_mount(self) -> None:
         self.set_keymap(textual_keymap(self.keymap))
         self.sub_title = str(self.db_path)
         self.push_screen(LibraryScreen())
-        if self.seed_if_empty and count_articles(self.db) == 0:
+        if self.seed_if_empty and count_articles(self.conn) == 0:
             self.ingest_seeds()
+
+    def on_ready(self) -> None:
+        # After the first frame: load what the first tag or article will need.
+        self.warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Import what the start left out (sqlite-utils, the reader's modules) in a
+        thread, so the first article opened or tag made does not wait for it."""
+        for module in ("store.schema", "tui.screens.reader"):  # store.schema brings sqlite-utils
+            importlib.import_module(module)
 
     def open_article(self, article_id: str) -> None:
         """Show an article in the reader; the one reader screen is kept and reused."""

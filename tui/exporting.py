@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # importing sqlite_utils before store would load numpy (see store/__init__.py)
+if TYPE_CHECKING:  # at run time sqlite-utils comes through store._sqlite_utils, without numpy
     from sqlite_utils import Database
 
 import os

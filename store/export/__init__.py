@@ -6,9 +6,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
-
-from sqlite_utils import Database
+from typing import IO, TYPE_CHECKING
 
 from store.annotations import Annotation, annotations_for_article
 from store.articles import (
@@ -20,6 +18,9 @@ from store.articles import (
     tokens_for_article,
 )
 from store.tokens import fallback_sentences, fallback_tokens
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class SpanMismatch(Exception):

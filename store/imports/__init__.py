@@ -23,12 +23,14 @@ import bisect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.annotations import add_label, log_event
 from store.articles import now_iso
 from store.ingest import ingest_text
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass

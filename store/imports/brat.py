@@ -18,12 +18,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.export.brat import SPEAKER_NOTE, SPEAKER_TYPE
 from store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from store.imports.files import read_text
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FRAGMENT = re.compile(r"^(\d+) (\d+)$")
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.imports import DocumentIn, ImportResult, SpanIn, store_document
 from store.imports.files import MALFORMED_RECORD, json_lines
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 KNOWN_FIELDS = {
     "text",

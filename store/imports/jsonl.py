@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from store.imports.files import MALFORMED_RECORD, json_lines
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Fields newsmark reads, or writes itself and derives again (token indices, quotes, relations).
 KNOWN_FIELDS = {"text", "meta", "tokens", "spans", "relations", "entities", "quotes", "answer"}

@@ -38,10 +38,10 @@ class LibraryScreen(Screen):
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
-        from textual.widgets import Footer
+        from tui.widgets.key_hints import KeyHints
 
-        if not self.query(Footer):
-            await self.mount(Footer())
+        if not self.query(KeyHints):
+            await self.mount(KeyHints())
             # A Footer draws its keys when the bindings signal fires after it is mounted.
             self.refresh_bindings()
 
@@ -52,10 +52,10 @@ class LibraryScreen(Screen):
         """Read the list again (counts change, articles arrive), keeping the selected one."""
         text = self.query_one(Input).value
         if fts_query(text, prefix=True) is None:
-            source: LibraryRows | SearchRows = LibraryRows(self.app.db)
+            source: LibraryRows | SearchRows = LibraryRows(self.app.conn)
             self.sub_title = f"{len(source)} articles"
         else:
-            source = SearchRows(self.app.db, text)
+            source = SearchRows(self.app.conn, text)
             self.sub_title = f"{len(source)} articles match"
         self.article_list.set_source(source, keep=self.selected_article_id())
 

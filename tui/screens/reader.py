@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.annotations import (
@@ -31,6 +31,7 @@ from tui.screens.reader_quotes import QuoteActions
 from tui.screens.reader_search import SearchActions
 from tui.visible import visible_text
 from tui.widgets.article_view import ArticleView, Highlight
+from tui.widgets.key_hints import KeyHints
 
 PANEL_SNIPPET = 60
 
@@ -63,7 +64,7 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
                 yield Static(id="legend")
                 yield Static(id="status")
         yield Input(placeholder="Search this article (Enter jumps, Esc closes)", id="search")
-        yield Footer()
+        yield KeyHints()
 
     @property
     def db(self):

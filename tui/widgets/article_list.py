@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # importing sqlite_utils before store would load numpy (see store/__init__.py)
-    from sqlite_utils import Database
+if TYPE_CHECKING:
+    from store.db import Queryable
 
 from collections import OrderedDict
 from typing import Protocol
@@ -78,7 +78,7 @@ class _PageCache:
 class LibraryRows:
     """Every article in (source, id) order, paged by keyset from SQLite."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Queryable) -> None:
         self.db = db
         self._count = count_articles(db)
         self._cache = _PageCache()
@@ -110,7 +110,7 @@ class LibraryRows:
 class SearchRows:
     """The articles matching a search (see store.search.Matches for the order), paged."""
 
-    def __init__(self, db: Database, text: str) -> None:
+    def __init__(self, db: Queryable, text: str) -> None:
         self.db = db
         self.text = text
         self.matches = Matches(db, text, prefix=True)
