@@ -370,8 +370,8 @@ def bench_ingest(
     plain_path = work / "plain.db"
     # The baseline gets the same rows ready-made: all it does is store them.
     rows = []
-    for file in iter_input_files([files_dir], []):
-        text = file.read_text(encoding="utf-8")
+    for file, _size in iter_input_files([files_dir], []):
+        text = Path(file).read_text(encoding="utf-8")
         rows.append(
             {
                 "id": article_id_for(text),

@@ -146,7 +146,7 @@ def test_symlink_loops_do_not_hang_or_crash(tmp_db, tmp_path: Path) -> None:
 
 def test_progress_callback(tmp_db, seeds_dir: Path) -> None:
     calls: list[tuple[str, int, int]] = []
-    ingest_paths(tmp_db, [seeds_dir], on_file=lambda p, n, t: calls.append((p.name, n, t)))
+    ingest_paths(tmp_db, [seeds_dir], on_file=lambda p, n, t: calls.append((Path(p).name, n, t)))
     assert calls == [(name, i, 5) for i, name in enumerate(sorted(SEED_TITLES), 1)]
 
 
@@ -185,3 +185,114 @@ def test_utf16_with_bom_is_read_and_bom_only_is_empty(tmp_db, tmp_path: Path) ->
     assert result.errors == [f"{bom_only}: empty file"]
     article = get_article(tmp_db, result.added[0])
     assert (article.text, article.title) == ("Überschrift\nText.\n", "Überschrift")
+
+
+def mixed_corpus(root: Path, seeds_dir: Path) -> Path:
+    """Good files, refused files and a duplicate text, in two folders."""
+    corpus = root / "corpus"
+    (corpus / "more").mkdir(parents=True)
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        shutil.copy(seed, corpus / seed.name)
+    shutil.copy(next(seeds_dir.glob("*.txt")), corpus / "more" / "copy.txt")  # already present
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "latin.txt").write_bytes("Caf\xe9 society\n".encode("latin-1"))
+    for i in range(7):
+        note = f"# Note {i}\n\nA quetzal, seen on day {i}.\n"
+        (corpus / "more" / f"note{i}.md").write_text(note, encoding="utf-8")
+    return corpus
+
+
+def stored_rows(db) -> list[tuple]:
+    return db.execute(
+        "select id, source, title, text, word_count, version from articles order by rowid"
+    ).fetchall()
+
+
+def test_reading_in_a_second_process_stores_what_reading_here_does(
+    tmp_path: Path, seeds_dir: Path, monkeypatch
+) -> None:
+    from store import ingest as ingest_module
+    from store import open_db
+
+    corpus = mixed_corpus(tmp_path, seeds_dir)
+    here = open_db(tmp_path / "here.db")
+    expected = ingest_paths(here, [corpus])
+    assert len(expected.added) == 12 and len(expected.present) == 1 and len(expected.errors) == 2
+
+    # Several small chunks, few read ahead: the order of results must still be the files' order.
+    monkeypatch.setattr(ingest_module, "PARALLEL_READ_MIN", 2)
+    monkeypatch.setattr(ingest_module, "READ_CHUNK", 3)
+    monkeypatch.setattr(ingest_module, "CHUNKS_AHEAD", 2)
+    monkeypatch.setattr(ingest_module, "INSERT_BATCH", 4)
+    monkeypatch.setattr(ingest_module, "BULK_FTS_MIN", 2)
+    spawned = []
+    import concurrent.futures
+
+    class CountingPool(concurrent.futures.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            spawned.append(len(args[0]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)
+    there = open_db(tmp_path / "there.db")
+    progress: list[int] = []
+    got = ingest_paths(there, [corpus], on_file=lambda _p, n, _t: progress.append(n))
+    assert spawned == [3, 3, 3, 3, 3]  # 15 files read in the other process
+    assert (got.added, got.present, got.errors) == (expected.added, expected.present, expected.errors)
+    assert progress == list(range(1, 16))
+    assert stored_rows(there) == stored_rows(here)
+    # The search index was built batch by batch and agrees with the articles.
+    there.execute("insert into articles_fts (articles_fts) values ('integrity-check')")
+    notes = "select count(*) from articles_fts where articles_fts match 'quetzal'"
+    assert there.execute(notes).fetchone()[0] == 7
+    here.conn.close()
+    there.conn.close()
+
+
+def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
+    tmp_path: Path, seeds_dir: Path, monkeypatch
+) -> None:
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    from store import ingest as ingest_module
+    from store import open_db
+
+    corpus = mixed_corpus(tmp_path, seeds_dir)
+    here = open_db(tmp_path / "here.db")
+    ingest_paths(here, [corpus])
+    monkeypatch.setattr(ingest_module, "PARALLEL_READ_MIN", 2)
+    monkeypatch.setattr(ingest_module, "READ_CHUNK", 4)
+
+    class DyingPool(concurrent.futures.ProcessPoolExecutor):
+        """The second chunk's process is killed (by the OOM killer, say)."""
+
+        calls = 0
+
+        def submit(self, fn, /, *args, **kwargs):
+            DyingPool.calls += 1
+            if DyingPool.calls == 2:
+                future: concurrent.futures.Future = concurrent.futures.Future()
+                future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+                return future
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DyingPool)
+    there = open_db(tmp_path / "there.db")
+    got = ingest_paths(there, [corpus])
+    assert DyingPool.calls >= 2
+    assert len(got.added) == 12 and len(got.errors) == 2
+    assert stored_rows(there) == stored_rows(here)
+    here.conn.close()
+    there.conn.close()
+
+
+def test_files_go_to_the_reading_process_in_chunks_bounded_by_bytes(monkeypatch) -> None:
+    from store import ingest as ingest_module
+    from store.ingest import InputFile, _chunks
+
+    monkeypatch.setattr(ingest_module, "READ_CHUNK", 3)
+    monkeypatch.setattr(ingest_module, "READ_CHUNK_BYTES", 100)
+    sizes = [10, 10, 10, 10, 90, 20, 500, 1]
+    files = [InputFile(f"f{i}", size) for i, size in enumerate(sizes)]
+    assert list(_chunks(files)) == [["f0", "f1", "f2"], ["f3", "f4"], ["f5"], ["f6"], ["f7"]]

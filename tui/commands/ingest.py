@@ -58,11 +58,16 @@ def ingest(
     except LookupError:
         fail(f"--encoding {encoding}: not a known text encoding")
     db = open_or_fail(db_path, create=True)
-    with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), console=_stderr_console()) as p:
-        task = p.add_task("read", total=None)
-        result = ingest_paths(
-            db, paths, on_file=lambda _p, n, t: p.update(task, completed=n, total=t), encoding=encoding
-        )
+    try:
+        columns = TextColumn("reading"), BarColumn(), MofNCompleteColumn()
+        with Progress(*columns, console=_stderr_console()) as p:
+            task = p.add_task("read", total=None)
+            result = ingest_paths(
+                db, paths, on_file=lambda _p, n, t: p.update(task, completed=n, total=t), encoding=encoding
+            )
+    except KeyboardInterrupt:
+        # One transaction: an interrupted ingest has rolled back, whatever the bar showed.
+        fail("interrupted: no file was added (an ingest is stored whole or not at all)")
     for error in result.errors:
         click.echo(f"newsmark: skipped {error}", err=True)
     analysed = 0
