@@ -54,7 +54,7 @@ BULK_FTS_MIN = 1000  # files from which new articles are indexed for search a ba
 PARALLEL_READ_MIN = 2000  # files from which they are read in a second process
 READ_CHUNK = 250  # files per task sent to that process, and at most
 READ_CHUNK_BYTES = 4 * 1024 * 1024  # this many bytes (so a folder of long reports is cut finer)
-CHUNKS_AHEAD = 8  # chunks read ahead of the storing: at most 32 MiB of files in memory
+CHUNKS_AHEAD = 8  # chunks read ahead of the storing: at most 32 MiB of files (as text, up to 4x)
 WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 
 
@@ -97,7 +97,9 @@ def _name_problem(path: str) -> str | None:
 
 
 def _is_text_file_name(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in TEXT_SUFFIXES
+    """Whether the file name ends in .txt or .md, as pathlib's suffix has it ("..txt" does)."""
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1 and name[dot:].lower() in TEXT_SUFFIXES
 
 
 class InputFile(NamedTuple):
@@ -117,8 +119,8 @@ def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator
     """
     seen: set[str] = set()
 
-    def accepted(path: str, real: str | None, info: os.stat_result | None) -> InputFile | None:
-        """`real` and `info` when the caller knows them (a plain file in a resolved folder)."""
+    def accepted(path: str, real: str | None, stat_of: Callable[[], os.stat_result]) -> InputFile | None:
+        """`real` when the caller knows it (a plain file in a resolved folder)."""
         if real is None:
             try:
                 real = str(Path(path).resolve())
@@ -132,7 +134,7 @@ def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator
             errors.append(f"{shown_path(path)}: {problem}")
             return None
         try:
-            info = info or os.stat(path)
+            info = stat_of()
         except OSError as e:
             errors.append(f"{shown_path(path)}: cannot read ({e.strerror or e})")
             return None
@@ -158,41 +160,42 @@ def iter_input_files(paths: Iterable[str | Path], errors: list[str]) -> Iterator
             return
         subfolders = []
         for entry in entries:
-            is_link = entry.is_symlink()
             try:
+                is_link = entry.is_symlink()
                 is_dir = entry.is_dir()
-            except OSError:  # a symbolic link loop: accepted() reports it
-                is_dir = False
+            except OSError:  # a symbolic link loop (is_dir), or an entry lstat cannot read
+                is_link, is_dir = True, False  # accepted() resolves it and says what is wrong
             if is_dir:
                 if not is_link:
                     subfolders.append(entry)
                 continue
             if not _is_text_file_name(entry.name):
                 continue
-            real, info = None, None
-            if not is_link:  # a plain file in a resolved folder: the folder's real path + its name
-                try:
-                    real, info = os.path.join(real_folder, entry.name), entry.stat()
-                except OSError as e:
-                    errors.append(f"{shown_path(entry.path)}: cannot read ({e.strerror or e})")
-                    continue
-            if file := accepted(entry.path, real, info):
+            # A plain file in a resolved folder: its real path is the folder's plus its name.
+            real = None if is_link else os.path.join(real_folder, entry.name)
+            if file := accepted(entry.path, real, entry.stat):
                 yield file
         for entry in subfolders:
             yield from walk(entry.path, os.path.join(real_folder, entry.name))
 
     for raw in paths:
         path = os.path.abspath(raw)  # abspath, not resolve: a symlink keeps its own name
-        if not os.path.exists(path):
-            broken = os.path.islink(path)
-            problem = "broken symbolic link or link loop" if broken else "no such file or folder"
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError as e:
+            if os.path.islink(path):
+                problem = "broken symbolic link or link loop"
+            elif isinstance(e, (FileNotFoundError, NotADirectoryError)):
+                problem = "no such file or folder"
+            else:  # a folder on the way that cannot be entered, say
+                problem = f"cannot read ({e.strerror or e})"
             errors.append(f"{shown_path(raw)}: {problem}")
             continue
-        if os.path.isdir(path):
+        if is_dir:
             yield from walk(path, str(Path(path).resolve()))
-        elif not _is_text_file_name(path):
+        elif not _is_text_file_name(os.path.basename(path)):
             errors.append(f"{shown_path(raw)}: not a .txt or .md file")
-        elif file := accepted(path, None, None):
+        elif file := accepted(path, None, lambda path=path: os.stat(path)):
             yield file
 
 
@@ -367,23 +370,25 @@ def _read_in_order(files: list[InputFile], encoding: str | None) -> Iterator[Fil
         from concurrent.futures import Future, ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        # forkserver: a fresh, single-threaded process to fork from; forking the caller
-        # (a Textual app's worker thread, say) could copy a lock another thread holds.
-        context = multiprocessing.get_context("forkserver")
         ahead: deque[tuple[list[str], Future[list[FileRead]]]] = deque()
         try:
+            # forkserver: a fresh, single-threaded process to fork from; forking the caller
+            # (a Textual app's worker thread, say) could copy a lock another thread holds.
+            context = multiprocessing.get_context("forkserver")
             pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_leave_ctrl_c_to_parent)
             try:
                 while chunks or ahead:
                     while chunks and len(ahead) < CHUNKS_AHEAD:
-                        chunk = chunks.popleft()
-                        ahead.append((chunk, pool.submit(read_files, chunk, encoding)))
+                        # Taken off the queue only once submitted: a submit that fails
+                        # (the process already gone) leaves the chunk to be read here.
+                        future = pool.submit(read_files, chunks[0], encoding)
+                        ahead.append((chunks.popleft(), future))
                     read = ahead[0][1].result()
                     ahead.popleft()
                     yield from read
             finally:  # on Ctrl+C too: the chunks read ahead are not waited for
                 pool.shutdown(wait=True, cancel_futures=True)
-        except (OSError, BrokenProcessPool):
+        except (OSError, ValueError, BrokenProcessPool):  # ValueError: no forkserver here
             chunks.extendleft(reversed([chunk for chunk, _ in ahead]))
     for chunk in chunks:
         yield from read_files(chunk, encoding)

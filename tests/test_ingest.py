@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from store.articles import get_article, list_articles
 from store.ingest import ingest_paths, ingest_text, title_for
 
@@ -249,8 +251,9 @@ def test_reading_in_a_second_process_stores_what_reading_here_does(
     there.conn.close()
 
 
+@pytest.mark.parametrize("how", ["its result", "the next submit"])
 def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
-    tmp_path: Path, seeds_dir: Path, monkeypatch
+    tmp_path: Path, seeds_dir: Path, monkeypatch, how: str
 ) -> None:
     import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
@@ -272,8 +275,11 @@ def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
         def submit(self, fn, /, *args, **kwargs):
             DyingPool.calls += 1
             if DyingPool.calls == 2:
+                broken = BrokenProcessPool("a child process terminated abruptly")
+                if how == "the next submit":
+                    raise broken
                 future: concurrent.futures.Future = concurrent.futures.Future()
-                future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+                future.set_exception(broken)
                 return future
             return super().submit(fn, *args, **kwargs)
 

@@ -130,6 +130,9 @@ class NewsmarkApp(App):
         """The spaCy pipeline, loaded on first use (in a worker: it takes a second)."""
         with self._nlp_lock:
             if self._nlp is None:
+                # sqlite-utils first: importing it hides numpy for a moment (see
+                # store/_sqlite_utils.py), which must not be the moment spaCy imports numpy.
+                importlib.import_module("store._sqlite_utils")
                 from nlp.pipeline import DEFAULT_MODEL, load_pipeline
 
                 self._nlp = load_pipeline(self.model_name or DEFAULT_MODEL)

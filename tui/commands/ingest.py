@@ -58,6 +58,7 @@ def ingest(
     except LookupError:
         fail(f"--encoding {encoding}: not a known text encoding")
     db = open_or_fail(db_path, create=True)
+    result = None
     try:
         columns = TextColumn("reading"), BarColumn(), MofNCompleteColumn()
         with Progress(*columns, console=_stderr_console()) as p:
@@ -66,8 +67,9 @@ def ingest(
                 db, paths, on_file=lambda _p, n, t: p.update(task, completed=n, total=t), encoding=encoding
             )
     except KeyboardInterrupt:
-        # One transaction: an interrupted ingest has rolled back, whatever the bar showed.
-        fail("interrupted: no file was added (an ingest is stored whole or not at all)")
+        if result is None:  # one transaction: it rolled back, whatever the bar showed
+            fail("interrupted: no file was added (an ingest is stored whole or not at all)")
+        fail(f"interrupted after the files were stored: {result.summary}; none analysed")
     for error in result.errors:
         click.echo(f"newsmark: skipped {error}", err=True)
     analysed = 0
