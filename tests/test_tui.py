@@ -204,15 +204,14 @@ async def test_unanalysed_article_opens_then_highlights(tmp_path: Path) -> None:
         assert any(i >= 0 for i in reader.view._entity_at)
 
 
-async def test_library_footer_shows_its_keys(db_path: Path) -> None:
-    from textual.widgets import Footer
+async def test_library_key_hints_show_its_keys(db_path: Path) -> None:
+    from tui.widgets.key_hints import KeyHints
 
     async with make_app(db_path).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.pause()
-        footer = pilot.app.screen.query_one(Footer)  # mounted a frame after the list
-        actions = {key.action for key in footer.query("FooterKey")}
-        assert {"focus_filter", "quit", "help"} <= actions
+        hints = str(pilot.app.screen.query_one(KeyHints).render())
+        assert "⏎ Open the article" in hints and "/ Filter the list" in hints
+        assert "ctrl+q Quit" in hints and "f1 Keys" in hints and "ctrl+p Palette" in hints
 
 
 async def test_narrow_terminal_still_wraps_the_text(db_path: Path) -> None:
@@ -227,23 +226,17 @@ async def test_narrow_terminal_still_wraps_the_text(db_path: Path) -> None:
         assert view.line_count > view.text.count("\n") + 1  # long paragraphs were wrapped
 
 
-async def test_reopening_the_reader_keeps_its_key_hints(db_path: Path) -> None:
-    """The reused reader screen's key hints are built once, not on every open."""
+@pytest.mark.parametrize("width", [200, 60])
+async def test_reader_key_hints_follow_the_keymap_and_keep_the_app_keys(db_path: Path, width: int) -> None:
+    """Keys as the active keymap binds them (vim's sequences too); on a narrow terminal the
+    reader's last keys give way, never help and the palette, where every action is."""
     from tui.widgets.key_hints import KeyHints
 
-    async with make_app(db_path).run_test(size=SIZE) as pilot:
+    async with make_app(db_path, "vim").run_test(size=(width, 40)) as pilot:
         reader = await open_article(pilot, "Putin invites")
-        hints = reader.query_one(KeyHints)
-        keys = list(hints.query("FooterKey"))
-        assert {"select_sentence", "undo", "accept_suggestion"} <= {k.action for k in keys}
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("enter")  # the filter still holds the title: the same article again
-        await pilot.pause()
-        assert pilot.app.screen is reader
-        assert list(reader.query_one(KeyHints).query("FooterKey")) == keys  # the same widgets
-        # Search takes the focus: the keys the hints show change, so they are rebuilt.
-        await pilot.press("slash")
-        await pilot.pause()
-        await pilot.pause()
-        assert list(reader.query_one(KeyHints).query("FooterKey")) != keys
+        hints = str(reader.query_one(KeyHints).render())
+        assert hints.startswith(" q Back  s Select sentence ")
+        assert hints.endswith("f1 Keys  : Palette ")
+        assert ("d d Delete annotation" in hints) == (width == 200)
+        assert ("] q Next quote" in hints) == (width == 200)
+        assert len(hints) <= width

@@ -250,8 +250,9 @@ def bindings_for(scope: str) -> list[Binding]:
     ]
 
 
-def display_keys(keys: str) -> str:
-    """Keys as a person reads them: 'g g, ctrl+home', '$', '/' (not 'dollar_sign')."""
+def display_keys(keys: str, *, first_only: bool = False) -> str:
+    """Keys as a person reads them: 'g g, ctrl+home', '$', '/' (not 'dollar_sign');
+    `first_only`: the first of the alternatives alone ('g g')."""
 
     def one(key: str) -> str:
         *mods, base = key.split("+")
@@ -259,4 +260,5 @@ def display_keys(keys: str) -> str:
         shown = shown if shown and shown.isprintable() and shown != " " else format_key(base)
         return "+".join([*mods, shown])
 
-    return ", ".join(" ".join(one(k) for k in alt) for alt in alternatives(keys))
+    shown = alternatives(keys)[:1] if first_only else alternatives(keys)
+    return ", ".join(" ".join(one(k) for k in alt) for alt in shown)

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, ProgressBar
 from store.search import fts_query
 from tui.keymap import bindings_for
 from tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
+from tui.widgets.key_hints import KeyHints
 
 
 class LibraryScreen(Screen):
@@ -25,6 +26,7 @@ class LibraryScreen(Screen):
             yield Label("", id="progress-label")
         yield Input(placeholder="Type to search titles and text…", id="filter")
         yield ArticleList(id="articles")
+        yield KeyHints("library")
 
     @property
     def article_list(self) -> ArticleList:
@@ -33,17 +35,6 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         self.query_one(Input).focus()
-        # The key hints come a frame after the list: composing a Footer over every
-        # binding is a tenth of the start, and the list is what the user opened the app for.
-        self.call_after_refresh(self._mount_footer)
-
-    async def _mount_footer(self) -> None:
-        from tui.widgets.key_hints import KeyHints
-
-        if not self.query(KeyHints):
-            await self.mount(KeyHints())
-            # A Footer draws its keys when the bindings signal fires after it is mounted.
-            self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -64,7 +64,7 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
                 yield Static(id="legend")
                 yield Static(id="status")
         yield Input(placeholder="Search this article (Enter jumps, Esc closes)", id="search")
-        yield KeyHints()
+        yield KeyHints("reader")
 
     @property
     def db(self):
