@@ -14,7 +14,7 @@ class ActionSpec:
     id: str  # stable: "reader.select_sentence"; keymaps and scripts refer to it
     method: str  # the Textual action it runs, on the screen (or app) that owns it
     description: str
-    show: bool = False  # shown in the footer
+    show: bool = False  # shown in the key hints at the bottom of its screen (tui.widgets.key_hints)
 
 
 def _specs(*rows: tuple) -> dict[str, ActionSpec]:
