@@ -237,8 +237,10 @@ def test_reading_in_a_second_process_stores_what_reading_here_does(
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)
     there = open_db(tmp_path / "there.db")
+    cache = there.execute("pragma cache_size").fetchone()[0]
     progress: list[int] = []
     got = ingest_paths(there, [corpus], on_file=lambda _p, n, _t: progress.append(n))
+    assert there.execute("pragma cache_size").fetchone()[0] == cache  # the bulk load's cache is undone
     assert spawned == [3, 3, 3, 3, 3]  # 15 files read in the other process
     assert (got.added, got.present, got.errors) == (expected.added, expected.present, expected.errors)
     assert progress == list(range(1, 16))
