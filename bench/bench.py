@@ -485,7 +485,7 @@ def library_child(db_path: str, repeats: int) -> None:
                 # and the list is repainted (Input.Changed is held so it runs once, here).
                 with box.prevent(Input.Changed):
                     box.value = text
-                screen.reload()
+                screen.filter_changed()
 
             for word in ("sochi", "putin", "modi visit russia", "no 4242"):
                 per_key = []

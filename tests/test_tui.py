@@ -53,6 +53,28 @@ async def test_library_lists_and_filters(db_path: Path) -> None:
         assert table.row_count == 0 and screen.selected_article_id() is None
 
 
+async def test_a_new_search_starts_at_its_best_match_and_clearing_it_returns(db_path: Path) -> None:
+    async with make_app(db_path).run_test(size=SIZE) as pilot:
+        table = pilot.app.screen.query_one("#articles", ArticleList)
+        for _ in range(3):
+            await pilot.press("down")
+        chosen = table.selected_article_id
+        assert table.cursor == 3
+        await pilot.press(*"Putin invites")
+        await pilot.pause()
+        assert table.cursor == 0  # the best match, not wherever the old selection ranks
+        assert table.cells(0)[0] == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
+        await pilot.press("down")
+        assert table.cursor == 1
+        pilot.app.screen.reload()  # counts change (an analysis finished): the selection stays
+        await pilot.pause()
+        assert table.cursor == 1
+        for _ in range(len("Putin invites")):
+            await pilot.press("backspace")
+        await pilot.pause()
+        assert table.row_count == 5 and table.selected_article_id == chosen
+
+
 async def test_library_keys_move_by_page_and_to_the_ends(db_path: Path) -> None:
     async with make_app(db_path).run_test(size=SIZE) as pilot:
         table = pilot.app.screen.query_one("#articles", ArticleList)

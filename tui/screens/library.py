@@ -20,6 +20,7 @@ from tui.widgets.key_hints import KeyHints
 
 class LibraryScreen(Screen):
     BINDINGS = bindings_for("library")
+    _selected_before_search: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-row"):
@@ -39,23 +40,37 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        """Read the list again (counts change, articles arrive), keeping the selected one."""
+    def reload(self, *, new_search: bool = False) -> None:
+        """Read the list again (counts change, articles arrive), keeping the selected one.
+
+        `new_search`: the search text changed, so a search's list starts at its best
+        match, as search as you type does (finding where the selected article ranks
+        among 70,000 matches was a third of a key press), and an emptied search box
+        goes back to the article selected before the search.
+        """
         text = self.query_one(Input).value
+        searching = isinstance(self.article_list.source, SearchRows)
+        keep = self.selected_article_id()
         if fts_query(text, prefix=True) is None:
             source: LibraryRows | SearchRows = LibraryRows(self.app.conn)
             self.sub_title = f"{len(source)} articles"
+            if new_search and searching:
+                keep = self._selected_before_search
         else:
+            if new_search and not searching:
+                self._selected_before_search = keep
             source = SearchRows(self.app.conn, text)
             self.sub_title = f"{len(source)} articles match"
-        self.article_list.set_source(source, keep=self.selected_article_id())
+            if new_search:
+                keep = None
+        self.article_list.set_source(source, keep=keep)
 
     def selected_article_id(self) -> str | None:
         return self.article_list.selected_article_id
 
     @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.reload()
+    def filter_changed(self) -> None:
+        self.reload(new_search=True)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
