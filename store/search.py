@@ -9,6 +9,8 @@ the title counts ten times one in the text).
 
 from __future__ import annotations
 
+import bisect
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,6 +62,7 @@ def fts_query(text: str, *, prefix: bool = False) -> str | None:
 # Beyond this many matches the words are too common for a rank to mean much, and
 # matches come in the order the articles were added, paged by rowid instead.
 RANKED_MAX = 5_000
+COUNT_SQL = "select count(*) from articles_fts where articles_fts match ?"
 
 
 def _run(db: Queryable, sql: str, params: list) -> list:
@@ -69,36 +72,76 @@ def _run(db: Queryable, sql: str, params: list) -> list:
 class Matches:
     """The articles matching a search: best first when there are at most
     RANKED_MAX of them, else in the order they were added. Pages are read on
-    demand, so a search matching 100,000 articles holds none of them."""
+    demand, so a search matching 100,000 articles holds none of their rows.
 
-    def __init__(self, db: Queryable, text: str, *, prefix: bool = False) -> None:
+    `count_later`: the exact length of a long list (past RANKED_MAX) is not
+    counted here, as counting evaluates the match a second time (27 ms of a key
+    press at 100,000 articles for common words); `total` is then RANKED_MAX + 1,
+    a lower bound, until `set_total` gives the number `count` found elsewhere
+    (the library counts in a worker, on its own connection).
+    """
+
+    def __init__(self, db: Queryable, text: str, *, prefix: bool = False, count_later: bool = False) -> None:
         self.db = db
         self.query = fts_query(text, prefix=prefix)
         self.total = 0
         self.ranked = True
+        self.counted = True
         self._ranked_ids: list[str] = []
+        self._head: list[int] = []  # the first RANKED_MAX + 1 matches' rowids, when not ranked
         if self.query is None:
             return
-        # MATCH runs alone in its subquery; the join to articles only maps rowids to ids.
-        self.total = _run(db, "select count(*) from articles_fts where articles_fts match ?", [self.query])[
-            0
-        ][0]
-        self.ranked = self.total <= RANKED_MAX
-        if self.ranked and self.total:
-            sql = """
-                select a.id from (
-                  select rowid, rank from articles_fts where articles_fts match ? order by rank
-                ) m join articles a on a.rowid = m.rowid
-                order by m.rank"""
-            self._ranked_ids = [r[0] for r in _run(db, sql, [self.query])]
+        # One evaluation tells a short list (ranked) from a long one and pages the long one's start.
+        head = [
+            r[0]
+            for r in _run(
+                db,
+                "select rowid from articles_fts where articles_fts match ? order by rowid limit ?",
+                [self.query, RANKED_MAX + 1],
+            )
+        ]
+        self.ranked = len(head) <= RANKED_MAX
+        if self.ranked:
+            self.total = len(head)
+            if head:
+                # MATCH runs alone in its subquery; the join to articles only maps rowids to ids.
+                sql = """
+                    select a.id from (
+                      select rowid, rank from articles_fts where articles_fts match ? order by rank
+                    ) m join articles a on a.rowid = m.rowid
+                    order by m.rank"""
+                self._ranked_ids = [r[0] for r in _run(db, sql, [self.query])]
+            return
+        self._head = head
+        if count_later:
+            self.total, self.counted = len(head), False
+        else:
+            self.total = self.count()
+
+    def count(self, db: Queryable | None = None) -> int:
+        """The exact number of matches, through `db` (another connection) if given."""
+        if self.query is None:
+            return 0
+        return _run(db or self.db, COUNT_SQL, [self.query])[0][0]
+
+    def set_total(self, total: int) -> None:
+        self.total, self.counted = total, True
 
     def __len__(self) -> int:
         return self.total
+
+    def _ids_of(self, rowids: list[int]) -> list[tuple[int, str]]:
+        sql = (
+            "select a.rowid, a.id from json_each(?) j join articles a on a.rowid = j.value order by j.key"
+        )
+        return _run(self.db, sql, [json.dumps(rowids)])
 
     def ids(self, start: int, stop: int) -> list[tuple[int, str]]:
         """(rowid or rank position, id) of matches [start, stop): an offset page."""
         if self.ranked:
             return list(enumerate(self._ranked_ids[start:stop], start))
+        if stop <= len(self._head):
+            return self._ids_of(self._head[start:stop])
         sql = """
             select m.rowid, a.id from (
               select rowid from articles_fts where articles_fts match ? order by rowid limit ? offset ?
@@ -110,6 +153,9 @@ class Matches:
         """The `limit` matches after the one whose key (from `ids`) is `key`: a keyset page."""
         if self.ranked:
             return self.ids(key + 1, key + 1 + limit)
+        start = bisect.bisect_right(self._head, key)
+        if start + limit <= len(self._head):
+            return self._ids_of(self._head[start : start + limit])
         sql = """
             select m.rowid, a.id from (
               select rowid from articles_fts where articles_fts match ? and rowid > ?
@@ -128,6 +174,9 @@ class Matches:
         row = _run(self.db, "select rowid from articles where id = ?", [article_id])
         if not row:
             return None
+        at = bisect.bisect_left(self._head, row[0][0])
+        if at < len(self._head):  # the head holds every match up to its last
+            return at if self._head[at] == row[0][0] else None
         sql = "select count(*) from articles_fts where articles_fts match ? and rowid < ?"
         found = _run(
             self.db,
@@ -147,7 +196,7 @@ def count_matches(db: Database, text: str, *, prefix: bool = False) -> int:
     query = fts_query(text, prefix=prefix)
     if query is None:
         return 0
-    return _run(db, "select count(*) from articles_fts where articles_fts match ?", [query])[0][0]
+    return _run(db, COUNT_SQL, [query])[0][0]
 
 
 @dataclass(frozen=True)

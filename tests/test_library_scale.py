@@ -113,6 +113,9 @@ async def test_a_word_in_every_article_lists_them_all(big_db: Path) -> None:
         table = app.screen.query_one("#articles", ArticleList)
         await pilot.press(*"report")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # counted in a worker, on its own connection
+        await pilot.pause()
         assert table.row_count == N  # more than RANKED_MAX: in the order added, paged by rowid
+        assert app.screen.sub_title == f"{N} articles match"
         titles = [table.cells(i)[0] for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]
         assert titles == [f"Report number {i}" for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]

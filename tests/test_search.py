@@ -72,6 +72,36 @@ def test_many_matches_page_in_the_order_added(tmp_db, monkeypatch) -> None:
     assert matches.position(other) is None
 
 
+def test_a_long_list_pages_from_its_head_and_is_counted_later(tmp_db, monkeypatch) -> None:
+    """count_later: one evaluation of the match gives the first RANKED_MAX + 1 matches;
+    pages inside them and past them, and positions, agree with the list counted at once."""
+    before = ingest_text(tmp_db, "Unrelated\n\nNothing here.", "x.txt")[0]
+    ids = [
+        ingest_text(tmp_db, f"Story {i}\n\nThe harbour opened, day {i}.", f"{i}.txt")[0] for i in range(25)
+    ]
+    after = ingest_text(tmp_db, "Unrelated too\n\nNothing there.", "y.txt")[0]
+    ids += [ingest_text(tmp_db, f"Late {i}\n\nA harbour again, {i}.", f"late{i}.txt")[0] for i in range(3)]
+    monkeypatch.setattr(search_module, "RANKED_MAX", 10)
+    later = Matches(tmp_db, "harbour", count_later=True)
+    now = Matches(tmp_db, "harbour")
+    assert (len(later), later.counted, later.ranked) == (11, False, False)  # a lower bound so far
+    assert (len(now), now.counted) == (28, True)
+    assert later.count() == 28
+    later.set_total(later.count())
+    assert (len(later), later.counted) == (28, True)
+    for start, stop in [(0, 5), (5, 11), (8, 14), (20, 28)]:  # inside the head, across it, past it
+        assert later.ids(start, stop) == now.ids(start, stop)
+        assert [i for _, i in later.ids(start, stop)] == ids[start:stop]
+    for key_index, limit in [(0, 5), (4, 6), (6, 7), (15, 10)]:
+        key = now.ids(key_index, key_index + 1)[0][0]
+        assert later.ids_after(key, limit) == now.ids_after(key, limit)
+        assert [i for _, i in later.ids_after(key, limit)] == ids[key_index + 1 : key_index + 1 + limit]
+    for index in (0, 10, 11, 27):
+        assert later.position(ids[index]) == now.position(ids[index]) == index
+    assert later.position(before) is None  # within the head's range: told by the head alone
+    assert later.position(after) is None  # past it: told by the index
+
+
 def test_article_list_counts_follow_entities_and_annotations(analysed_db) -> None:
     from store.annotations import add_annotation, delete_annotation
 

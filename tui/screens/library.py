@@ -6,12 +6,16 @@ screen, so it opens and scrolls the same at 100,000 articles as at five.
 
 from __future__ import annotations
 
-from textual import on
+import contextlib
+import sqlite3
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar
 
+from store.db import connect
 from store.search import fts_query
 from tui.keymap import bindings_for
 from tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
@@ -21,6 +25,7 @@ from tui.widgets.key_hints import KeyHints
 class LibraryScreen(Screen):
     BINDINGS = bindings_for("library")
     _selected_before_search: str | None = None
+    _counting: sqlite3.Connection | None = None  # the connection counting a search's matches
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-row"):
@@ -61,9 +66,37 @@ class LibraryScreen(Screen):
                 self._selected_before_search = keep
             source = SearchRows(self.app.conn, text)
             self.sub_title = f"{len(source)} articles match"
+            if not source.matches.counted:
+                self.sub_title = f"over {len(source) - 1} articles match"
+                self.count_matches(source)
             if new_search:
                 keep = None
         self.article_list.set_source(source, keep=keep)
+
+    @work(thread=True, exclusive=True, group="search-count", exit_on_error=False)
+    def count_matches(self, source: SearchRows) -> None:
+        """Count a long list of matches beside the event loop, on a connection of its own
+        (SQLite runs the count without Python's lock); a newer search interrupts it."""
+        if (counting := self._counting) is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: done anyway
+                counting.interrupt()
+        conn = connect(self.app.db_path, busy_timeout=1.0)
+        self._counting = conn
+        try:
+            total = source.matches.count(conn)
+        except sqlite3.OperationalError:  # interrupted
+            return
+        finally:
+            if self._counting is conn:
+                self._counting = None
+            conn.close()
+        self.app.call_from_thread(self._counted, source, total)
+
+    def _counted(self, source: SearchRows, total: int) -> None:
+        if self.article_list.source is source:  # else a newer search has replaced it
+            source.matches.set_total(total)
+            self.article_list.source_resized()
+            self.sub_title = f"{total} articles match"
 
     def selected_article_id(self) -> str | None:
         return self.article_list.selected_article_id

@@ -113,7 +113,8 @@ class SearchRows:
     def __init__(self, db: Queryable, text: str) -> None:
         self.db = db
         self.text = text
-        self.matches = Matches(db, text, prefix=True)
+        # A long list's exact length is counted later (see LibraryScreen.count_matches).
+        self.matches = Matches(db, text, prefix=True, count_later=True)
         self._keys = _PageCache()  # page -> (key, id) of its matches
         self._cache = _PageCache()
 
@@ -196,6 +197,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(source) + 1)  # + the header line
         self.set_reactive(ArticleList.cursor, position or 0)
         self.scroll_to_cursor(center=position is not None)
+        self.refresh()
+
+    def source_resized(self) -> None:
+        """The source's length changed (a search's exact count came): the same rows, more of them."""
+        self.virtual_size = Size(self.size.width, len(self.source) + 1)
         self.refresh()
 
     @property
