@@ -116,6 +116,6 @@ async def test_a_word_in_every_article_lists_them_all(big_db: Path) -> None:
         await app.workers.wait_for_complete()  # counted in a worker, on its own connection
         await pilot.pause()
         assert table.row_count == N  # more than RANKED_MAX: in the order added, paged by rowid
-        assert app.screen.sub_title == f"{N} articles match"
+        assert app.screen.query_one("#filter").border_subtitle == f"{N:,} match"
         titles = [table.cells(i)[0] for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]
         assert titles == [f"Report number {i}" for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]

@@ -37,13 +37,15 @@ async def test_library_lists_and_filters(db_path: Path) -> None:
         assert isinstance(screen, LibraryScreen)
         table = screen.query_one("#articles", ArticleList)
         assert table.row_count == 5
+        search_box = screen.query_one("#filter")
+        assert search_box.border_subtitle == "5 articles"  # how many, where the eye is
         first = table.cells(0)
         assert first[0].startswith("India, Russia Gear Up for Putin’s Visit")
         assert first[1] == "733" and int(first[2]) > 0 and first[3] == "0"
         await pilot.press(*"Putin invites")
         await pilot.pause()
         # Full-text search: two articles say both words; the one whose title does comes first.
-        assert table.row_count == 2
+        assert table.row_count == 2 and search_box.border_subtitle == "2 match"
         assert table.cells(0)[0] == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
         await pilot.press(*" Sochi")  # a word only the first one has
         await pilot.pause()

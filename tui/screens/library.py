@@ -58,20 +58,26 @@ class LibraryScreen(Screen):
         keep = self.selected_article_id()
         if fts_query(text, prefix=True) is None:
             source: LibraryRows | SearchRows = LibraryRows(self.app.conn)
-            self.sub_title = f"{len(source)} articles"
+            self.show_count(f"{len(source):,} articles")
             if new_search and searching:
                 keep = self._selected_before_search
         else:
             if new_search and not searching:
                 self._selected_before_search = keep
             source = SearchRows(self.app.conn, text)
-            self.sub_title = f"{len(source)} articles match"
-            if not source.matches.counted:
-                self.sub_title = f"over {len(source) - 1} articles match"
+            if source.matches.counted:
+                self.show_count(f"{len(source):,} match")
+            else:
+                self.show_count(f"over {len(source) - 1:,} match")
                 self.count_matches(source)
             if new_search:
                 keep = None
         self.article_list.set_source(source, keep=keep)
+
+    def show_count(self, label: str) -> None:
+        """How many articles the list holds, on the search box's border."""
+        self.sub_title = label
+        self.query_one("#filter", Input).border_subtitle = label
 
     @work(thread=True, exclusive=True, group="search-count", exit_on_error=False)
     def count_matches(self, source: SearchRows) -> None:
@@ -96,7 +102,7 @@ class LibraryScreen(Screen):
         if self.article_list.source is source:  # else a newer search has replaced it
             source.matches.set_total(total)
             self.article_list.source_resized()
-            self.sub_title = f"{total} articles match"
+            self.show_count(f"{total:,} match")
 
     def selected_article_id(self) -> str | None:
         return self.article_list.selected_article_id
