@@ -124,8 +124,9 @@ class Matches:
             return 0
         return _run(db or self.db, COUNT_SQL, [self.query])[0][0]
 
-    def set_total(self, total: int) -> None:
-        self.total, self.counted = total, True
+    def set_total(self, total: int, *, exact: bool = True) -> None:
+        """The number of matches, counted (`exact`) or still a lower bound."""
+        self.total, self.counted = total, exact
 
     def __len__(self) -> int:
         return self.total

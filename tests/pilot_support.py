@@ -31,3 +31,13 @@ def query(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+async def searches_counted(pilot) -> None:
+    """Wait until no search is being counted (long lists are counted in a worker, and
+    a newer search cancels the older count, so wait_for_complete would raise)."""
+    for _ in range(500):
+        if all(w.is_finished for w in pilot.app.workers if w.group == "search-count"):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()

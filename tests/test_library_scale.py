@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pilot_support import searches_counted
 
 from store import open_db
 from store.articles import article_id_for, list_page_at, now_iso
@@ -113,9 +114,30 @@ async def test_a_word_in_every_article_lists_them_all(big_db: Path) -> None:
         table = app.screen.query_one("#articles", ArticleList)
         await pilot.press(*"report")
         await pilot.pause()
-        await app.workers.wait_for_complete()  # counted in a worker, on its own connection
-        await pilot.pause()
+        await searches_counted(pilot)  # counted in a worker, on its own connection
         assert table.row_count == N  # more than RANKED_MAX: in the order added, paged by rowid
         assert app.screen.query_one("#filter").border_subtitle == f"{N:,} match"
         titles = [table.cells(i)[0] for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]
         assert titles == [f"Report number {i}" for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]
+
+
+async def test_a_long_search_read_again_keeps_its_row_and_its_end_is_reachable(big_db: Path) -> None:
+    """A search over 5,000 matches is counted in a worker. Read again meanwhile (an analysis
+    tick, a return from the reader) it keeps its length and the selected row; ctrl+end
+    lands on the last match whether the count has come or not (then it counts at once)."""
+    app = NewsmarkApp(big_db, keymap=load_keymap(), seed_if_empty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        table = screen.query_one("#articles", ArticleList)
+        await pilot.press(*"report", "ctrl+end")
+        assert table.row_count == N and table.cursor == N - 1
+        await searches_counted(pilot)
+        table.cursor = 15_000
+        chosen = table.selected_article_id
+        assert chosen == table.row(15_000).id
+        for _ in range(2):  # twice before any count lands: the length so far stands
+            screen.reload()
+            assert (table.row_count, table.cursor, table.selected_article_id) == (N, 15_000, chosen)
+        await searches_counted(pilot)
+        assert (table.row_count, table.cursor, table.selected_article_id) == (N, 15_000, chosen)
+        assert screen.query_one("#filter").border_subtitle == f"{N:,} match"

@@ -233,9 +233,14 @@ async def test_library_key_hints_show_its_keys(db_path: Path) -> None:
 
     async with make_app(db_path).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        hints = str(pilot.app.screen.query_one(KeyHints).render())
+        widget = pilot.app.screen.query_one(KeyHints)
+        hints = str(widget.render())
         assert "⏎ Open the article" in hints and "/ Filter the list" in hints
         assert "ctrl+q Quit" in hints and "f1 Keys" in hints and "ctrl+p Palette" in hints
+        key_style = widget.render().spans[0].style
+        pilot.app.theme = "nord" if pilot.app.theme != "nord" else "textual-dark"
+        await pilot.pause()
+        assert widget.render().spans[0].style != key_style  # drawn in the new theme's colours
 
 
 async def test_narrow_terminal_still_wraps_the_text(db_path: Path) -> None:

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar
+from textual.worker import get_current_worker
 
 from store.db import connect
-from store.search import fts_query
+from store.search import RANKED_MAX, fts_query
 from tui.keymap import bindings_for
 from tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
 from tui.widgets.key_hints import KeyHints
@@ -54,7 +55,8 @@ class LibraryScreen(Screen):
         goes back to the article selected before the search.
         """
         text = self.query_one(Input).value
-        searching = isinstance(self.article_list.source, SearchRows)
+        previous = self.article_list.source
+        searching = isinstance(previous, SearchRows)
         keep = self.selected_article_id()
         if fts_query(text, prefix=True) is None:
             source: LibraryRows | SearchRows = LibraryRows(self.app.conn)
@@ -65,13 +67,15 @@ class LibraryScreen(Screen):
             if new_search and not searching:
                 self._selected_before_search = keep
             source = SearchRows(self.app.conn, text)
-            if source.matches.counted:
-                self.show_count(f"{len(source):,} match")
-            else:
-                self.show_count(f"over {len(source) - 1:,} match")
+            if not source.matches.counted:
+                if isinstance(previous, SearchRows) and previous.text == text:
+                    # The same search read again (counts changed): its length so far stands
+                    # until the recount, so the cursor keeps its row past the first 5,000.
+                    source.matches.set_total(len(previous), exact=previous.matches.counted)
                 self.count_matches(source)
             if new_search:
                 keep = None
+            self.show_match_count(source)
         self.article_list.set_source(source, keep=keep)
 
     def show_count(self, label: str) -> None:
@@ -79,18 +83,47 @@ class LibraryScreen(Screen):
         self.sub_title = label
         self.query_one("#filter", Input).border_subtitle = label
 
+    def show_match_count(self, source: SearchRows) -> None:
+        counted = source.matches.counted
+        self.show_count(f"{len(source):,} match" if counted else f"over {RANKED_MAX:,} match")
+
+    def count_now(self) -> None:
+        """Count a search's matches here, when the end of its list is wanted at once."""
+        source = self.article_list.source
+        if isinstance(source, SearchRows) and not source.matches.counted:
+            self._stop_counting()
+            source.matches.set_total(source.matches.count())
+            self.article_list.source_resized()
+            self.show_match_count(source)
+
+    def _stop_counting(self) -> None:
+        if (counting := self._counting) is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: done anyway
+                counting.interrupt()
+
+    def on_unmount(self) -> None:
+        self._stop_counting()  # so quitting never waits for a count
+
     @work(thread=True, exclusive=True, group="search-count", exit_on_error=False)
     def count_matches(self, source: SearchRows) -> None:
         """Count a long list of matches beside the event loop, on a connection of its own
         (SQLite runs the count without Python's lock); a newer search interrupts it."""
-        if (counting := self._counting) is not None:
-            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: done anyway
-                counting.interrupt()
-        conn = connect(self.app.db_path, busy_timeout=1.0)
+        self._stop_counting()
+        try:
+            conn = connect(self.app.db_path, busy_timeout=1.0)
+        except sqlite3.Error as e:
+            self.app.call_from_thread(self._not_counted, e)
+            return
         self._counting = conn
         try:
+            # A newer search cancels this worker before its own starts: if that happened
+            # while this one was connecting, the newer one found nothing to interrupt.
+            if get_current_worker().is_cancelled:
+                return
             total = source.matches.count(conn)
-        except sqlite3.OperationalError:  # interrupted
+        except sqlite3.OperationalError as e:
+            if e.sqlite_errorname != "SQLITE_INTERRUPT":  # interrupted: a newer search counts
+                self.app.call_from_thread(self._not_counted, e)
             return
         finally:
             if self._counting is conn:
@@ -102,7 +135,10 @@ class LibraryScreen(Screen):
         if self.article_list.source is source:  # else a newer search has replaced it
             source.matches.set_total(total)
             self.article_list.source_resized()
-            self.show_count(f"{total:,} match")
+            self.show_match_count(source)
+
+    def _not_counted(self, error: Exception) -> None:
+        self.notify(f"Could not count the matches: {error}", severity="warning", timeout=8)
 
     def selected_article_id(self) -> str | None:
         return self.article_list.selected_article_id
@@ -133,6 +169,8 @@ class LibraryScreen(Screen):
         self.article_list.page(step)
 
     def action_edge(self, step: int) -> None:
+        if step > 0:
+            self.count_now()
         rows = self.article_list.row_count
         if rows:
             self.article_list.cursor = 0 if step < 0 else rows - 1

@@ -2,7 +2,8 @@
 
 Rows come from a `RowSource` a page at a time, so 100,000 articles cost what a
 hundred do: the whole library is paged from SQLite by keyset (each page seeks
-from its neighbour's last key), a search holds its ranked ids and pages their rows.
+from its neighbour's last key), a search holds its ranked ids (or, for more than
+5,000 matches, the first 5,001 rowids, the rest by keyset) and pages their rows.
 Titles come from files: they are drawn through `visible_glyph`, never interpreted.
 """
 
@@ -195,7 +196,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.source = source
         position = source.position(keep) if keep is not None else None
         self.virtual_size = Size(self.size.width, len(source) + 1)  # + the header line
-        self.set_reactive(ArticleList.cursor, position or 0)
+        self.set_reactive(ArticleList.cursor, self.validate_cursor(position or 0))
         self.scroll_to_cursor(center=position is not None)
         self.refresh()
 

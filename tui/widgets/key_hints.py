@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tui.actions import ACTIONS, scope_of
 from tui.keymap import display_keys
@@ -11,7 +11,7 @@ from tui.keymap import display_keys
 PALETTE_ACTION = "app.command_palette"
 
 
-class KeyHints(Static):
+class KeyHints(Widget):
     """The keys of a screen's main actions (marked `show` in tui.actions), as the
     active keymap binds them, sequences included ('d d' in vim), on one line.
 
@@ -41,11 +41,9 @@ class KeyHints(Static):
         super().__init__(id=id)
         self.scope = scope
 
-    def on_mount(self) -> None:
-        self.update(self.hints(self.size.width))
-
-    def on_resize(self) -> None:
-        self.update(self.hints(self.size.width))
+    def render(self) -> Text:
+        # Built at each render, from the styles of the moment: a theme change restyles it.
+        return self.hints(self.size.width)
 
     def hints(self, width: int) -> Text:
         """The screen's keys, then the app's (quit, help, the palette, where every action
