@@ -55,6 +55,7 @@ class LibraryScreen(Screen):
         goes back to the article selected before the search.
         """
         text = self.query_one(Input).value
+        self._stop_counting()  # an older search's count would compete with this one's query
         previous = self.article_list.source
         searching = isinstance(previous, SearchRows)
         keep = self.selected_article_id()
