@@ -54,6 +54,10 @@ BAD_KEYMAPS = {
         'extends = "default"\n[bindings]\n"reader.top" = "s s"\n',
         ["mine.toml", "key sequence", "'reader.select_sentence'", "'reader.top'"],
     ),
+    "no key at all": (
+        'extends = "default"\n[bindings]\n"reader.undo" = " , "\n',
+        ["mine.toml", "line 3", "'reader.undo'", "at least one key"],
+    ),
     "toml syntax": (
         'extends = "default"\n[bindings]\n"reader.undo" = u\n',
         ["mine.toml", "not valid TOML", "line 3"],

@@ -117,8 +117,8 @@ def _apply_bindings(keymap: dict[str, str], bindings: object, path: Path, source
 
         if action_id not in ACTIONS:
             raise refuse(f"unknown action {action_id!r}")
-        if not isinstance(keys, str) or not keys.strip():
-            raise refuse(f"action {action_id!r}: keys must be a non-empty string")
+        if not isinstance(keys, str) or not alternatives(keys):  # "" or "," bind nothing
+            raise refuse(f"action {action_id!r}: keys must name at least one key")
         for alternative in keys.split(","):
             for key in alternative.split():
                 if not is_valid_key(key):
