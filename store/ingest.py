@@ -11,6 +11,8 @@ import contextlib
 import os
 import re
 import stat
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -344,6 +346,24 @@ def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def _caller_script_hidden() -> Iterator[None]:
+    """While the reading process starts, a bare `__main__` module.
+
+    multiprocessing runs the caller's script again in the new process (and in its
+    forkserver) to find the script's functions. A script calling ingest_paths with
+    no `if __name__ == "__main__":` guard would then ingest again in there, and
+    `python -` has no script file at all. read_files is found by its module's name.
+    """
+    caller = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if caller is not None:
+            sys.modules["__main__"] = caller
+
+
 def _chunks(files: list[InputFile]) -> Iterator[list[str]]:
     """The files' paths in runs of at most READ_CHUNK files and READ_CHUNK_BYTES bytes (or one file)."""
     chunk: list[str] = []
@@ -379,6 +399,9 @@ def _read_in_order(files: list[InputFile], encoding: str | None) -> Iterator[Fil
             context = multiprocessing.get_context("forkserver")
             pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_leave_ctrl_c_to_parent)
             try:
+                with _caller_script_hidden():  # the first submit starts the process
+                    ahead.append((chunks[0], pool.submit(read_files, chunks[0], encoding)))
+                    chunks.popleft()
                 while chunks or ahead:
                     while chunks and len(ahead) < CHUNKS_AHEAD:
                         # Taken off the queue only once submitted: a submit that fails

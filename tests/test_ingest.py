@@ -304,3 +304,38 @@ def test_files_go_to_the_reading_process_in_chunks_bounded_by_bytes(monkeypatch)
     sizes = [10, 10, 10, 10, 90, 20, 500, 1]
     files = [InputFile(f"f{i}", size) for i, size in enumerate(sizes)]
     assert list(_chunks(files)) == [["f0", "f1", "f2"], ["f3", "f4"], ["f5"], ["f6"], ["f7"]]
+
+
+@pytest.mark.parametrize("how", ["a script with no main guard", "a script on stdin"])
+def test_the_reading_process_never_runs_the_callers_script(tmp_path: Path, seeds_dir: Path, how: str) -> None:
+    """multiprocessing re-runs the caller's script in a new process; an unguarded script
+    would ingest again in there (and `python -` has no file to re-run)."""
+    import subprocess
+    import sys
+
+    corpus = mixed_corpus(tmp_path, seeds_dir)
+    script = f"""
+import concurrent.futures
+from store import ingest, open_db
+
+submitted = []
+class Counting(concurrent.futures.ProcessPoolExecutor):
+    def submit(self, fn, /, *args, **kwargs):
+        submitted.append(fn.__name__)
+        return super().submit(fn, *args, **kwargs)
+concurrent.futures.ProcessPoolExecutor = Counting
+ingest.PARALLEL_READ_MIN, ingest.READ_CHUNK = 2, 4
+result = ingest.ingest_paths(open_db({str(tmp_path / "x.db")!r}), [{str(corpus)!r}])
+print(result.summary, len(submitted))
+"""
+    repo = Path(__file__).resolve().parent.parent
+    if how == "a script on stdin":
+        run = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, cwd=repo,
+                             timeout=120)
+    else:
+        (tmp_path / "unguarded.py").write_text(script, encoding="utf-8")
+        run = subprocess.run([sys.executable, str(tmp_path / "unguarded.py")], capture_output=True, text=True,
+                             cwd=repo, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # no traceback from a process re-running the script
+    assert run.stdout.split() == ["12", "added,", "1", "already", "present,", "2", "skipped", "4"]
