@@ -134,7 +134,7 @@ def test_search_command(seeded_db, tmp_path) -> None:
     assert missing.exit_code == 1 and "none.db" in missing.output
 
 
-def test_bulk_ingest_indexes_after_the_load_and_restores_the_trigger(tmp_db, tmp_path, monkeypatch) -> None:
+def test_bulk_ingest_indexes_batch_by_batch_and_restores_the_trigger(tmp_db, tmp_path, monkeypatch) -> None:
     from store import ingest as ingest_module
 
     trigger = "select sql from sqlite_master where name = 'articles_ai'"
