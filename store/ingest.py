@@ -509,8 +509,9 @@ def ingest_paths(
     known = {r[0] for r in db.execute("select id from articles")}
     # One transaction for the whole batch (one commit, one fsync), written as it goes
     # so 100,000 texts are never all held in memory at once.
-    with db.atomic(), _bulk_cache(db, len(files) >= BULK_FTS_MIN):
-        if len(files) >= BULK_FTS_MIN:
+    bulk = len(files) >= BULK_FTS_MIN
+    with db.atomic(), _bulk_cache(db, bulk):
+        if bulk:
             indexer = _SearchIndexer(db)
         stamp = now_iso()
         for i, (path, error, row) in enumerate(_read_in_order(files, encoding), 1):

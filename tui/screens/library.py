@@ -93,9 +93,7 @@ class LibraryScreen(Screen):
         source = self.article_list.source
         if isinstance(source, SearchRows) and not source.matches.counted:
             self._stop_counting()
-            source.matches.set_total(source.matches.count())
-            self.article_list.source_resized()
-            self.show_match_count(source)
+            self._counted(source, source.matches.count())
 
     def _stop_counting(self) -> None:
         if (counting := self._counting) is not None:
