@@ -107,11 +107,11 @@ def remove_db(path: Path) -> None:
 
 def seeds_db(work: Path):
     """The seeds, ingested and analysed, plus one article of 20,000 words (analysed too)."""
-    from nlp.batch import analyze_articles
-    from nlp.pipeline import load_pipeline
-    from store import open_db
-    from store.articles import unanalyzed_article_ids
-    from store.ingest import ingest_paths, ingest_text
+    from newsmark.nlp.batch import analyze_articles
+    from newsmark.nlp.pipeline import load_pipeline
+    from newsmark.store import open_db
+    from newsmark.store.articles import unanalyzed_article_ids
+    from newsmark.store.ingest import ingest_paths, ingest_text
 
     path = work / "seeds.db"
     db = open_db(path)
@@ -146,8 +146,8 @@ def first_paint_child(kind: str, db_path: str) -> None:
             return True
 
     else:
-        from tui.app import NewsmarkApp
-        from tui.screens.library import LibraryScreen
+        from newsmark.tui.app import NewsmarkApp
+        from newsmark.tui.screens.library import LibraryScreen
 
         base = NewsmarkApp
         # A subclass defined here would look for the stylesheet beside this file.
@@ -172,7 +172,7 @@ def first_paint_child(kind: str, db_path: str) -> None:
     if kind == "minimal":
         app = Timed()
     else:
-        from tui.keymap import load_keymap
+        from newsmark.tui.keymap import load_keymap
 
         app = Timed(Path(db_path), keymap=load_keymap(), seed_if_empty=False)
     app.run(headless=True, size=(120, 40))
@@ -222,10 +222,10 @@ def bench_first_paint(db_path: Path, repeats: int) -> list[Figure]:
 
 
 def bench_reader(db_path: Path, long_id: str, repeats: int) -> list[Figure]:
-    from store import open_db
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
-    from tui.screens.reader import ReaderScreen
+    from newsmark.store import open_db
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
+    from newsmark.tui.screens.reader import ReaderScreen
 
     db = open_db(db_path)
     seed_id = db.execute("select id from articles where source like '%004_%'").fetchone()[0]
@@ -299,10 +299,10 @@ def bench_reader(db_path: Path, long_id: str, repeats: int) -> list[Figure]:
 
 
 def bench_analysis(work: Path, n_texts: int, n_parallel: int, repeats: int, profile: bool) -> list[Figure]:
-    from nlp.batch import analyze_articles
-    from nlp.pipeline import load_pipeline
-    from store import open_db
-    from store.ingest import ingest_text
+    from newsmark.nlp.batch import analyze_articles
+    from newsmark.nlp.pipeline import load_pipeline
+    from newsmark.store import open_db
+    from newsmark.store.ingest import ingest_text
 
     nlp = load_pipeline()
     texts = [text for _, text in synthetic_articles(n_parallel, seed=3)]
@@ -362,9 +362,9 @@ def bench_ingest(
 ) -> tuple[list[Figure], Path]:
     from sqlite_utils import Database
 
-    from store import open_db
-    from store.articles import article_id_for, now_iso
-    from store.ingest import ingest_paths, iter_input_files, title_for, word_count
+    from newsmark.store import open_db
+    from newsmark.store.articles import article_id_for, now_iso
+    from newsmark.store.ingest import ingest_paths, iter_input_files, title_for, word_count
 
     path = work / "big.db"
     plain_path = work / "plain.db"
@@ -447,9 +447,9 @@ def bench_ingest(
 def library_child(db_path: str, repeats: int) -> None:
     from textual.widgets import Input
 
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
-    from tui.widgets.article_list import ArticleList
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
+    from newsmark.tui.widgets.article_list import ArticleList
 
     out: dict[str, float] = {}
 
@@ -553,10 +553,10 @@ def bench_library(db_path: Path, repeats: int) -> list[Figure]:
 
 
 def bench_export(db_path: Path, n_annotations: int, repeats: int, profile: bool) -> list[Figure]:
-    from store import open_db
-    from store.articles import now_iso
-    from store.export import export_items
-    from store.export.jsonl import write_jsonl
+    from newsmark.store import open_db
+    from newsmark.store.articles import now_iso
+    from newsmark.store.export import export_items
+    from newsmark.store.export.jsonl import write_jsonl
 
     db = open_db(db_path)
     per_article = 10

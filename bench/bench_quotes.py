@@ -36,10 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlp.quotes import QuoteSuggestion, suggest_quotes  # noqa: E402
+from newsmark.nlp.quotes import QuoteSuggestion, suggest_quotes  # noqa: E402
 
 IOU_THRESHOLD = 0.8
-TRIM_CHARS = " \t\n“”\"«».,;:!?"
+TRIM_CHARS = ' \t\n“”"«».,;:!?'
 SHARED_SEEDS = Path("/work/shared/seeds")
 
 
@@ -145,8 +145,15 @@ def evaluate(nlp, folder: Path, gold_path: Path) -> dict:
             if same_speaker(p.speaker, q.speaker):
                 pair_ok += 1
             else:
-                errors.append({"file": path.name, "type": "wrong_speaker", "text": q.text[:80],
-                               "gold": q.speaker, "pred": p.speaker})
+                errors.append(
+                    {
+                        "file": path.name,
+                        "type": "wrong_speaker",
+                        "text": q.text[:80],
+                        "gold": q.speaker,
+                        "pred": p.speaker,
+                    }
+                )
         for gi, q in enumerate(g):
             if gi not in matched_g:
                 errors.append({"file": path.name, "type": "missed", "text": q.text[:80], "gold": q.speaker})
@@ -179,11 +186,15 @@ def print_table(results: dict[str, dict]) -> None:
         rows = (("quote", "quote span"), ("quote_exact", "  (exact)"), ("quote_speaker", "quote+speaker"))
         for key, label in rows:
             m = res[key]
-            print(f"{name:<8}{label:<16}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}"
-                  f"   {res['gold_quotes']:>6}  {res['predicted']:>6}")
+            print(
+                f"{name:<8}{label:<16}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}"
+                f"   {res['gold_quotes']:>6}  {res['predicted']:>6}"
+            )
     for name, res in results.items():
-        print(f"{name}: spaCy pipeline {res['ms_per_doc_pipeline']} ms/doc, "
-              f"suggest_quotes {res['ms_per_doc_quotes']} ms/doc")
+        print(
+            f"{name}: spaCy pipeline {res['ms_per_doc_pipeline']} ms/doc, "
+            f"suggest_quotes {res['ms_per_doc_quotes']} ms/doc"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "match_criteria": {
             "span": f"char IoU >= {IOU_THRESHOLD} after trimming whitespace, quote marks and .,;:!? "
-                    "from both ends; one-to-one greedy matching",
+            "from both ends; one-to-one greedy matching",
             "speaker": "casefolded, whitespace-collapsed equality with the gold name; null gold matches None",
         },
         "results": results,

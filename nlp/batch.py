@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from nlp.analyze import analyze_texts
-from nlp.pipeline import model_tag
-from store.articles import Analysis, save_analysis, texts_for
+from newsmark.nlp.analyze import analyze_texts
+from newsmark.nlp.pipeline import model_tag
+from newsmark.store.articles import Analysis, save_analysis, texts_for
 
 if TYPE_CHECKING:
     from spacy.language import Language

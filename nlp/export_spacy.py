@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.export import ExportItem, SpanMismatch, speaker_fields, split_tokens_at, trimmed
+from newsmark.store.export import ExportItem, SpanMismatch, speaker_fields, split_tokens_at, trimmed
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

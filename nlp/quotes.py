@@ -67,6 +67,7 @@ class QuoteSuggestion:
 # Lexicons.  Kept small and general: speech verbs, title words, role synonyms.
 # --------------------------------------------------------------------------
 
+
 def _lexicon(words: str) -> frozenset[str]:
     """A word set written as a whitespace-separated block (easier to read and extend)."""
     return frozenset(words.split())
@@ -535,9 +536,9 @@ def _is_speech_verb(tok: Token) -> bool:
     if lemma == "point":
         return any(c.dep_ == "prt" and c.text.lower() == "out" for c in tok.children)
     if lemma in ("sum", "put"):
-        return any(c.dep_ == "prt" for c in tok.children) or (lemma == "put" and any(
-            c.text.lower() == "it" for c in tok.children
-        ))
+        return any(c.dep_ == "prt" for c in tok.children) or (
+            lemma == "put" and any(c.text.lower() == "it" for c in tok.children)
+        )
     return lemma in SPEECH_LEMMAS
 
 

@@ -13,9 +13,9 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from store.articles import now_iso
-from store.db import retry_when_locked
-from store.spans import article_text, check_bounds
+from newsmark.store.articles import now_iso
+from newsmark.store.db import retry_when_locked
+from newsmark.store.spans import article_text, check_bounds
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -254,7 +254,7 @@ def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
         f"select kind, annotation_id, {column} from events where id = ?", [event_id]
     ).fetchone()
     if kind.startswith("entity."):
-        from store.entities import apply_entity_change  # entities builds on this module
+        from newsmark.store.entities import apply_entity_change  # entities builds on this module
 
         target = apply_entity_change(db, json.loads(change))
     elif kind.startswith("suggestion."):

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from store.db import retry_when_locked
+from newsmark.store.db import retry_when_locked
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from store.db import Queryable
+    from newsmark.store.db import Queryable
 
 
 def now_iso() -> str:
@@ -225,7 +225,7 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
     aid = analysis.article_id
     with db.atomic():
         # Model entities the user relabelled or rejected survive; new ones never contradict them.
-        from store.entities import merge_model_entities  # here: store.entities imports this module
+        from newsmark.store.entities import merge_model_entities  # here: store.entities imports this module
 
         found = merge_model_entities(db, aid, analysis.entities)
         db.execute("delete from sentences where article_id = ?", [aid])

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.db import database_file, latest_schema_version, schema_version
-from store.schema import migrations
+from newsmark.store.db import database_file, latest_schema_version, schema_version
+from newsmark.store.schema import migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

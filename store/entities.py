@@ -19,11 +19,11 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from store.annotations import event_batch, log_event
-from store.articles import Entity, now_iso
-from store.db import retry_when_locked
-from store.export import trimmed
-from store.spans import article_text, check_bounds
+from newsmark.store.annotations import event_batch, log_event
+from newsmark.store.articles import Entity, now_iso
+from newsmark.store.db import retry_when_locked
+from newsmark.store.export import trimmed
+from newsmark.store.spans import article_text, check_bounds
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from store.articles import article_id_for, now_iso
-from store.errors import IngestError
-from store.versions import link_versions
+from newsmark.store.articles import article_id_for, now_iso
+from newsmark.store.errors import IngestError
+from newsmark.store.versions import link_versions
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store._sqlite_utils import Migrations
-from store.migration_names import MIGRATION_SET
+from newsmark.store._sqlite_utils import Migrations
+from newsmark.store.migration_names import MIGRATION_SET
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

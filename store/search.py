@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from store.articles import ArticleRow, list_rows_by_id
+from newsmark.store.articles import ArticleRow, list_rows_by_id
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from store.db import Queryable
+    from newsmark.store.db import Queryable
 
 # What FTS5's unicode61 tokenizer keeps as a token: letters and digits (of any script).
 WORD = re.compile(r"[^\W_]+")
@@ -132,9 +132,7 @@ class Matches:
         return self.total
 
     def _ids_of(self, rowids: list[int]) -> list[tuple[int, str]]:
-        sql = (
-            "select a.rowid, a.id from json_each(?) j join articles a on a.rowid = j.value order by j.key"
-        )
+        sql = "select a.rowid, a.id from json_each(?) j join articles a on a.rowid = j.value order by j.key"
         return _run(self.db, sql, [json.dumps(rowids)])
 
     def ids(self, start: int, stop: int) -> list[tuple[int, str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from store.annotations import log_event
-from store.db import retry_when_locked
+from newsmark.store.annotations import log_event
+from newsmark.store.db import retry_when_locked
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -49,8 +49,16 @@ def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
     """The article's suggestions not yet rejected, in text order."""
     return [
         Suggestion(
-            r["id"], r["start"], r["end"], r["text"], r["cue"], r["speaker"],
-            r["speaker_start"], r["speaker_end"], r["score"], r["status"],
+            r["id"],
+            r["start"],
+            r["end"],
+            r["text"],
+            r["cue"],
+            r["speaker"],
+            r["speaker_start"],
+            r["speaker_end"],
+            r["score"],
+            r["status"],
         )
         for r in db.query(
             "select * from suggestions where article_id = ? and status != 'rejected' order by start",

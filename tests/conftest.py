@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from store import open_db
+from newsmark.store import open_db
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -40,14 +40,14 @@ def tmp_db(tmp_path: Path):
 @pytest.fixture(scope="session")
 def nlp():
     """The real English pipeline, loaded once: spaCy is imported only by tests that ask."""
-    from nlp.pipeline import load_pipeline
+    from newsmark.nlp.pipeline import load_pipeline
 
     return load_pipeline()
 
 
 @pytest.fixture
 def seeded_db(tmp_db, seeds_dir):
-    from store.ingest import ingest_paths
+    from newsmark.store.ingest import ingest_paths
 
     result = ingest_paths(tmp_db, [seeds_dir])
     assert (len(result.added), result.errors) == (5, [])
@@ -57,9 +57,9 @@ def seeded_db(tmp_db, seeds_dir):
 @pytest.fixture(scope="session")
 def analysed_db_file(tmp_path_factory, seeds_dir, nlp) -> Path:
     """A closed database file with the seeds ingested and analysed, made once per session."""
-    from nlp.batch import analyze_articles
-    from store.articles import unanalyzed_article_ids
-    from store.ingest import ingest_paths
+    from newsmark.nlp.batch import analyze_articles
+    from newsmark.store.articles import unanalyzed_article_ids
+    from newsmark.store.ingest import ingest_paths
 
     path = tmp_path_factory.mktemp("analysed") / "newsmark.db"
     db = open_db(path)

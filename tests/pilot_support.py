@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tui.app import NewsmarkApp
-from tui.keymap import load_keymap
-from tui.screens.reader import ReaderScreen
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.keymap import load_keymap
+from newsmark.tui.screens.reader import ReaderScreen
 
 SIZE = (130, 40)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.widgets.article_view import ArticleView
+from newsmark.tui.widgets.article_view import ArticleView
 
 TEXT = "abc de.\n\nxy.\nlast"
 

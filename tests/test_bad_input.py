@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.annotations import add_annotation
-from store.articles import get_article, list_articles
-from store.check import check_database
-from store.export import export_items
-from store.export.jsonl import write_jsonl
-from store.ingest import MAX_ARTICLE_BYTES, ingest_paths, ingest_text
+from newsmark.store.annotations import add_annotation
+from newsmark.store.articles import get_article, list_articles
+from newsmark.store.check import check_database
+from newsmark.store.export import export_items
+from newsmark.store.export.jsonl import write_jsonl
+from newsmark.store.ingest import MAX_ARTICLE_BYTES, ingest_paths, ingest_text
 
 GOOD = "A good headline\nThe body of a good article.\n"
 NOBODY = 65534
@@ -109,7 +109,7 @@ def test_encoding_option_decodes_what_nothing_declares(tmp_db, tmp_path: Path) -
 
 
 def test_cli_encoding_option_and_bad_name(tmp_path: Path) -> None:
-    from tui.cli import main
+    from newsmark.cli.main import main
 
     (tmp_path / "latin.txt").write_bytes("Café crème\n".encode("latin-1"))
     db = tmp_path / "n.db"
@@ -247,7 +247,7 @@ def shared_dir():
 
 
 def test_unreadable_file_and_folder_are_reported(shared_dir: Path) -> None:
-    from store import open_db
+    from newsmark.store import open_db
 
     corpus = shared_dir / "corpus"
     corpus.mkdir()
@@ -354,10 +354,10 @@ def strips_text(widget) -> str:
 
 
 async def test_escape_sequences_are_stored_and_shown_as_symbols(tmp_path: Path) -> None:
-    from store import open_db
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
-    from tui.widgets.article_view import ArticleView
+    from newsmark.store import open_db
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
+    from newsmark.tui.widgets.article_view import ArticleView
 
     db_path = tmp_path / "n.db"
     db = open_db(db_path)
@@ -383,9 +383,9 @@ async def test_escape_sequences_are_stored_and_shown_as_symbols(tmp_path: Path) 
 
 async def test_reader_title_and_panels_show_escapes_as_symbols(tmp_path: Path) -> None:
     """The article's first line is its title: shown above the text, it must be as inert."""
-    from store import open_db
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
+    from newsmark.store import open_db
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
 
     db_path = tmp_path / "n.db"
     db = open_db(db_path)

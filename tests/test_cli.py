@@ -14,13 +14,23 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import main
+from newsmark.cli.main import main
 
 SCRIPT = Path(sys.executable).parent / "newsmark"
 SUMMARY_FIRST = "5 added, 0 already present, 0 skipped; 5 analysed"
 SUMMARY_AGAIN = "0 added, 5 already present, 0 skipped; 0 analysed"
-QUOTE_KEYS = {"article", "source", "start", "end", "text", "speaker", "speaker_start", "speaker_end",
-              "cue", "score"}
+QUOTE_KEYS = {
+    "article",
+    "source",
+    "start",
+    "end",
+    "text",
+    "speaker",
+    "speaker_start",
+    "speaker_end",
+    "cue",
+    "score",
+}
 
 
 @pytest.fixture
@@ -33,7 +43,7 @@ def runner(tmp_path: Path, monkeypatch) -> CliRunner:
 @pytest.fixture
 def cached_pipeline(nlp, monkeypatch):
     """The CLI loads the real pipeline on each call; hand it the session's copy instead."""
-    import nlp.pipeline as pipeline
+    import newsmark.nlp.pipeline as pipeline
 
     real = pipeline.load_pipeline
 
@@ -111,8 +121,9 @@ def test_ingest_requires_a_path(runner) -> None:
     [["ingest", "--no-analyze", "SEEDS"], ["analyze"], ["export", "--out", "OUT"], ["quotes"]],
     ids=["ingest", "analyze", "export", "quotes"],
 )
-def test_non_newsmark_db_is_refused_untouched(runner, seeds_dir: Path, tmp_path: Path,
-                                              args: list[str]) -> None:
+def test_non_newsmark_db_is_refused_untouched(
+    runner, seeds_dir: Path, tmp_path: Path, args: list[str]
+) -> None:
     foreign = tmp_path / "notes.sqlite"
     foreign.write_bytes(b"just some notes\n")
     before = digest(foreign)
@@ -128,8 +139,8 @@ def test_non_newsmark_db_is_refused_untouched(runner, seeds_dir: Path, tmp_path:
 
 def test_export_jsonl_and_csv(runner, analysed_db_file: Path, tmp_path: Path) -> None:
     # Tag something through the store, so csv has rows.
-    from store import open_db
-    from store.annotations import add_annotation
+    from newsmark.store import open_db
+    from newsmark.store.annotations import add_annotation
 
     copy = tmp_path / "n.db"
     copy.write_bytes(analysed_db_file.read_bytes())
@@ -161,7 +172,8 @@ def test_export_jsonl_and_csv(runner, analysed_db_file: Path, tmp_path: Path) ->
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("article_id,source,title,")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("n.db")) == [
-        "out.csv", "out.jsonl",
+        "out.csv",
+        "out.jsonl",
     ]
 
 
@@ -201,14 +213,14 @@ def test_quotes_jsonl(runner, analysed_db_file: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) >= 5
-    from store import open_db
-    from store.articles import get_article
+    from newsmark.store import open_db
+    from newsmark.store.articles import get_article
 
     db = open_db(copy)
     for row in rows:
         assert set(row) >= QUOTE_KEYS
         text = get_article(db, row["article"]).text
-        assert row["text"] == text[row["start"]:row["end"]]
+        assert row["text"] == text[row["start"] : row["end"]]
         assert 0 <= row["score"] <= 1
         if row["speaker_start"] is not None:
             assert 0 <= row["speaker_start"] < row["speaker_end"] <= len(text)
@@ -224,11 +236,21 @@ def test_installed_script_ingests_seeds(seeds_dir: Path, tmp_path: Path) -> None
     assert SCRIPT.is_file()
     env = {**os.environ, "NEWSMARK_DB": str(tmp_path / "default.db")}
     db = tmp_path / "n.db"
-    run = subprocess.run([str(SCRIPT), "ingest", str(seeds_dir), "--db", str(db)],
-                         capture_output=True, text=True, env=env, timeout=120)
+    run = subprocess.run(
+        [str(SCRIPT), "ingest", str(seeds_dir), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert (run.returncode, run.stdout) == (0, SUMMARY_FIRST + "\n"), run.stderr
-    run = subprocess.run([str(SCRIPT), "ingest", str(seeds_dir), "--db", str(db)],
-                         capture_output=True, text=True, env=env, timeout=120)
+    run = subprocess.run(
+        [str(SCRIPT), "ingest", str(seeds_dir), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert (run.returncode, run.stdout) == (0, SUMMARY_AGAIN + "\n"), run.stderr
 
 
@@ -236,8 +258,9 @@ def test_installed_script_refuses_foreign_db(tmp_path: Path) -> None:
     foreign = tmp_path / "x.db"
     foreign.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     before = digest(foreign)
-    run = subprocess.run([str(SCRIPT), "analyze", "--db", str(foreign)], capture_output=True, text=True,
-                         timeout=60)
+    run = subprocess.run(
+        [str(SCRIPT), "analyze", "--db", str(foreign)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 1
     assert run.stdout == ""
     assert run.stderr == f"newsmark: {foreign}: not a SQLite database; refusing to touch it\n"

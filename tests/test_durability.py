@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from store import open_db
-from store.annotations import add_annotation
-from store.check import check_database
-from store.db import retrying
-from store.errors import DatabaseBusy
-from store.ingest import ingest_text
+from newsmark.store import open_db
+from newsmark.store.annotations import add_annotation
+from newsmark.store.check import check_database
+from newsmark.store.db import retrying
+from newsmark.store.errors import DatabaseBusy
+from newsmark.store.ingest import ingest_text
 
 TEXT = "".join(f"Sentence {i} says “quote number {i}” and goes on.\n" for i in range(200))
 KILL_ROUNDS = 20
@@ -36,8 +36,8 @@ KILL_ROUNDS = 20
 SESSION = textwrap.dedent(
     """
     import random, sys
-    from store import open_db
-    from store.annotations import AlreadyTagged, add_annotation, delete_annotation, undo, update_annotation
+    from newsmark.store import open_db
+    from newsmark.store.annotations import AlreadyTagged, add_annotation, delete_annotation, undo, update_annotation
 
     db = open_db(sys.argv[1], create=False)
     article_id = db.execute("select id from articles").fetchone()[0]
@@ -135,8 +135,8 @@ def test_sigkill_at_random_moments_loses_nothing_shown_as_saved(article_db: Path
 WRITER = textwrap.dedent(
     """
     import sys
-    from store import open_db
-    from store.annotations import add_annotation
+    from newsmark.store import open_db
+    from newsmark.store.annotations import add_annotation
 
     db = open_db(sys.argv[1], create=False)
     article_id = db.execute("select id from articles").fetchone()[0]
@@ -382,8 +382,8 @@ async def test_read_only_database_tag_is_not_shown_saved(analysed_db_file: Path,
     """A database newsmark may not write: PRAGMA query_only makes SQLite refuse every write
     on the app's connection with the same error a read-only file gives ("attempt to write
     a readonly database"); chmod would not do, the tests run as root, which ignores it."""
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
 
     db_path = tmp_path / "ro.db"
     shutil.copy(analysed_db_file, db_path)
@@ -404,8 +404,8 @@ FULL_DISK_APP = textwrap.dedent(
     """
     import asyncio, json, resource, signal, sys
     from pathlib import Path
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
 
     async def main() -> None:
         app = NewsmarkApp(Path(sys.argv[1]), keymap=load_keymap("default"), seed_if_empty=False)
@@ -469,8 +469,8 @@ def test_full_disk_tag_is_not_shown_saved(analysed_db_file: Path, tmp_path: Path
 
 
 async def test_locked_database_tag_is_reported_not_saved(analysed_db_file: Path, tmp_path: Path) -> None:
-    from tui.app import NewsmarkApp
-    from tui.keymap import load_keymap
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
 
     db_path = tmp_path / "locked.db"
     shutil.copy(analysed_db_file, db_path)

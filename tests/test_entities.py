@@ -8,8 +8,8 @@ from itertools import pairwise
 
 import pytest
 
-from store.articles import entities_for_article, get_article, list_articles
-from store.entities import (
+from newsmark.store.articles import entities_for_article, get_article, list_articles
+from newsmark.store.entities import (
     EntityOverlap,
     add_entity,
     apply_entity_change,
@@ -19,9 +19,9 @@ from store.entities import (
     relabel_entity,
     restore_entity,
 )
-from store.export import export_items
-from store.export.jsonl import write_jsonl
-from store.ingest import ingest_text
+from newsmark.store.export import export_items
+from newsmark.store.export.jsonl import write_jsonl
+from newsmark.store.ingest import ingest_text
 
 TEXT = "Sergei Lavrov met S. Jaishankar in Moscow on Thursday.\n"
 
@@ -135,7 +135,7 @@ def test_relabel_reject_restore_keep_the_row_and_log(tmp_db, article) -> None:
 
 
 def test_corrections_survive_reanalysis(analysed_db, nlp) -> None:
-    from nlp.batch import analyze_articles
+    from newsmark.nlp.batch import analyze_articles
 
     db = analysed_db
     article_id = db.execute("select id from articles order by source limit 1").fetchone()[0]

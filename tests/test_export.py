@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from store.annotations import add_annotation, delete_annotation
-from store.articles import get_article
-from store.export import SpanMismatch, export_items
-from store.export.csv import write_csv
-from store.export.jsonl import write_jsonl
-from store.ingest import ingest_text
+from newsmark.store.annotations import add_annotation, delete_annotation
+from newsmark.store.articles import get_article
+from newsmark.store.export import SpanMismatch, export_items
+from newsmark.store.export.csv import write_csv
+from newsmark.store.export.jsonl import write_jsonl
+from newsmark.store.ingest import ingest_text
 
 TEXT = "Lavrov said: “We will talk.”\nThe minister left Moscow on Friday.\n"
 
@@ -33,27 +33,28 @@ def check_record(record: dict) -> None:
     assert [t["id"] for t in tokens] == list(range(len(tokens)))
     for i, t in enumerate(tokens):
         assert set(t) == {"text", "start", "end", "id", "ws"}
-        assert t["text"] == text[t["start"]:t["end"]]
+        assert t["text"] == text[t["start"] : t["end"]]
         assert t["text"].strip() == t["text"] != ""
-        assert t["ws"] == text[t["end"]:t["end"] + 1].isspace()
+        assert t["ws"] == text[t["end"] : t["end"] + 1].isspace()
         if i:
             assert tokens[i - 1]["end"] <= t["start"]
-            assert text[tokens[i - 1]["end"]:t["start"]].strip() == ""
+            assert text[tokens[i - 1]["end"] : t["start"]].strip() == ""
     for span in record["spans"]:
         assert {"start", "end", "token_start", "token_end", "label", "text"} <= set(span)
-        assert span["text"] == text[span["start"]:span["end"]]
+        assert span["text"] == text[span["start"] : span["end"]]
         first, last = tokens[span["token_start"]], tokens[span["token_end"]]
         # The tokens named cover the span, and are the tightest that do.
         assert first["start"] <= span["start"] < first["end"]
         assert last["start"] < span["end"] <= last["end"]
     for e in record["entities"]:
-        assert e["text"] == text[e["start"]:e["end"]]
+        assert e["text"] == text[e["start"] : e["end"]]
 
 
 def test_jsonl_of_unanalysed_article(tmp_db) -> None:
     article_id, _ = ingest_text(tmp_db, TEXT, "t.txt", title="Talks")
-    quote = add_annotation(tmp_db, article_id, 13, 28, "QUOTE", speaker="Lavrov", speaker_start=0,
-                           speaker_end=6, note="checked")
+    quote = add_annotation(
+        tmp_db, article_id, 13, 28, "QUOTE", speaker="Lavrov", speaker_start=0, speaker_end=6, note="checked"
+    )
     add_annotation(tmp_db, article_id, 0, 6, "SOURCE")
     gone = add_annotation(tmp_db, article_id, 29, 32, "CLAIM")
     delete_annotation(tmp_db, gone.id)
@@ -64,14 +65,36 @@ def test_jsonl_of_unanalysed_article(tmp_db) -> None:
     assert [t["text"] for t in record["tokens"][:6]] == ["Lavrov", "said", ":", "“", "We", "will"]
     assert record["tokens"][0] == {"text": "Lavrov", "start": 0, "end": 6, "id": 0, "ws": True}
     assert record["tokens"][1]["ws"] is False  # "said" then ":"
-    assert record["tokens"][-1] == {"text": ".", "start": len(TEXT) - 2, "end": len(TEXT) - 1,
-                                    "id": len(record["tokens"]) - 1, "ws": True}
+    assert record["tokens"][-1] == {
+        "text": ".",
+        "start": len(TEXT) - 2,
+        "end": len(TEXT) - 1,
+        "id": len(record["tokens"]) - 1,
+        "ws": True,
+    }
     assert record["spans"] == [
-        {"start": 0, "end": 6, "token_start": 0, "token_end": 0, "label": "SOURCE", "text": "Lavrov",
-         "id": quote.id + 1},
-        {"start": 13, "end": 28, "token_start": 3, "token_end": 8, "label": "QUOTE",
-         "text": "“We will talk.”", "id": quote.id, "speaker": "Lavrov", "speaker_start": 0,
-         "speaker_end": 6, "note": "checked"},
+        {
+            "start": 0,
+            "end": 6,
+            "token_start": 0,
+            "token_end": 0,
+            "label": "SOURCE",
+            "text": "Lavrov",
+            "id": quote.id + 1,
+        },
+        {
+            "start": 13,
+            "end": 28,
+            "token_start": 3,
+            "token_end": 8,
+            "label": "QUOTE",
+            "text": "“We will talk.”",
+            "id": quote.id,
+            "speaker": "Lavrov",
+            "speaker_start": 0,
+            "speaker_end": 6,
+            "note": "checked",
+        },
     ]
     assert record["entities"] == []
 
@@ -95,9 +118,11 @@ def test_jsonl_after_analysis_has_entities_and_model_tokens(analysed_db) -> None
     ents = {(e["text"], e["label"]) for e in first["entities"]}
     assert {("Sergei Lavrov", "PERSON"), ("Moscow", "GPE")} <= ents
     # Tokens are the model's (stored at analysis), the same count as in the tokens table.
-    stored = json.loads(analysed_db.execute(
-        "select offsets from tokens where article_id = ?", [first["meta"]["id"]]
-    ).fetchone()[0])
+    stored = json.loads(
+        analysed_db.execute(
+            "select offsets from tokens where article_id = ?", [first["meta"]["id"]]
+        ).fetchone()[0]
+    )
     assert len(first["tokens"]) == len(stored) // 2
 
 
@@ -116,19 +141,31 @@ def test_jsonl_filters_by_label_and_article(analysed_db) -> None:
 
 def test_csv_one_row_per_annotation_with_formulas_escaped(tmp_db) -> None:
     text = "=SUM(A1) +1 said -x @cmd plain\n"
-    article_id, _ = ingest_text(tmp_db, text, "f.txt", title="=HYPERLINK(\"x\")")
+    article_id, _ = ingest_text(tmp_db, text, "f.txt", title='=HYPERLINK("x")')
     spans = [(0, 8, "CLAIM"), (9, 11, "CLAIM"), (17, 19, "QUOTE"), (20, 24, "QUOTE"), (25, 30, "SOURCE")]
     made = [add_annotation(tmp_db, article_id, s, e, label) for s, e, label in spans]
     out = io.StringIO()
     assert write_csv(export_items(tmp_db), out) == 5
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["text"] for r in rows] == ["'=SUM(A1)", "'+1", "'-x", "'@cmd", "plain"]
-    assert {r["title"] for r in rows} == {"'=HYPERLINK(\"x\")"}
+    assert {r["title"] for r in rows} == {'\'=HYPERLINK("x")'}
     assert [int(r["annotation_id"]) for r in rows] == [a.id for a in made]
     assert [(int(r["start"]), int(r["end"]), r["label"]) for r in rows] == spans
     assert list(rows[0]) == [
-        "article_id", "source", "title", "annotation_id", "label", "start", "end", "text",
-        "speaker", "speaker_start", "speaker_end", "note", "created_at", "updated_at",
+        "article_id",
+        "source",
+        "title",
+        "annotation_id",
+        "label",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "speaker_start",
+        "speaker_end",
+        "note",
+        "created_at",
+        "updated_at",
     ]
 
 
@@ -146,11 +183,11 @@ def test_csv_keeps_newlines_inside_a_cell(tmp_db) -> None:
 def test_corrupt_span_raises_span_mismatch(analysed_db, table: str, what: str) -> None:
     article_id = analysed_db.execute("select id from articles order by source limit 1").fetchone()[0]
     add_annotation(analysed_db, article_id, 0, 5, "CLAIM")
-    row_id = analysed_db.execute(f"select id from {table} where article_id = ? limit 1",
-                                 [article_id]).fetchone()[0]
+    row_id = analysed_db.execute(
+        f"select id from {table} where article_id = ? limit 1", [article_id]
+    ).fetchone()[0]
     with analysed_db.conn:
-        analysed_db.execute(f'update {table} set start = start + 1, "end" = "end" + 1 where id = ?',
-                            [row_id])
+        analysed_db.execute(f'update {table} set start = start + 1, "end" = "end" + 1 where id = ?', [row_id])
     out = io.StringIO()
     with pytest.raises(SpanMismatch, match=f"{what} {row_id} in article {article_id}"):
         write_jsonl(export_items(analysed_db), out)

@@ -14,20 +14,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import open_db
-from store.annotations import add_annotation, annotations_for_article, delete_annotation
-from store.articles import entities_for_article, get_article
-from store.entities import add_entity, reject_entity, relabel_entity
-from store.export import SpanMismatch, export_items
-from store.export.brat import write_brat
-from store.export.conll import write_conll
-from store.export.csv import write_csv
-from store.export.doccano import write_doccano
-from store.export.jsonl import write_jsonl
-from store.export.labelstudio import write_labelstudio
-from store.imports import import_path
-from store.ingest import ingest_text
-from tui.cli import main
+from newsmark.cli.main import main
+from newsmark.store import open_db
+from newsmark.store.annotations import add_annotation, annotations_for_article, delete_annotation
+from newsmark.store.articles import entities_for_article, get_article
+from newsmark.store.entities import add_entity, reject_entity, relabel_entity
+from newsmark.store.export import SpanMismatch, export_items
+from newsmark.store.export.brat import write_brat
+from newsmark.store.export.conll import write_conll
+from newsmark.store.export.csv import write_csv
+from newsmark.store.export.doccano import write_doccano
+from newsmark.store.export.jsonl import write_jsonl
+from newsmark.store.export.labelstudio import write_labelstudio
+from newsmark.store.imports import import_path
+from newsmark.store.ingest import ingest_text
 
 PLAIN = "Anna Ivanova wrote: “Prices rose.”\nShe added that =SUM(A1) was a joke.\n"
 
@@ -365,7 +365,7 @@ def test_spacy_docbin_read_back_span_by_span(tagged, tmp_path: Path) -> None:
     import spacy
     from spacy.tokens import DocBin
 
-    from nlp.export_spacy import write_spacy
+    from newsmark.nlp.export_spacy import write_spacy
 
     out = tmp_path / "train.spacy"
     assert write_spacy(export_items(tagged), out) == 6
@@ -403,7 +403,7 @@ def test_spacy_docbin_read_back_span_by_span(tagged, tmp_path: Path) -> None:
 
 def test_spacy_debug_data_and_one_training_step(tagged, tmp_path: Path) -> None:
     """The real consumer: spaCy's own checks, then one step of `spacy train` with ner and spancat."""
-    from nlp.export_spacy import write_spacy
+    from newsmark.nlp.export_spacy import write_spacy
 
     data = tmp_path / "train.spacy"
     write_spacy(export_items(tagged), data)

@@ -8,18 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from store.articles import get_article, list_articles
-from store.ingest import ingest_paths, ingest_text, title_for
+from newsmark.store.articles import get_article, list_articles
+from newsmark.store.ingest import ingest_paths, ingest_text, title_for
 
 SEED_TITLES = {
-    "000_bec322a2207c2d7e.txt":
-        "India, Russia Gear Up for Putin’s Visit: Lavrov and Jaishankar Hold Key Talks in Moscow",
-    "001_75e423dfb05b201f.txt":
-        "India and Russia on Thursday reaffirmed their resolve to deepen trade and…",
-    "002_bdfb0737a03295ca.txt":
-        "NEW DELHI: Russian Foreign Minister Sergey Lavrov announced on Thursday that…",
-    "003_ac18db9d2749b516.txt":
-        "Jaishankar Meets Counterpart Sergey Lavrov, Says India-Russia Ties In World's Interest",
+    "000_bec322a2207c2d7e.txt": "India, Russia Gear Up for Putin’s Visit: Lavrov and Jaishankar Hold Key Talks in Moscow",
+    "001_75e423dfb05b201f.txt": "India and Russia on Thursday reaffirmed their resolve to deepen trade and…",
+    "002_bdfb0737a03295ca.txt": "NEW DELHI: Russian Foreign Minister Sergey Lavrov announced on Thursday that…",
+    "003_ac18db9d2749b516.txt": "Jaishankar Meets Counterpart Sergey Lavrov, Says India-Russia Ties In World's Interest",
     "004_785f2f0506f01fbf.txt": "Putin invites PM Modi to visit Russia in meeting with Jaishankar",
 }
 
@@ -64,10 +60,10 @@ def test_crlf_is_normalised_and_offsets_match_file(tmp_db, tmp_path: Path) -> No
     assert article.text == "Title line\nLavrov said “yes”.\nSecond\nline\n"
     assert article.title == "Title line"
     start = article.text.index("“")
-    assert article.text[start:start + 5] == "“yes”"
+    assert article.text[start : start + 5] == "“yes”"
     # Offsets count characters of the file's text as a reader sees it, one per line break.
     normalised_file = path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    assert normalised_file[start:start + 5] == "“yes”"
+    assert normalised_file[start : start + 5] == "“yes”"
 
 
 def test_utf8_bom_is_dropped(tmp_db, tmp_path: Path) -> None:
@@ -213,8 +209,8 @@ def stored_rows(db) -> list[tuple]:
 def test_reading_in_a_second_process_stores_what_reading_here_does(
     tmp_path: Path, seeds_dir: Path, monkeypatch
 ) -> None:
-    from store import ingest as ingest_module
-    from store import open_db
+    from newsmark.store import ingest as ingest_module
+    from newsmark.store import open_db
 
     corpus = mixed_corpus(tmp_path, seeds_dir)
     here = open_db(tmp_path / "here.db")
@@ -260,8 +256,8 @@ def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
     import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
 
-    from store import ingest as ingest_module
-    from store import open_db
+    from newsmark.store import ingest as ingest_module
+    from newsmark.store import open_db
 
     corpus = mixed_corpus(tmp_path, seeds_dir)
     here = open_db(tmp_path / "here.db")
@@ -296,8 +292,8 @@ def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
 
 
 def test_files_go_to_the_reading_process_in_chunks_bounded_by_bytes(monkeypatch) -> None:
-    from store import ingest as ingest_module
-    from store.ingest import InputFile, _chunks
+    from newsmark.store import ingest as ingest_module
+    from newsmark.store.ingest import InputFile, _chunks
 
     monkeypatch.setattr(ingest_module, "READ_CHUNK", 3)
     monkeypatch.setattr(ingest_module, "READ_CHUNK_BYTES", 100)
@@ -316,7 +312,7 @@ def test_the_reading_process_never_runs_the_callers_script(tmp_path: Path, seeds
     corpus = mixed_corpus(tmp_path, seeds_dir)
     script = f"""
 import concurrent.futures
-from store import ingest, open_db
+from newsmark.store import ingest, open_db
 
 submitted = []
 class Counting(concurrent.futures.ProcessPoolExecutor):
@@ -330,12 +326,18 @@ print(result.summary, len(submitted))
 """
     repo = Path(__file__).resolve().parent.parent
     if how == "a script on stdin":
-        run = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, cwd=repo,
-                             timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-"], input=script, capture_output=True, text=True, cwd=repo, timeout=120
+        )
     else:
         (tmp_path / "unguarded.py").write_text(script, encoding="utf-8")
-        run = subprocess.run([sys.executable, str(tmp_path / "unguarded.py")], capture_output=True, text=True,
-                             cwd=repo, timeout=120)
+        run = subprocess.run(
+            [sys.executable, str(tmp_path / "unguarded.py")],
+            capture_output=True,
+            text=True,
+            cwd=repo,
+            timeout=120,
+        )
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""  # no traceback from a process re-running the script
     assert run.stdout.split() == ["12", "added,", "1", "already", "present,", "2", "skipped", "4"]

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from pilot_support import SIZE, make_app, open_reader, query
 
-from tui.actions import ACTIONS
-from tui.cli import main
-from tui.keymap import SHIPPED, KeymapError, alternatives, load_active_keymap, load_keymap
-from tui.screens.reader import ReaderScreen
+from newsmark.cli.main import main
+from newsmark.tui.actions import ACTIONS
+from newsmark.tui.keymap import SHIPPED, KeymapError, alternatives, load_active_keymap, load_keymap
+from newsmark.tui.screens.reader import ReaderScreen
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -187,7 +187,7 @@ async def test_export_from_the_app_without_a_mouse(app_db_path: Path, tmp_path: 
 
 
 def test_keys_are_displayed_as_people_read_them() -> None:
-    from tui.keymap import display_keys
+    from newsmark.tui.keymap import display_keys
 
     vim = load_keymap("vim")
     assert display_keys(vim["reader.line_end"]) == "$, end"
@@ -197,7 +197,7 @@ def test_keys_are_displayed_as_people_read_them() -> None:
 
 
 async def test_command_palette_offers_every_action_of_the_screen(app_db_path: Path) -> None:
-    from tui.actions import ACTIONS, scope_of
+    from newsmark.tui.actions import ACTIONS, scope_of
 
     async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, "India, Russia Gear")

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from pilot_support import searches_counted
 
-from store import open_db
-from store.articles import article_id_for, list_page_at, now_iso
-from tui.app import NewsmarkApp
-from tui.keymap import load_keymap
-from tui.screens.reader import ReaderScreen
-from tui.widgets.article_list import CACHED_PAGES, PAGE_SIZE, ArticleList
+from newsmark.store import open_db
+from newsmark.store.articles import article_id_for, list_page_at, now_iso
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.keymap import load_keymap
+from newsmark.tui.screens.reader import ReaderScreen
+from newsmark.tui.widgets.article_list import CACHED_PAGES, PAGE_SIZE, ArticleList
 
 N = 20_000
 MARKED = (7, 4242, 19_999)  # the only articles holding the word "zanzibarite"
@@ -58,7 +58,7 @@ def big_db(big_db_file: Path, tmp_path: Path) -> Path:
 
 
 def test_keyset_pages_agree_with_offsets(big_db: Path) -> None:
-    from store.articles import list_key, list_page_after, list_page_before, list_position
+    from newsmark.store.articles import list_key, list_page_after, list_page_before, list_position
 
     db = open_db(big_db)
     middle = list_page_at(db, 10_000, 50)

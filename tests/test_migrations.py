@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from store import NewerSchema, NotNewsmarkDatabase, open_db, schema_version
-from store.annotations import add_annotation, annotations_for_article
-from store.db import latest_schema_version
-from store.ingest import ingest_text
-from store.schema import migrations
+from newsmark.store import NewerSchema, NotNewsmarkDatabase, open_db, schema_version
+from newsmark.store.annotations import add_annotation, annotations_for_article
+from newsmark.store.db import latest_schema_version
+from newsmark.store.ingest import ingest_text
+from newsmark.store.schema import migrations
 
 TEXT = "Lavrov said: “We will talk.”\nThe minister left Moscow.\n"
 FIRST = migrations._migrations[0].name
@@ -230,7 +230,7 @@ def test_foreign_files_are_refused_byte_for_byte_untouched(tmp_path: Path) -> No
 
 
 def test_check_does_not_migrate_an_older_database(tmp_path: Path) -> None:
-    from store.check import check_database
+    from newsmark.store.check import check_database
 
     path = tmp_path / "newsmark.db"
     old_database(path)
@@ -248,10 +248,10 @@ def test_check_does_not_migrate_an_older_database(tmp_path: Path) -> None:
 
 
 def test_changed_file_becomes_a_new_version_and_annotations_stay(tmp_db, tmp_path: Path, monkeypatch) -> None:
-    from store.articles import get_article
-    from store.export import export_items
-    from store.ingest import ingest_paths
-    from store.versions import latest_version, version_chain
+    from newsmark.store.articles import get_article
+    from newsmark.store.export import export_items
+    from newsmark.store.ingest import ingest_paths
+    from newsmark.store.versions import latest_version, version_chain
 
     path = tmp_path / "story.txt"
     path.write_text("Talks in Moscow\nLavrov said: “We will talk.” Then he left.\n")
@@ -283,13 +283,13 @@ def test_changed_file_becomes_a_new_version_and_annotations_stay(tmp_db, tmp_pat
     exported = {item.article.id: item for item in export_items(tmp_db)}
     a = exported[v1].annotations[0]
     assert exported[v1].article.text[a.start : a.end] == "“We will talk.”"
-    from store.check import check_database
+    from newsmark.store.check import check_database
 
     assert check_database(tmp_db).ok
 
 
 def test_different_files_with_one_name_in_two_folders_are_not_versions(tmp_db, tmp_path: Path) -> None:
-    from store.ingest import ingest_paths
+    from newsmark.store.ingest import ingest_paths
 
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
@@ -304,7 +304,7 @@ def test_different_files_with_one_name_in_two_folders_are_not_versions(tmp_db, t
 def check_cli(path: Path) -> tuple[int, list[str]]:
     from click.testing import CliRunner
 
-    from tui.cli import main
+    from newsmark.cli.main import main
 
     result = CliRunner().invoke(main, ["check", "--db", str(path)])
     return result.exit_code, (result.stdout + result.stderr).splitlines()
@@ -316,7 +316,7 @@ def test_check_reports_a_healthy_database(tmp_path: Path) -> None:
     article_id, _ = ingest_text(db, TEXT, "a.txt")
     a = add_annotation(db, article_id, 0, 6, "SOURCE")
     add_annotation(db, article_id, 13, 28, "QUOTE")
-    from store.annotations import delete_annotation
+    from newsmark.store.annotations import delete_annotation
 
     delete_annotation(db, a.id)
     db.close()
@@ -405,14 +405,14 @@ def test_check_on_missing_foreign_and_newer_files_is_one_line(tmp_path: Path) ->
 
 
 def test_migration_names_kept_for_the_start_match_the_schema() -> None:
-    from store.migration_names import MIGRATION_NAMES, MIGRATION_SET
+    from newsmark.store.migration_names import MIGRATION_NAMES, MIGRATION_SET
 
     assert list(MIGRATION_NAMES) == ALL
     assert migrations.name == MIGRATION_SET
 
 
 def test_open_current_reads_only_a_current_database(tmp_path: Path) -> None:
-    from store import open_current
+    from newsmark.store import open_current
 
     missing = tmp_path / "missing.db"
     assert open_current(missing) is None

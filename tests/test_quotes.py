@@ -22,7 +22,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from nlp.quotes import QuoteSuggestion, suggest_quotes
+from newsmark.nlp.quotes import QuoteSuggestion, suggest_quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests/data/quotes_gold.jsonl"
@@ -32,7 +32,7 @@ UNSEEN_DIR = ROOT / "bench/data/unseen"
 SEEDS_DIR = ROOT / "seeds" if any((ROOT / "seeds").glob("*.txt")) else Path("/work/shared/seeds")
 ALLOWED_SEED_MISSES = 1
 ALLOWED_SEED_SPURIOUS = 1
-TRIM = " \t\n“”\"«».,;:!?"
+TRIM = ' \t\n“”"«».,;:!?'
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +112,7 @@ def test_seed_with_only_titles_in_quotes_has_no_quotes(nlp: Language) -> None:
 
 
 def test_offsets_and_fields_are_consistent(nlp: Language) -> None:
-    text = (
-        'Mayor Ana Ruiz spoke on Monday.\n'
-        '"We will rebuild the bridge by spring," Ruiz told reporters.'
-    )
+    text = 'Mayor Ana Ruiz spoke on Monday.\n"We will rebuild the bridge by spring," Ruiz told reporters.'
     doc = nlp(text)
     (q,) = suggest_quotes(doc)
     assert q.text == doc.text[q.start : q.end] == '"We will rebuild the bridge by spring,"'
@@ -155,25 +152,25 @@ def test_multi_paragraph_quote_is_one_quote(nlp: Language) -> None:
 def test_unbalanced_mark_does_not_lose_other_quotes(nlp: Language) -> None:
     text = (
         "Councillor Ben Adeyemi opened the debate.\n"
-        "The plan, he said, would \"cost more than anyone admits.\n"
-        "\"The numbers do not add up,\" Adeyemi said.\n"
-        "The bill was passed on a 12\" majority of the papers, officials joked.\n"
-        "Deputy mayor Rosa Lind disagreed. \"This is the best plan we have had in years,\" she said."
+        'The plan, he said, would "cost more than anyone admits.\n'
+        '"The numbers do not add up," Adeyemi said.\n'
+        'The bill was passed on a 12" majority of the papers, officials joked.\n'
+        'Deputy mayor Rosa Lind disagreed. "This is the best plan we have had in years," she said.'
     )
     qs = quotes_of(nlp, text)
     texts = [q.text for q in qs]
-    assert "\"The numbers do not add up,\"" in texts
-    assert "\"This is the best plan we have had in years,\"" in texts
+    assert '"The numbers do not add up,"' in texts
+    assert '"This is the best plan we have had in years,"' in texts
     by_text = {q.text: q.speaker for q in qs}
-    assert by_text["\"The numbers do not add up,\""] == "Ben Adeyemi"
-    assert by_text["\"This is the best plan we have had in years,\""] == "Rosa Lind"
-    assert all("12\"" not in t for t in texts)
+    assert by_text['"The numbers do not add up,"'] == "Ben Adeyemi"
+    assert by_text['"This is the best plan we have had in years,"'] == "Rosa Lind"
+    assert all('12"' not in t for t in texts)
 
 
 def test_unclosed_quote_before_said_is_cut_at_the_comma(nlp: Language) -> None:
     text = 'Analysts shrugged. "Everybody saw this coming months ago, said Ravi Menon, an analyst at Kite.'
     (q,) = quotes_of(nlp, text)
-    assert q.text == "\"Everybody saw this coming months ago,"
+    assert q.text == '"Everybody saw this coming months ago,'
     assert q.speaker == "Ravi Menon"
 
 
@@ -226,16 +223,20 @@ def test_fullest_name_form_is_used(nlp: Language) -> None:
 @pytest.mark.parametrize(
     "text,cue,speaker",
     [
-        ("“The trains will run on time,” said transport secretary Owen Price.",
-         "said", "Owen Price"),
-        ("Owen Price, the transport secretary, spoke.\n“The trains will run on time,” Price told reporters.",
-         "told", "Owen Price"),
-        ("Fares will rise “by no more than inflation,” according to Owen Price, the transport secretary.",
-         "according to", "Owen Price"),
+        ("“The trains will run on time,” said transport secretary Owen Price.", "said", "Owen Price"),
+        (
+            "Owen Price, the transport secretary, spoke.\n“The trains will run on time,” Price told reporters.",
+            "told",
+            "Owen Price",
+        ),
+        (
+            "Fares will rise “by no more than inflation,” according to Owen Price, the transport secretary.",
+            "according to",
+            "Owen Price",
+        ),
         ("In a statement, Owen Price said: “The trains will run on time.”", "said", "Owen Price"),
         ("Transport secretary Owen Price was blunt:\n“The trains will run on time.”", None, "Owen Price"),
-        ("Owen Price spoke at length, declaring, “The trains will run on time.”",
-         "declaring", "Owen Price"),
+        ("Owen Price spoke at length, declaring, “The trains will run on time.”", "declaring", "Owen Price"),
     ],
 )
 def test_cue_positions(nlp: Language, text: str, cue: str | None, speaker: str) -> None:

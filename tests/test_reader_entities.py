@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pilot_support import SIZE, make_app, open_reader, query
 
-from store import open_db
-from store.export import export_items
+from newsmark.store import open_db
+from newsmark.store.export import export_items
 
 
 def entity_rows(db_path: Path, where: str) -> list[tuple]:
@@ -59,8 +59,8 @@ OVERLAPPING = (
 
 
 def test_an_entity_that_replaces_others_is_undone_in_one_step(analysed_db) -> None:
-    from store.annotations import undo
-    from store.entities import add_entity
+    from newsmark.store.annotations import undo
+    from newsmark.store.entities import add_entity
 
     aid, text = analysed_db.execute(
         "select id, text from articles where title like 'India, Russia Gear%'"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pilot_support import SIZE, make_app, open_reader, query
 
-from tui.screens.speaker import SpeakerPicker
+from newsmark.tui.screens.speaker import SpeakerPicker
 
 LAVROV_ARTICLE = "India, Russia Gear Up"
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from store import search as search_module
-from store.ingest import ingest_text
-from store.search import Matches, count_matches, fts_query, search, search_ids
-from tui.cli import main
+from newsmark.cli.main import main
+from newsmark.store import search as search_module
+from newsmark.store.ingest import ingest_text
+from newsmark.store.search import Matches, count_matches, fts_query, search, search_ids
 
 PUTIN_INVITES = "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
 NASTY = ['"', '""', "'", "(", ")", "*", "^", "-", ":", "AND", "OR", "NOT", "NEAR(", 'a"b', "x:y", "Putin)*("]
@@ -103,7 +103,7 @@ def test_a_long_list_pages_from_its_head_and_is_counted_later(tmp_db, monkeypatc
 
 
 def test_article_list_counts_follow_entities_and_annotations(analysed_db) -> None:
-    from store.annotations import add_annotation, delete_annotation
+    from newsmark.store.annotations import add_annotation, delete_annotation
 
     row = next(r for r in analysed_db.query("select * from article_list order by source limit 1"))
     entities = analysed_db.execute(
@@ -135,7 +135,7 @@ def test_search_command(seeded_db, tmp_path) -> None:
 
 
 def test_bulk_ingest_indexes_batch_by_batch_and_restores_the_trigger(tmp_db, tmp_path, monkeypatch) -> None:
-    from store import ingest as ingest_module
+    from newsmark.store import ingest as ingest_module
 
     trigger = "select sql from sqlite_master where name = 'articles_ai'"
     before = tmp_db.execute(trigger).fetchone()

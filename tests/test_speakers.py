@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from store.speakers import speaker_candidates
-from store.suggestions import open_suggestions, set_suggestion_status
+from newsmark.store.speakers import speaker_candidates
+from newsmark.store.suggestions import open_suggestions, set_suggestion_status
 
 
 def article_id(db, title_start: str) -> str:

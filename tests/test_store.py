@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store import NewerSchema, NotNewsmarkDatabase, open_db, schema_version
-from store.annotations import (
+from newsmark.store import NewerSchema, NotNewsmarkDatabase, open_db, schema_version
+from newsmark.store.annotations import (
     add_annotation,
     add_label,
     annotations_for_article,
@@ -22,8 +22,8 @@ from store.annotations import (
     undo,
     update_annotation,
 )
-from store.ingest import ingest_text
-from store.schema import migrations
+from newsmark.store.ingest import ingest_text
+from newsmark.store.schema import migrations
 
 TEXT = "Lavrov said: “We will talk.”\nThe minister left Moscow on Friday.\n"
 
@@ -59,8 +59,16 @@ def test_open_db_creates_file_in_wal_mode_with_migrations(tmp_path: Path) -> Non
     assert names[0] == "0001_initial"
     assert names == ALL_MIGRATIONS  # every migration, in order
     assert schema_version(db) == ALL_MIGRATIONS[-1]
-    assert {"articles", "annotations", "labels", "events", "entities", "sentences", "suggestions",
-            "tokens"} <= set(db.table_names())
+    assert {
+        "articles",
+        "annotations",
+        "labels",
+        "events",
+        "entities",
+        "sentences",
+        "suggestions",
+        "tokens",
+    } <= set(db.table_names())
     db.conn.close()
 
 
@@ -175,8 +183,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_add_annotation_is_committed_and_visible_to_another_connection(tmp_db, article) -> None:
     start = TEXT.index("“")
     end = TEXT.index("”") + 1
-    a = add_annotation(tmp_db, article, start, end, "QUOTE", speaker="Lavrov", speaker_start=0,
-                       speaker_end=6)
+    a = add_annotation(tmp_db, article, start, end, "QUOTE", speaker="Lavrov", speaker_start=0, speaker_end=6)
     assert (a.start, a.end, a.label, a.text, a.deleted) == (start, end, "QUOTE", "“We will talk.”", 0)
     assert not tmp_db.conn.in_transaction
     other = sqlite3.connect(tmp_db.conn.execute("pragma database_list").fetchone()[2])
@@ -288,7 +295,9 @@ def test_update_bounds_refreshes_text_and_undoes(tmp_db, article) -> None:
 
 def test_default_labels(tmp_db) -> None:
     assert [(label.name, label.key) for label in list_labels(tmp_db)] == [
-        ("QUOTE", 1), ("SOURCE", 2), ("CLAIM", 3),
+        ("QUOTE", 1),
+        ("SOURCE", 2),
+        ("CLAIM", 3),
     ]
     assert label_for_key(tmp_db, 2).name == "SOURCE"
     assert label_for_key(tmp_db, 4) is None
@@ -312,7 +321,9 @@ def test_rename_label_renames_annotations(tmp_db, article) -> None:
     a = add_annotation(tmp_db, article, 0, 6, "SOURCE")
     rename_label(tmp_db, "SOURCE", "speaker")
     assert [(label.name, label.key) for label in list_labels(tmp_db)] == [
-        ("QUOTE", 1), ("SPEAKER", 2), ("CLAIM", 3),
+        ("QUOTE", 1),
+        ("SPEAKER", 2),
+        ("CLAIM", 3),
     ]
     assert get_annotation(tmp_db, a.id).label == "SPEAKER"
     with pytest.raises(ValueError, match="exists already"):

@@ -8,13 +8,13 @@ import pytest
 from pilot_support import make_app, open_reader
 from pilot_support import query as rows
 
-from store import open_db
-from store.ingest import ingest_paths
-from tui.app import NewsmarkApp
-from tui.keymap import load_keymap
-from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
-from tui.widgets.article_list import ArticleList
+from newsmark.store import open_db
+from newsmark.store.ingest import ingest_paths
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.keymap import load_keymap
+from newsmark.tui.screens.library import LibraryScreen
+from newsmark.tui.screens.reader import ReaderScreen
+from newsmark.tui.widgets.article_list import ArticleList
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SIZE = (120, 40)
@@ -184,7 +184,7 @@ async def test_help_lists_active_keymap(db_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f1")
         await pilot.pause()
-        from tui.screens.dialogs import HelpScreen
+        from newsmark.tui.screens.dialogs import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.keymap["reader.select_sentence"] == "s"
@@ -229,7 +229,7 @@ async def test_unanalysed_article_opens_then_highlights(tmp_path: Path) -> None:
 
 
 async def test_library_key_hints_show_its_keys(db_path: Path) -> None:
-    from tui.widgets.key_hints import KeyHints
+    from newsmark.tui.widgets.key_hints import KeyHints
 
     async with make_app(db_path).run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -259,7 +259,7 @@ async def test_narrow_terminal_still_wraps_the_text(db_path: Path) -> None:
 async def test_reader_key_hints_follow_the_keymap_and_keep_the_app_keys(db_path: Path, width: int) -> None:
     """Keys as the active keymap binds them (vim's sequences too); on a narrow terminal the
     reader's last keys give way, never help and the palette, where every action is."""
-    from tui.widgets.key_hints import KeyHints
+    from newsmark.tui.widgets.key_hints import KeyHints
 
     async with make_app(db_path, "vim").run_test(size=(width, 40)) as pilot:
         reader = await open_article(pilot, "Putin invites")

@@ -18,19 +18,19 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input
 
-from store import open_current, open_db
-from store.articles import count_articles
-from store.db import as_database
-from tui.actions import ACTIONS, ActionSpec, scope_of
-from tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
-from tui.messages import AnalysisFinished, AnalysisProgress
-from tui.screens.library import LibraryScreen
+from newsmark.store import open_current, open_db
+from newsmark.store.articles import count_articles
+from newsmark.store.db import as_database
+from newsmark.tui.actions import ACTIONS, ActionSpec, scope_of
+from newsmark.tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
+from newsmark.tui.messages import AnalysisFinished, AnalysisProgress
+from newsmark.tui.screens.library import LibraryScreen
 
 APP_BUSY_TIMEOUT_S = 2.0
 
 
 def bundled_seeds() -> Path:
-    return Path(str(resources.files("seeds")))
+    return Path(str(resources.files("newsmark.seeds")))
 
 
 class NewsmarkApp(App):
@@ -91,12 +91,15 @@ class NewsmarkApp(App):
     def warm_up(self) -> None:
         """Import what the start left out (sqlite-utils, the reader's modules) in a
         thread, so the first article opened or tag made does not wait for it."""
-        for module in ("store.schema", "tui.screens.reader"):  # store.schema brings sqlite-utils
+        for module in (
+            "newsmark.store.schema",
+            "newsmark.tui.screens.reader",
+        ):  # store.schema brings sqlite-utils
             importlib.import_module(module)
 
     def open_article(self, article_id: str) -> None:
         """Show an article in the reader; the one reader screen is kept and reused."""
-        from tui.screens.reader import ReaderScreen
+        from newsmark.tui.screens.reader import ReaderScreen
 
         if self.is_screen_installed("reader"):
             reader = self.get_screen("reader")
@@ -111,7 +114,7 @@ class NewsmarkApp(App):
 
     @work(thread=True, exclusive=True, group="ingest", exit_on_error=False)
     def ingest_seeds(self) -> None:
-        from store.ingest import ingest_paths  # only on a first run: kept off the start path
+        from newsmark.store.ingest import ingest_paths  # only on a first run: kept off the start path
 
         db = open_db(self.db_path)
         try:
@@ -132,8 +135,8 @@ class NewsmarkApp(App):
             if self._nlp is None:
                 # sqlite-utils first: importing it hides numpy for a moment (see
                 # store/_sqlite_utils.py), which must not be the moment spaCy imports numpy.
-                importlib.import_module("store._sqlite_utils")
-                from nlp.pipeline import DEFAULT_MODEL, load_pipeline
+                importlib.import_module("newsmark.store._sqlite_utils")
+                from newsmark.nlp.pipeline import DEFAULT_MODEL, load_pipeline
 
                 self._nlp = load_pipeline(self.model_name or DEFAULT_MODEL)
             return self._nlp
@@ -146,7 +149,7 @@ class NewsmarkApp(App):
         self.post_message(AnalysisProgress(0, total, None))
         try:
             nlp = self.pipeline()
-            from nlp.batch import analyze_articles
+            from newsmark.nlp.batch import analyze_articles
 
             db = open_db(self.db_path)
             try:
@@ -185,7 +188,7 @@ class NewsmarkApp(App):
     # -- key sequences and the command palette --------------------------------
 
     def screen_scope(self, screen: Screen | None = None) -> str | None:
-        from tui.screens.reader import ReaderScreen
+        from newsmark.tui.screens.reader import ReaderScreen
 
         screen = screen or self.screen
         if isinstance(screen, ReaderScreen):
@@ -243,14 +246,14 @@ class NewsmarkApp(App):
     # -- app-wide actions ------------------------------------------------------
 
     def action_help(self) -> None:
-        from tui.screens.dialogs import HelpScreen
+        from newsmark.tui.screens.dialogs import HelpScreen
 
         self.push_screen(HelpScreen(self.keymap, self.keymap_name))
 
     def action_export(self) -> None:
-        from tui.exporting import EXPORT_FORMATS, EXTENSIONS
-        from tui.screens.dialogs import PathPrompt
-        from tui.screens.picker import Picker
+        from newsmark.tui.exporting import EXPORT_FORMATS, EXTENSIONS
+        from newsmark.tui.screens.dialogs import PathPrompt
+        from newsmark.tui.screens.picker import Picker
 
         def format_chosen(fmt: object) -> None:
             if fmt not in EXPORT_FORMATS:
@@ -268,8 +271,8 @@ class NewsmarkApp(App):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_in_background(self, fmt: str, out: Path) -> None:
-        from store.export import SpanMismatch
-        from tui.exporting import ExportRefused, run_export
+        from newsmark.store.export import SpanMismatch
+        from newsmark.tui.exporting import ExportRefused, run_export
 
         db = open_db(self.db_path)
         try:
@@ -282,7 +285,7 @@ class NewsmarkApp(App):
         self.call_from_thread(self.notify, summary.capitalize(), timeout=10)
 
     def action_labels(self) -> None:
-        from tui.screens.dialogs import LabelsScreen
+        from newsmark.tui.screens.dialogs import LabelsScreen
 
         def refreshed(_: bool | None) -> None:
             if hasattr(self.screen, "refresh_highlights"):

@@ -48,7 +48,7 @@ def run_export(
 ) -> str:
     """Export to `out`; returns the one-line summary. Raises ExportRefused, SpanMismatch,
     KeyError (an unknown article id) or OSError; nothing half-written is left behind."""
-    from store.export import export_items
+    from newsmark.store.export import export_items
 
     check_destination(fmt, out, force=force)
     items = export_items(db, article_ids=article_ids, labels=labels)
@@ -65,11 +65,11 @@ def config_path(out: Path) -> Path:
 
 
 def write_stream(fmt: str, items, stream, out: Path | None) -> int:
-    from store.export.conll import write_conll
-    from store.export.csv import write_csv
-    from store.export.doccano import write_doccano
-    from store.export.jsonl import write_jsonl
-    from store.export.labelstudio import write_labelstudio
+    from newsmark.store.export.conll import write_conll
+    from newsmark.store.export.csv import write_csv
+    from newsmark.store.export.doccano import write_doccano
+    from newsmark.store.export.jsonl import write_jsonl
+    from newsmark.store.export.labelstudio import write_labelstudio
 
     if fmt == "labelstudio":
         n, config = write_labelstudio(items, stream)
@@ -85,7 +85,7 @@ def write_file(fmt: str, items, out: Path) -> int:
     tmp = out.with_name(out.name + ".partial")
     try:
         if fmt == "spacy":
-            from nlp.export_spacy import write_spacy
+            from newsmark.nlp.export_spacy import write_spacy
 
             n = write_spacy(items, tmp)
         else:
@@ -98,7 +98,7 @@ def write_file(fmt: str, items, out: Path) -> int:
 
 
 def write_brat_folder(items, out: Path) -> int:
-    from store.export.brat import write_brat
+    from newsmark.store.export.brat import write_brat
 
     # Written into a fresh folder beside --out and moved in only when complete; files in
     # --out that the export does not write are left alone.

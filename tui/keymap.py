@@ -27,7 +27,7 @@ from textual.keys import (
     key_to_character,
 )
 
-from tui.actions import ACTIONS, scope_of
+from newsmark.tui.actions import ACTIONS, scope_of
 
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 KNOWN_KEYS = {k.value for k in Keys} | set(KEY_NAME_REPLACEMENTS.values()) | set(KEY_TO_UNICODE_NAME)
@@ -66,7 +66,7 @@ def alternatives(keys: str) -> list[tuple[str, ...]]:
 
 
 def _shipped_path(name: str) -> Path:
-    return Path(str(resources.files("keymaps").joinpath(f"{name}.toml")))
+    return Path(str(resources.files("newsmark.keymaps").joinpath(f"{name}.toml")))
 
 
 def config_path() -> Path:

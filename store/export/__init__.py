@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from store.annotations import Annotation, annotations_for_article
-from store.articles import (
+from newsmark.store.annotations import Annotation, annotations_for_article
+from newsmark.store.articles import (
     Article,
     Entity,
     entities_for_article,
@@ -17,7 +17,7 @@ from store.articles import (
     sentences_for_article,
     tokens_for_article,
 )
-from store.tokens import fallback_sentences, fallback_tokens
+from newsmark.store.tokens import fallback_sentences, fallback_tokens
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.export import ExportItem, SpanMismatch
+from newsmark.store.export import ExportItem, SpanMismatch
 
 SPEAKER_TYPE = "Speaker"
 SPEAKER_NOTE = "speaker: "

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from typing import IO
 
-from store.export import ExportItem, SpanMismatch, split_tokens_at, trimmed
+from newsmark.store.export import ExportItem, SpanMismatch, split_tokens_at, trimmed
 
 DOCSTART = "-DOCSTART- -X- O O"  # the form spaCy's converter splits documents on
 

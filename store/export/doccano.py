@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from store.export import ExportItem, speaker_fields, write_json_lines
+from newsmark.store.export import ExportItem, speaker_fields, write_json_lines
 
 
 def item_record(item: ExportItem) -> dict:

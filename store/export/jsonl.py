@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from store.export import ExportItem, speaker_fields, write_json_lines
-from store.tokens import token_span
+from newsmark.store.export import ExportItem, speaker_fields, write_json_lines
+from newsmark.store.tokens import token_span
 
 
 def _tokens(item: ExportItem) -> list[dict]:

@@ -19,7 +19,7 @@ import json
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
-from store.export import ExportItem
+from newsmark.store.export import ExportItem
 
 
 def _region(region_id: str, from_name: str, text: str, start: int, end: int, label: str) -> dict:

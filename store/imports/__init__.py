@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.annotations import add_label, log_event
-from store.articles import now_iso
-from store.ingest import ingest_text
+from newsmark.store.annotations import add_label, log_event
+from newsmark.store.articles import now_iso
+from newsmark.store.ingest import ingest_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -292,9 +292,9 @@ FORMATS = ("jsonl", "brat", "doccano")
 
 def import_path(db: Database, path: str | Path, fmt: str | None = None) -> ImportResult:
     """Import a file (jsonl, doccano) or a brat folder; `fmt` guessed from the path when None."""
-    from store.imports.brat import import_brat
-    from store.imports.doccano import import_doccano
-    from store.imports.jsonl import import_jsonl
+    from newsmark.store.imports.brat import import_brat
+    from newsmark.store.imports.doccano import import_doccano
+    from newsmark.store.imports.jsonl import import_jsonl
 
     path = Path(path)
     result = ImportResult()

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.export.brat import SPEAKER_NOTE, SPEAKER_TYPE
-from store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
-from store.imports.files import read_text
+from newsmark.store.export.brat import SPEAKER_NOTE, SPEAKER_TYPE
+from newsmark.store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
+from newsmark.store.imports.files import read_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

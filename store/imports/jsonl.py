@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
-from store.imports.files import MALFORMED_RECORD, json_lines
+from newsmark.store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
+from newsmark.store.imports.files import MALFORMED_RECORD, json_lines
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -10,9 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
-from store.annotations import add_label, list_labels, rename_label
-from tui.actions import ACTIONS, scope_of
-from tui.keymap import display_keys
+from newsmark.store.annotations import add_label, list_labels, rename_label
+from newsmark.tui.actions import ACTIONS, scope_of
+from newsmark.tui.keymap import display_keys
 
 CLOSE = [Binding("escape,q", "dismiss", "Close", show=True)]
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
@@ -126,9 +126,7 @@ class LabelChooser(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
             yield Label(f"[b]Tag all {self.count} matches as…[/b]   press a label's key, Esc cancels")
-            lines = [
-                f"{label.key}  [{label.colour}]■[/] {label.name}" for label in self.labels if label.key
-            ]
+            lines = [f"{label.key}  [{label.colour}]■[/] {label.name}" for label in self.labels if label.key]
             yield Static("\n".join(lines))
 
     def on_key(self, event) -> None:

@@ -16,11 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar
 from textual.worker import get_current_worker
 
-from store.db import connect
-from store.search import RANKED_MAX, fts_query
-from tui.keymap import bindings_for
-from tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
-from tui.widgets.key_hints import KeyHints
+from newsmark.store.db import connect
+from newsmark.store.search import RANKED_MAX, fts_query
+from newsmark.tui.keymap import bindings_for
+from newsmark.tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
+from newsmark.tui.widgets.key_hints import KeyHints
 
 
 class LibraryScreen(Screen):

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.annotations import (
+from newsmark.store.annotations import (
     AlreadyTagged,
     Annotation,
     add_annotation,
@@ -21,17 +21,17 @@ from store.annotations import (
     redo,
     undo,
 )
-from store.articles import Entity, entities_for_article, get_article, sentences_for_article
-from store.suggestions import Suggestion, open_suggestions
-from store.tokens import fallback_sentences
-from tui.colours import entity_colour
-from tui.keymap import bindings_for
-from tui.screens.reader_entities import EntityActions
-from tui.screens.reader_quotes import QuoteActions
-from tui.screens.reader_search import SearchActions
-from tui.visible import visible_text
-from tui.widgets.article_view import ArticleView, Highlight
-from tui.widgets.key_hints import KeyHints
+from newsmark.store.articles import Entity, entities_for_article, get_article, sentences_for_article
+from newsmark.store.suggestions import Suggestion, open_suggestions
+from newsmark.store.tokens import fallback_sentences
+from newsmark.tui.colours import entity_colour
+from newsmark.tui.keymap import bindings_for
+from newsmark.tui.screens.reader_entities import EntityActions
+from newsmark.tui.screens.reader_quotes import QuoteActions
+from newsmark.tui.screens.reader_search import SearchActions
+from newsmark.tui.visible import visible_text
+from newsmark.tui.widgets.article_view import ArticleView, Highlight
+from newsmark.tui.widgets.key_hints import KeyHints
 
 PANEL_SNIPPET = 60
 

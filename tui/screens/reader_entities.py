@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
+    from newsmark.tui.screens.reader import ReaderScreen
 
     _Base = ReaderScreen
 else:
@@ -20,8 +20,8 @@ class EntityActions(_Base):
         return min(holding, key=lambda e: e.end - e.start) if holding else None
 
     def _pick_entity_label(self, title: str, then) -> None:
-        from tui.colours import ENTITY_COLOURS
-        from tui.screens.picker import Picker
+        from newsmark.tui.colours import ENTITY_COLOURS
+        from newsmark.tui.screens.picker import Picker
 
         labels = list(dict.fromkeys([*self.entity_labels, *ENTITY_COLOURS]))
         self.app.push_screen(
@@ -39,7 +39,7 @@ class EntityActions(_Base):
         self.set_status(done)
 
     def action_entity_add(self) -> None:
-        from store.entities import add_entity
+        from newsmark.store.entities import add_entity
 
         selection = self.view.selection
         if selection is None:
@@ -56,7 +56,7 @@ class EntityActions(_Base):
         self._pick_entity_label("[b]Entity label[/b]  type to filter; Enter picks", add)
 
     def action_entity_relabel(self) -> None:
-        from store.entities import relabel_entity
+        from newsmark.store.entities import relabel_entity
 
         entity = self.entity_at(self.view.cursor)
         if entity is None:
@@ -70,7 +70,7 @@ class EntityActions(_Base):
         )
 
     def action_entity_reject(self) -> None:
-        from store.entities import reject_entity
+        from newsmark.store.entities import reject_entity
 
         entity = self.entity_at(self.view.cursor)
         if entity is None:
@@ -87,7 +87,7 @@ class EntityActions(_Base):
         self.refresh_highlights()
 
     def action_entity_labels(self) -> None:
-        from tui.screens.dialogs import EntityLabelsScreen
+        from newsmark.tui.screens.dialogs import EntityLabelsScreen
 
         def apply(hidden: set[str] | None) -> None:
             if hidden is not None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.annotations import Annotation, add_annotation, event_batch, update_annotation
-from store.speakers import speaker_candidates
-from store.suggestions import Suggestion, set_suggestion_status
-from tui.widgets.article_view import ArticleView
+from newsmark.store.annotations import Annotation, add_annotation, event_batch, update_annotation
+from newsmark.store.speakers import speaker_candidates
+from newsmark.store.suggestions import Suggestion, set_suggestion_status
+from newsmark.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
+    from newsmark.tui.screens.reader import ReaderScreen
 
     _Base = ReaderScreen
 else:
@@ -80,7 +80,7 @@ class QuoteActions(_Base):
         self.action_step_suggestion(1)
 
     def action_set_speaker(self) -> None:
-        from tui.screens.speaker import SpeakerPicker, speaker_choice
+        from newsmark.tui.screens.speaker import SpeakerPicker, speaker_choice
 
         cursor = self.view.cursor
         annotation = self.annotation_at(cursor)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
-from store.annotations import AlreadyTagged, add_annotation, event_batch, list_labels
+from newsmark.store.annotations import AlreadyTagged, add_annotation, event_batch, list_labels
 
 if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
+    from newsmark.tui.screens.reader import ReaderScreen
 
     _Base = ReaderScreen
 else:
@@ -65,7 +65,7 @@ class SearchActions(_Base):
         self.set_status(f"Match {number}/{len(starts)}")
 
     def action_tag_matches(self) -> None:
-        from tui.screens.dialogs import LabelChooser
+        from newsmark.tui.screens.dialogs import LabelChooser
 
         if not self.matches:
             self.app.notify("Search first: this tags every match", severity="warning")

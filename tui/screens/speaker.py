@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.speakers import SpeakerCandidate
-from tui.screens.picker import Picker
+from newsmark.store.speakers import SpeakerCandidate
+from newsmark.tui.screens.picker import Picker
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from store.db import Queryable
+    from newsmark.store.db import Queryable
 
 from collections import OrderedDict
 from typing import Protocol
@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.articles import (
+from newsmark.store.articles import (
     ArticleRow,
     count_articles,
     list_key,
@@ -37,8 +37,8 @@ from store.articles import (
     list_position,
     list_rows_by_id,
 )
-from store.search import Matches
-from tui.visible import visible_glyph
+from newsmark.store.search import Matches
+from newsmark.tui.visible import visible_glyph
 
 PAGE_SIZE = 100
 CACHED_PAGES = 40  # at most 4,000 rows in memory, however long the list

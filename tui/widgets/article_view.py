@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.visible import visible_glyph
+from newsmark.tui.visible import visible_glyph
 
 
 @dataclass(frozen=True)

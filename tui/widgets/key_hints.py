@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.actions import ACTIONS, scope_of
-from tui.keymap import display_keys
+from newsmark.tui.actions import ACTIONS, scope_of
+from newsmark.tui.keymap import display_keys
 
 PALETTE_ACTION = "app.command_palette"
 

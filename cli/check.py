@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import db_option, fail, root_option
+from newsmark.cli.common import db_option, fail, root_option
 
 
 @click.command()
@@ -19,8 +19,8 @@ def check(db_path: Path | None) -> None:
     Only reads: an older database is reported, not migrated. The exit code is 1
     when anything is wrong.
     """
-    from store import StoreError, default_db_path, open_db
-    from store.check import check_database
+    from newsmark.store import StoreError, default_db_path, open_db
+    from newsmark.store.check import check_database
 
     path = root_option("db_path", db_path) or default_db_path()
     try:

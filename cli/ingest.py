@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import (
+from newsmark.cli.common import (
     _stderr_console,
     db_option,
     fail,
@@ -50,7 +50,7 @@ def ingest(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from store.ingest import ingest_paths
+    from newsmark.store.ingest import ingest_paths
 
     try:
         if encoding is not None and not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
@@ -74,7 +74,7 @@ def ingest(
         click.echo(f"newsmark: skipped {error}", err=True)
     analysed = 0
     if not no_analyze:
-        from store.articles import unanalyzed_article_ids
+        from newsmark.store.articles import unanalyzed_article_ids
 
         analysed = run_analysis(db, unanalyzed_article_ids(db), model, processes)
     click.echo(f"{result.summary}; {analysed} analysed")
@@ -88,7 +88,7 @@ def ingest(
 @click.option("--all", "everything", is_flag=True, help="Re-analyse every article, not only new ones.")
 def analyze(db_path: Path | None, model: str, processes: int, everything: bool) -> None:
     """Analyse articles not analysed yet (entities, sentences, quotes); resumable."""
-    from store.articles import unanalyzed_article_ids
+    from newsmark.store.articles import unanalyzed_article_ids
 
     db = open_or_fail(db_path)
     if everything:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import (
+from newsmark.cli.common import (
     db_option,
     fail,
     model_option,
@@ -24,8 +24,8 @@ from tui.commands.common import (
 @table_or_jsonl_option("suggestion")
 def quotes(db_path: Path | None, model: str, article_id: str | None, fmt: str) -> None:
     """Print the suggested direct quotes and who said them (analysing first where needed)."""
-    from store.articles import unanalyzed_article_ids
-    from store.suggestions import suggestions_for
+    from newsmark.store.articles import unanalyzed_article_ids
+    from newsmark.store.suggestions import suggestions_for
 
     db = open_or_fail(db_path)
     pending = unanalyzed_article_ids(db)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import db_option, open_or_fail
+from newsmark.cli.common import db_option, open_or_fail
 
 IMPORT_FORMATS = ["jsonl", "brat", "doccano"]
 
@@ -32,7 +32,7 @@ def import_(path: Path, fmt: str | None, db_path: Path | None) -> None:
     newsmark has no place for is reported too. Creates the database if needed.
     The exit code is 1 when any error was reported.
     """
-    from store.imports import import_path
+    from newsmark.store.imports import import_path
 
     db = open_or_fail(db_path, create=True)
     result = import_path(db, path, fmt)

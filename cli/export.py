@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import (
+from newsmark.cli.common import (
     db_option,
     fail,
     open_or_fail,
 )
-from tui.exporting import EXPORT_FORMATS
+from newsmark.tui.exporting import EXPORT_FORMATS
 
 FORMAT_HELP = (
     "jsonl: one line per article, Prodigy's field names (spans, relations, entities, quotes). "
@@ -45,8 +45,8 @@ def export(
     fmt: str, out: Path, labels: str | None, articles: str | None, force: bool, db_path: Path | None
 ) -> None:
     """Write every annotation and the corrected entities as a dataset."""
-    from store.export import SpanMismatch, export_items
-    from tui.exporting import ExportRefused, run_export, write_stream
+    from newsmark.store.export import SpanMismatch, export_items
+    from newsmark.tui.exporting import ExportRefused, run_export, write_stream
 
     db = open_or_fail(db_path)
     article_ids = [a.strip() for a in articles.split(",")] if articles else None

