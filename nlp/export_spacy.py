@@ -18,7 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.store.export import ExportItem, SpanMismatch, speaker_fields, split_tokens_at, trimmed
+from newsmark.store.export import ExportItem, SpanMismatch, speaker_fields, split_tokens_at
+from newsmark.store.spans import trimmed
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 from newsmark.store.annotations import event_batch, log_event
 from newsmark.store.articles import Entity, now_iso
 from newsmark.store.db import retry_when_locked
-from newsmark.store.export import trimmed
-from newsmark.store.spans import article_text, check_bounds
+from newsmark.store.spans import article_text, check_bounds, trimmed
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

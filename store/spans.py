@@ -1,4 +1,4 @@
-"""Checks every writer of a span makes before storing it."""
+"""Span helpers: the checks every writer of a span makes before storing it, and trimming."""
 
 from __future__ import annotations
 
@@ -20,3 +20,13 @@ def check_bounds(text: str, start: int, end: int) -> None:
     """A span must be non-empty and inside the text: offsets are never clamped silently."""
     if not (0 <= start < end <= len(text)):
         raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without whitespace at either end: tokens never hold whitespace, so
+    token-based formats (spaCy, CoNLL) carry a span as the words it covers."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

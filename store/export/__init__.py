@@ -76,16 +76,6 @@ def check_span(article: Article, start: int, end: int, text: str, what: str) -> 
         )
 
 
-def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) without whitespace at either end: tokens never hold whitespace, so
-    token-based formats (spaCy, CoNLL) carry a span as the words it covers."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
     """The tokens, cut further at every offset in `cuts` that falls strictly inside one, so
     that a span a user drew inside a word still lines up with token boundaries."""

@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 from typing import IO
 
-from newsmark.store.export import ExportItem, SpanMismatch, split_tokens_at, trimmed
+from newsmark.store.export import ExportItem, SpanMismatch, split_tokens_at
+from newsmark.store.spans import trimmed
 
 DOCSTART = "-DOCSTART- -X- O O"  # the form spaCy's converter splits documents on
 
