@@ -364,7 +364,9 @@ def bench_ingest(
 
     from newsmark.store import open_db
     from newsmark.store.articles import article_id_for, now_iso
-    from newsmark.store.ingest import ingest_paths, iter_input_files, title_for, word_count
+    from newsmark.store.ingest import ingest_paths
+    from newsmark.store.ingest.article_files import iter_input_files
+    from newsmark.store.ingest.titles import title_for, word_count
 
     path = work / "big.db"
     plain_path = work / "plain.db"

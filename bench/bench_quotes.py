@@ -1,4 +1,4 @@
-"""Benchmark nlp.quotes.suggest_quotes against hand-built gold.
+"""Benchmark nlp.attribution.suggest_quotes against hand-built gold.
 
 Run from the repo root:  python bench/bench_quotes.py [--json PATH] [--errors]
 
@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsmark.nlp.quotes import QuoteSuggestion, suggest_quotes  # noqa: E402
+from newsmark.nlp.attribution import QuoteSuggestion, suggest_quotes  # noqa: E402
 
 IOU_THRESHOLD = 0.8
 TRIM_CHARS = ' \t\n“”"«».,;:!?'

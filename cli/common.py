@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn, TypeVar, cast
 
 import click
 
@@ -15,7 +16,7 @@ DEFAULT_MODEL = (
 )
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     click.echo(f"newsmark: {message}", err=True)
     sys.exit(1)
 
@@ -48,13 +49,17 @@ def processes_option(f: Callable) -> Callable:
     )(f)
 
 
-def root_option(name: str, given: object) -> object:
+T = TypeVar("T")
+
+
+def root_option(name: str, given: T | None) -> T | None:
     """A subcommand's option, else the same option given before the subcommand
     (`newsmark --db X export ...`), else None."""
     if given is not None:
         return given
     ctx = click.get_current_context(silent=True)
-    return ctx.find_root().params.get(name) if ctx is not None else None
+    # The group declares the same option with the same type as the subcommand.
+    return cast("T | None", ctx.find_root().params.get(name)) if ctx is not None else None
 
 
 def open_or_fail(db_path: Path | None, *, create: bool = False):

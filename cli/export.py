@@ -1,4 +1,4 @@
-"""`newsmark export`: datasets out of the store."""
+"""`newsmark export`: datasets out of the store, in any format of the registry."""
 
 from __future__ import annotations
 
@@ -7,19 +7,10 @@ from pathlib import Path
 
 import click
 
-from newsmark.cli.common import (
-    db_option,
-    fail,
-    open_or_fail,
-)
-from newsmark.tui.exporting import EXPORT_FORMATS
+from newsmark.cli.common import db_option, fail, open_or_fail
+from newsmark.store.formats import EXPORT_FORMATS
 
-FORMAT_HELP = (
-    "jsonl: one line per article, Prodigy's field names (spans, relations, entities, quotes). "
-    "csv: one row per annotation. spacy: a DocBin (.spacy) for spacy train. "
-    "conll: CoNLL-2003 IOB for the entities. brat: a folder of .txt/.ann files. "
-    "doccano: doccano's JSONL. labelstudio: Label Studio tasks JSON (and its labeling config)."
-)
+FOLDER_FORMATS = " and ".join(f.name for f in EXPORT_FORMATS.values() if f.writes == "folder")
 
 
 @click.command()
@@ -29,13 +20,14 @@ FORMAT_HELP = (
     type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help=FORMAT_HELP,
+    help=" ".join(f"{f.name}: {f.description}." for f in EXPORT_FORMATS.values()),
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="File to write ('-' for standard output); for brat, a folder.",
+    help="File to write ('-' for standard output)"
+    + (f"; for {FOLDER_FORMATS}, a folder." if FOLDER_FORMATS else "."),
 )
 @click.option("--labels", default=None, help="Only these annotation labels, comma-separated.")
 @click.option("--articles", default=None, help="Only these article ids, comma-separated.")
@@ -45,18 +37,15 @@ def export(
     fmt: str, out: Path, labels: str | None, articles: str | None, force: bool, db_path: Path | None
 ) -> None:
     """Write every annotation and the corrected entities as a dataset."""
-    from newsmark.store.export import SpanMismatch, export_items
-    from newsmark.tui.exporting import ExportRefused, run_export, write_stream
+    from newsmark.store.export import SpanMismatch
+    from newsmark.store.export.writing import ExportRefused, export_to_stream, run_export
 
     db = open_or_fail(db_path)
     article_ids = [a.strip() for a in articles.split(",")] if articles else None
     label_set = {label.strip().upper() for label in labels.split(",")} if labels else None
     try:
         if str(out) == "-":
-            if fmt in ("spacy", "brat"):
-                kind = "a folder" if fmt == "brat" else "a binary file"
-                fail(f"--format {fmt} writes {kind}; give --out a path")
-            write_stream(fmt, export_items(db, article_ids=article_ids, labels=label_set), sys.stdout, None)
+            export_to_stream(db, fmt, sys.stdout, article_ids=article_ids, labels=label_set)
             return
         summary = run_export(db, fmt, out, force=force, article_ids=article_ids, labels=label_set)
     except ExportRefused as e:

@@ -1,4 +1,4 @@
-"""`newsmark import`: articles and annotations in from other tools' datasets."""
+"""`newsmark import`: articles and annotations in from other tools' datasets, in the registry's formats."""
 
 from __future__ import annotations
 
@@ -8,8 +8,21 @@ from pathlib import Path
 import click
 
 from newsmark.cli.common import db_option, open_or_fail
+from newsmark.store.formats import DEFAULT_IMPORT_FORMAT, IMPORT_FORMATS
 
-IMPORT_FORMATS = ["jsonl", "brat", "doccano"]
+
+def _or_list(words: list[str]) -> str:
+    return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def _default_format_help() -> str:
+    """How the format is chosen when --format is not given (the registry's rule, in words)."""
+    rules = [
+        f"{f.name} for {_or_list((['a folder'] if f.reads == 'folder' else []) + list(f.suffixes))}"
+        for f in IMPORT_FORMATS.values()
+        if f.reads == "folder" or f.suffixes
+    ]
+    return f"Default: {'; '.join([*rules, f'else {DEFAULT_IMPORT_FORMAT}'])}."
 
 
 @click.command(name="import")
@@ -19,12 +32,12 @@ IMPORT_FORMATS = ["jsonl", "brat", "doccano"]
     "fmt",
     type=click.Choice(IMPORT_FORMATS),
     default=None,
-    help="jsonl: newsmark's export or Prodigy-style lines. brat: a folder of .txt/.ann (or one pair). "
-    "doccano: doccano's JSONL. Default: brat for a folder, .ann or .txt; else jsonl.",
+    help=" ".join(f"{f.name}: {f.description}." for f in IMPORT_FORMATS.values())
+    + f" {_default_format_help()}",
 )
 @db_option
 def import_(path: Path, fmt: str | None, db_path: Path | None) -> None:
-    """Add the articles and annotations in PATH (a file, or a brat folder).
+    """Add the articles and annotations in PATH (a file or a folder).
 
     An article already stored (same text) gets the annotations, not a duplicate;
     importing the same file twice adds nothing the second time. Bad lines are
@@ -32,7 +45,7 @@ def import_(path: Path, fmt: str | None, db_path: Path | None) -> None:
     newsmark has no place for is reported too. Creates the database if needed.
     The exit code is 1 when any error was reported.
     """
-    from newsmark.store.imports import import_path
+    from newsmark.store.imports.reading import import_path
 
     db = open_or_fail(db_path, create=True)
     result = import_path(db, path, fmt)

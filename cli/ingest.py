@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -18,19 +19,36 @@ from newsmark.cli.common import (
 )
 
 
+def _known_text_encoding(_ctx: click.Context, _param: click.Parameter, name: str | None) -> str | None:
+    if name is None:
+        return None
+    # Imported here, as the commands import the store: off the start path of every command.
+    from newsmark.store.ingest.decode import text_codec
+
+    if text_codec(name) is None:
+        fail(f"--encoding {name}: not a known text encoding")
+    return name
+
+
+def encoding_option(f: Callable) -> Callable:
+    """--encoding NAME, for ingest and import: an unknown name stops the command before it starts."""
+    return click.option(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        callback=_known_text_encoding,
+        help="Text encoding of files with no byte-order mark (e.g. latin-1, cp1252, utf-16-le). "
+        "Default: what the file declares, else UTF-8; files that do not decode are skipped.",
+    )(f)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @model_option
 @processes_option
 @click.option("--no-analyze", is_flag=True, help="Only store the text; analyse later (newsmark analyze).")
-@click.option(
-    "--encoding",
-    default=None,
-    metavar="NAME",
-    help="Text encoding of files with no byte-order mark (e.g. latin-1, cp1252, utf-16-le). "
-    "Default: what the file declares, else UTF-8; files that do not decode are skipped.",
-)
+@encoding_option
 def ingest(
     paths: tuple[Path, ...],
     db_path: Path | None,
@@ -46,17 +64,10 @@ def ingest(
     old text and its annotations stay). Files that cannot be read, and files over
     5 MiB, are reported one per line and skipped; the exit code is 1 when any was.
     """
-    import codecs
-
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from newsmark.store.ingest import ingest_paths
 
-    try:
-        if encoding is not None and not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
-            raise LookupError(encoding)
-    except LookupError:
-        fail(f"--encoding {encoding}: not a known text encoding")
     db = open_or_fail(db_path, create=True)
     result = None
     try:

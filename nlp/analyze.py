@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from newsmark.nlp.quotes import suggest_quotes
+from newsmark.nlp.attribution import suggest_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language

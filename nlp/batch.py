@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from newsmark.nlp.analyze import analyze_texts
 from newsmark.nlp.pipeline import model_tag
-from newsmark.store.articles import Analysis, save_analysis, texts_for
+from newsmark.store.analysis import Analysis, save_analysis
+from newsmark.store.articles import texts_for
 
 if TYPE_CHECKING:
     from spacy.language import Language

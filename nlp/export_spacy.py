@@ -10,11 +10,14 @@ starts or ends inside a token), so `doc.text` is the article's text exactly:
   `speaker_end` (its mention, or None). The DocBin is written with user data, so
   `Doc.user_data` holds it again after `DocBin.from_disk(...).get_docs(vocab)`.
 Spans are written without whitespace at either end (tokens hold none).
+The registry (`newsmark.store.formats`) names `write_spacy` by its module path, so store
+never imports this module or spaCy; it is loaded only when a spaCy export runs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,8 +74,10 @@ def doc_for(vocab: Vocab, item: ExportItem) -> Doc:
 
     try:
         doc.ents = [span(*ent) for ent in ents]
-    except ValueError as e:  # overlapping entities: spaCy allows one entity per token
-        raise SpanMismatch(f"article {article.id} ({article.source}): entities overlap ({e})") from e
+    except ValueError as overlap:  # overlapping entities: spaCy allows one entity per token
+        raise SpanMismatch(
+            f"article {article.id} ({article.source}): entities overlap ({overlap})"
+        ) from overlap
     groups: dict[str, list[Span]] = defaultdict(list)
     records: dict[str, list[dict]] = defaultdict(list)
     for a, (s, e, label, what) in zip(item.annotations, spans, strict=True):
@@ -93,7 +98,7 @@ def doc_for(vocab: Vocab, item: ExportItem) -> Doc:
     return doc
 
 
-def write_spacy(items, out: Path, lang: str = "en") -> int:
+def write_spacy(items: Iterable[ExportItem], out: Path, lang: str = "en") -> int:
     """Write a DocBin to `out`; returns how many docs. Needs only a blank vocab, never a model."""
     import spacy
     from spacy.tokens import DocBin

@@ -19,7 +19,7 @@ class ModelNotInstalled(Exception):
 
 def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
     """Load an installed pipeline by package name or path; never downloads."""
-    import spacy
+    import spacy  # about a second: only when a pipeline is really needed, never on the reading path
 
     try:
         probe = spacy.util.get_package_path(name) if spacy.util.is_package(name) else None

@@ -1,20 +1,18 @@
-"""Annotations, labels and the event log behind undo/redo.
+"""Annotations and labels.
 
 Every change is one transaction that writes the row and its event together, so
-what the screen shows as saved is on disk, and undo can always be replayed.
+what the screen shows as saved is on disk, and undo can always be replayed
+(store.events).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from newsmark.store.articles import now_iso
 from newsmark.store.db import retry_when_locked
+from newsmark.store.events import log_event
 from newsmark.store.spans import article_text, check_bounds
 
 if TYPE_CHECKING:
@@ -71,53 +69,6 @@ def annotations_for_article(db: Database, article_id: str) -> list[Annotation]:
     ]
 
 
-# The batch of the action being recorded, if any (see event_batch).
-_current_batch: ContextVar[int | None] = ContextVar("newsmark_event_batch", default=None)
-
-
-@contextmanager
-def event_batch(db: Database) -> Iterator[None]:
-    """Events logged inside share one batch, so undo and redo treat them as one action."""
-    if _current_batch.get() is not None:  # nested: the outer action owns the batch
-        yield
-        return
-    batch = db.execute("select coalesce(max(batch), 0) + 1 from events").fetchone()[0]
-    token = _current_batch.set(batch)
-    try:
-        yield
-    finally:
-        _current_batch.reset(token)
-
-
-def log_event(
-    db: Database,
-    kind: str,
-    article_id: str,
-    annotation_id: int | None,
-    before: dict | None,
-    after: dict | None,
-) -> None:
-    """Record one change in the article's undo log (the caller holds the transaction).
-    Entity changes pass annotation_id None and carry the entity's id in before/after."""
-    # A new change ends the redo chain; the undone events stay for the audit trail.
-    db.execute(
-        "update events set state = 'dropped' where article_id = ? and state = 'undone'",
-        [article_id],
-    )
-    db["events"].insert(
-        {
-            "at": now_iso(),
-            "kind": kind,
-            "article_id": article_id,
-            "annotation_id": annotation_id,
-            "before": json.dumps(before) if before is not None else None,
-            "after": json.dumps(after) if after is not None else None,
-            "state": "done",
-            "batch": _current_batch.get(),
-        }
-    )
-
-
 @retry_when_locked
 def add_annotation(
     db: Database,
@@ -159,7 +110,8 @@ def add_annotation(
         "deleted": 0,
     }
     with db.atomic():
-        annotation_id = db["annotations"].insert(record).last_pk
+        annotation_id = db.table("annotations").insert(record).last_rowid
+        assert annotation_id is not None  # an insert always gives its row a rowid
         log_event(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
     annotation = get_annotation(db, annotation_id)
     assert annotation is not None
@@ -193,93 +145,20 @@ def update_annotation(db: Database, annotation_id: int, **changes: object) -> An
         raise ValueError(f"cannot change {sorted(unknown)}")
     if "start" in changes or "end" in changes:
         text = article_text(db, annotation.article_id)
-        start = int(changes.get("start", annotation.start))  # type: ignore[arg-type]
-        end = int(changes.get("end", annotation.end))  # type: ignore[arg-type]
+        start = changes.get("start", annotation.start)
+        end = changes.get("end", annotation.end)
+        if not isinstance(start, int) or not isinstance(end, int):
+            raise ValueError(f"offsets are whole numbers, not {start!r}-{end!r}")
         check_bounds(text, start, end)
         changes["text"] = text[start:end]
     current = asdict(annotation)
     before = {k: current[k] for k in changes}
     with db.atomic():
-        _apply(db, annotation_id, changes)
+        db.table("annotations").update(annotation_id, {**changes, "updated_at": now_iso()})
         log_event(db, "annotation.update", annotation.article_id, annotation_id, before, dict(changes))
     updated = get_annotation(db, annotation_id)
     assert updated is not None
     return updated
-
-
-def _apply(db: Database, annotation_id: int, fields: dict) -> None:
-    db["annotations"].update(annotation_id, {**fields, "updated_at": now_iso()})
-
-
-@dataclass(frozen=True)
-class Replayed:
-    """What an undo or redo changed: an annotation or an entity, by id."""
-
-    kind: str  # the event kind, e.g. "annotation.add", "entity.reject"
-    target_id: int
-
-
-def _replay(db: Database, article_id: str, *, undoing: bool) -> Replayed | None:
-    """Undo the article's last action, or redo the one undone last. Annotation, entity
-    and suggestion changes share the log, so one undo stack covers them all; events of
-    one batch are undone (or redone) together."""
-    state, order = ("done", "desc") if undoing else ("undone", "asc")
-    first = db.execute(
-        f"select id, batch from events where article_id = ? and state = ? order by id {order} limit 1",
-        [article_id, state],
-    ).fetchone()
-    if first is None:
-        return None
-    event_id, batch = first
-    if batch is None:
-        ids = [event_id]
-    else:
-        ids = [
-            r[0]
-            for r in db.execute(
-                f"select id from events where article_id = ? and state = ? and batch = ? order by id {order}",
-                [article_id, state, batch],
-            )
-        ]
-    replayed = None
-    with db.atomic():
-        for one in ids:
-            replayed = _replay_event(db, one, undoing=undoing)
-    return replayed
-
-
-def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
-    column = "before" if undoing else "after"
-    kind, annotation_id, change = db.execute(
-        f"select kind, annotation_id, {column} from events where id = ?", [event_id]
-    ).fetchone()
-    if kind.startswith("entity."):
-        from newsmark.store.entities import apply_entity_change  # entities builds on this module
-
-        target = apply_entity_change(db, json.loads(change))
-    elif kind.startswith("suggestion."):
-        fields = json.loads(change)
-        db.execute(
-            "update suggestions set status = ? where id = ?", [fields["status"], fields["suggestion_id"]]
-        )
-        target = fields["suggestion_id"]
-    else:
-        # An add has no "before": undoing it is a soft delete.
-        _apply(db, annotation_id, json.loads(change) if change else {"deleted": 1})
-        target = annotation_id
-    db.execute("update events set state = ? where id = ?", ["undone" if undoing else "done", event_id])
-    return Replayed(kind, target)
-
-
-def undo(db: Database, article_id: str) -> Replayed | None:
-    """Undo the article's last change (annotation or entity), or None when there is none."""
-    return _replay(db, article_id, undoing=True)
-
-
-@retry_when_locked
-def redo(db: Database, article_id: str) -> Replayed | None:
-    """Redo the change undone last, or None when there is none."""
-    return _replay(db, article_id, undoing=False)
 
 
 def list_labels(db: Database) -> list[Label]:
@@ -314,7 +193,7 @@ def add_label(db: Database, name: str, *, description: str = "") -> Label:
     key = next((k for k in range(1, 10) if k not in taken), None)
     colour = LABEL_PALETTE[(key or 1) - 1]
     with db.atomic():
-        db["labels"].insert({"name": name, "colour": colour, "key": key, "description": description})
+        db.table("labels").insert({"name": name, "colour": colour, "key": key, "description": description})
     return Label(name, colour, key, description)
 
 

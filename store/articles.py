@@ -1,4 +1,4 @@
-"""Articles and their cached analysis: reading and writing, no NLP here."""
+"""Articles: their ids, the library's pages, and reading their cached analysis (no NLP here)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-
-from newsmark.store.db import retry_when_locked
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -50,32 +48,9 @@ class ArticleRow:
 
 
 @dataclass(frozen=True)
-class Entity:
-    id: int
-    start: int
-    end: int
-    label: str
-    text: str
-    origin: str
-    status: str
-
-
-@dataclass(frozen=True)
 class Sentence:
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What nlp produces for one article, in store terms (plain offsets)."""
-
-    article_id: str
-    model: str
-    entities: Sequence[tuple[int, int, str]]
-    sentences: Sequence[tuple[int, int]]
-    tokens: Sequence[tuple[int, int]]
-    suggestions: Sequence[dict]
 
 
 def get_article(db: Database, article_id: str) -> Article | None:
@@ -98,7 +73,7 @@ ListKey = tuple[str, str]
 """A row's place in the library's order: (source, id)."""
 
 
-def _list_rows(cursor) -> list[ArticleRow]:
+def _list_rows(cursor: Iterable[tuple]) -> list[ArticleRow]:
     return [ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in cursor]
 
 
@@ -109,13 +84,10 @@ def list_key(row: ArticleRow) -> ListKey:
 def list_page_after(db: Queryable, after: ListKey | None, limit: int) -> list[ArticleRow]:
     """The `limit` rows after `after` in (source, id) order: a keyset page, one index seek."""
     if after is None:
-        sql, params = f"select {LIST_COLUMNS} from article_list order by source, id limit ?", [limit]
-    else:
-        sql = (
-            f"select {LIST_COLUMNS} from article_list where (source, id) > (?, ?) order by source, id limit ?"
-        )
-        params = [*after, limit]
-    return _list_rows(db.execute(sql, params))
+        sql = f"select {LIST_COLUMNS} from article_list order by source, id limit ?"
+        return _list_rows(db.execute(sql, [limit]))
+    sql = f"select {LIST_COLUMNS} from article_list where (source, id) > (?, ?) order by source, id limit ?"
+    return _list_rows(db.execute(sql, [*after, limit]))
 
 
 def list_page_before(db: Queryable, before: ListKey, limit: int) -> list[ArticleRow]:
@@ -158,17 +130,6 @@ def list_rows_by_id(db: Queryable, article_ids: Sequence[str]) -> list[ArticleRo
     return [found[i] for i in article_ids if i in found]
 
 
-def list_articles(db: Database, filter_text: str = "", limit: int = 1000) -> list[ArticleRow]:
-    """Library rows, filtered by a case-insensitive substring of title or source."""
-    where, params = "", []
-    if filter_text.strip():
-        where = "where title like ? or source like ?"
-        pattern = f"%{filter_text.strip()}%"
-        params = [pattern, pattern]
-    sql = f"select {LIST_COLUMNS} from article_list {where} order by source, id limit ?"
-    return _list_rows(db.execute(sql, [*params, limit]))
-
-
 def unanalyzed_article_ids(db: Database, model: str | None = None) -> list[str]:
     """Articles with no cached analysis (or one from another model, when given)."""
     if model is None:
@@ -186,17 +147,6 @@ def texts_for(db: Database, article_ids: Iterable[str]) -> Iterable[tuple[str, s
             yield article_id, row[0]
 
 
-def entities_for_article(db: Database, article_id: str, *, include_rejected: bool = False) -> list[Entity]:
-    status = "" if include_rejected else "and status = 'accepted'"
-    return [
-        Entity(r["id"], r["start"], r["end"], r["label"], r["text"], r["origin"], r["status"])
-        for r in db.query(
-            f'select * from entities where article_id = ? {status} order by start, "end"',
-            [article_id],
-        )
-    ]
-
-
 def sentences_for_article(db: Database, article_id: str) -> list[Sentence]:
     return [
         Sentence(r[0], r[1])
@@ -212,49 +162,3 @@ def tokens_for_article(db: Database, article_id: str) -> list[tuple[int, int]]:
         return []
     flat = json.loads(row[0])
     return list(zip(flat[0::2], flat[1::2], strict=True))
-
-
-@retry_when_locked
-def save_analysis(db: Database, analysis: Analysis) -> None:
-    """Replace the model's cached output for one article; the user's own work stays."""
-    text_row = db.execute("select text from articles where id = ?", [analysis.article_id]).fetchone()
-    if text_row is None:
-        return
-    text = text_row[0]
-    now = now_iso()
-    aid = analysis.article_id
-    with db.atomic():
-        # Model entities the user relabelled or rejected survive; new ones never contradict them.
-        from newsmark.store.entities import merge_model_entities  # here: store.entities imports this module
-
-        found = merge_model_entities(db, aid, analysis.entities)
-        db.execute("delete from sentences where article_id = ?", [aid])
-        db.execute("delete from suggestions where article_id = ? and status = 'open'", [aid])
-        db.conn.executemany(
-            'insert into entities (article_id, start, "end", label, text, origin, status,'
-            " created_at) values (?, ?, ?, ?, ?, 'model', 'accepted', ?)",
-            [(aid, s, e, label, text[s:e], now) for s, e, label in found],
-        )
-        db.conn.executemany(
-            'insert or ignore into sentences (article_id, start, "end") values (?, ?, ?)',
-            [(aid, s, e) for s, e in analysis.sentences],
-        )
-        flat = [x for pair in analysis.tokens for x in pair]
-        db.execute(
-            "insert or replace into tokens (article_id, model, offsets) values (?, ?, ?)",
-            [aid, analysis.model, json.dumps(flat, separators=(",", ":"))],
-        )
-        decided = {
-            (r[0], r[1])
-            for r in db.execute(
-                "select start, \"end\" from suggestions where article_id = ? and status != 'open'",
-                [aid],
-            )
-        }
-        db["suggestions"].insert_all(
-            [{"article_id": aid, **s} for s in analysis.suggestions if (s["start"], s["end"]) not in decided]
-        )
-        db.execute(
-            "update articles set analysis_model = ?, analyzed_at = ? where id = ?",
-            [analysis.model, now, aid],
-        )

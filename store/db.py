@@ -106,7 +106,7 @@ def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Conn
 
 def as_database(conn: sqlite3.Connection) -> Database:
     """The sqlite-utils Database over an open connection (imports sqlite-utils)."""
-    from newsmark.store._sqlite_utils import Database
+    from newsmark.store._sqlite_utils import Database  # here: sqlite-utils stays off the start path
 
     # execute_plugins=False: no sqlite-utils plugins are wanted, and finding them scans every
     # installed package at start.
@@ -146,7 +146,7 @@ def open_db(
         path.parent.mkdir(parents=True, exist_ok=True)
     db = as_database(connect(path, busy_timeout=busy_timeout))
     if migrate:
-        from newsmark.store.schema import migrations
+        from newsmark.store.schema import migrations  # imports sqlite-utils: off the start path
 
         if migrations.pending(db):
             _migrate(db, path)
@@ -161,7 +161,7 @@ def _migrate(db: Database, path: Path) -> Path | None:
     older database at once one migrates and the other then finds nothing to do.
     One transaction for the whole set: a crash mid-upgrade leaves the old schema.
     """
-    from newsmark.store.schema import migrations
+    from newsmark.store.schema import migrations  # imports sqlite-utils: off the start path
 
     backup = None
     with immediate_transaction(db):
@@ -207,7 +207,7 @@ def _version_number(name: str) -> int:
 
 def schema_version(db: Database) -> str:
     """The name of the last migration applied to `db`."""
-    from newsmark.store.schema import migrations
+    from newsmark.store.schema import migrations  # imports sqlite-utils: off the start path
 
     applied = migrations.applied(db)
     return applied[-1].name if applied else "none"
@@ -286,7 +286,7 @@ def retry_when_locked(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from newsmark.store._sqlite_utils import Database
+        from newsmark.store._sqlite_utils import Database  # at the call: importing a writer stays cheap
 
         db = args[0] if args else kwargs["db"]
         assert isinstance(db, Database), "retry_when_locked: the first argument must be the Database"

@@ -1,46 +1,62 @@
-"""Correcting the model's entities, as Prodigy's ner.correct does: add, relabel, reject, restore.
+"""Entities: the model's, and the user's corrections to them, as Prodigy's ner.correct
+does: add, relabel, reject.
 
 The corrected entities (accepted ones, from the model or the user; never rejected
 ones) are what every export calls the entities. A rejected entity stays in the
 table, marked, so the decision survives re-analysis and stays in the audit trail.
 
-Each change is one transaction that writes the row and an event together. Entity
-events use the events table like annotation events do, with `annotation_id` left
-NULL and the entity's id inside the JSON: `before` and `after` are both
-`{"entity_id": id, <field>: <value>, ...}`, so undo is `apply_entity_change(db,
-before)` and redo is `apply_entity_change(db, after)`, for every kind
-(`entity.add`, `entity.relabel`, `entity.reject`, `entity.restore`). Undoing an
-add marks the entity rejected: for exports that is the same as never added.
+Each change is one transaction that writes the row and its event together (store.events
+undoes and redoes them): `before` and `after` are both `{"entity_id": id, <field>: <value>}`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.annotations import event_batch, log_event
-from newsmark.store.articles import Entity, now_iso
+from newsmark.store.articles import now_iso
 from newsmark.store.db import retry_when_locked
+from newsmark.store.events import event_batch, log_event
 from newsmark.store.spans import article_text, check_bounds, trimmed
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-CHANGEABLE_FIELDS = ("label", "status")
-STATUSES = ("accepted", "rejected")
+
+@dataclass(frozen=True)
+class Entity:
+    id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    origin: str  # model | user
+    status: str  # accepted | rejected
+
+
+def _entity(row: dict) -> Entity:
+    return Entity(**{k: row[k] for k in Entity.__dataclass_fields__})
 
 
 class EntityOverlap(ValueError):
     """The span overlaps an accepted entity: doc.ents and IOB allow one entity per token."""
 
 
+def entities_for_article(db: Database, article_id: str, *, include_rejected: bool = False) -> list[Entity]:
+    status = "" if include_rejected else "and status = 'accepted'"
+    return [
+        _entity(r)
+        for r in db.query(
+            f'select * from entities where article_id = ? {status} order by start, "end"',
+            [article_id],
+        )
+    ]
+
+
 def get_entity(db: Database, entity_id: int) -> Entity | None:
     rows = list(db.query("select * from entities where id = ?", [entity_id]))
-    if not rows:
-        return None
-    r = rows[0]
-    return Entity(r["id"], r["start"], r["end"], r["label"], r["text"], r["origin"], r["status"])
+    return _entity(rows[0]) if rows else None
 
 
 def article_id_of(db: Database, entity_id: int) -> str:
@@ -57,18 +73,14 @@ def check_label(label: str) -> str:
     return label
 
 
-def overlapping(
-    db: Database, article_id: str, start: int, end: int, *, but: int | None = None
-) -> list[Entity]:
+def overlapping(db: Database, article_id: str, start: int, end: int) -> list[Entity]:
     """Accepted entities of the article that share at least one character with [start, end)."""
     rows = db.query(
         "select * from entities where article_id = ? and status = 'accepted' "
-        'and start < ? and "end" > ? and id is not ? order by start',
-        [article_id, end, start, but],
+        'and start < ? and "end" > ? order by start',
+        [article_id, end, start],
     )
-    return [
-        Entity(r["id"], r["start"], r["end"], r["label"], r["text"], r["origin"], r["status"]) for r in rows
-    ]
+    return [_entity(r) for r in rows]
 
 
 def _refuse_or_reject(db: Database, article_id: str, clashes: list[Entity], replace: bool) -> None:
@@ -88,7 +100,7 @@ def _change(db: Database, article_id: str, entity_id: int, kind: str, fields: di
         [entity_id],
     ).fetchone()
     before = {"entity_id": entity_id, **dict(zip(fields, row, strict=True))}
-    db["entities"].update(entity_id, fields)
+    db.table("entities").update(entity_id, fields)
     log_event(db, kind, article_id, None, before, {"entity_id": entity_id, **fields})
 
 
@@ -109,7 +121,7 @@ def add_entity(
     with event_batch(db), db.atomic():
         _refuse_or_reject(db, article_id, overlapping(db, article_id, start, end), replace)
         entity_id = (
-            db["entities"]
+            db.table("entities")
             .insert(
                 {
                     "article_id": article_id,
@@ -122,8 +134,9 @@ def add_entity(
                     "created_at": now_iso(),
                 }
             )
-            .last_pk
+            .last_rowid
         )
+        assert entity_id is not None  # an insert always gives its row a rowid
         log_event(
             db,
             "entity.add",
@@ -159,37 +172,8 @@ def reject_entity(db: Database, entity_id: int) -> Entity:
     return entity
 
 
-@retry_when_locked
-def restore_entity(db: Database, entity_id: int, *, replace: bool = False) -> Entity:
-    """Accept a rejected entity again (overlaps are handled as in add_entity)."""
-    entity = get_entity(db, entity_id)
-    if entity is None:
-        raise ValueError(f"no entity {entity_id}")
-    article_id = article_id_of(db, entity_id)
-    with event_batch(db), db.atomic():
-        clashes = overlapping(db, article_id, entity.start, entity.end, but=entity_id)
-        _refuse_or_reject(db, article_id, clashes, replace)
-        _change(db, article_id, entity_id, "entity.restore", {"status": "accepted"})
-    restored = get_entity(db, entity_id)
-    assert restored is not None
-    return restored
-
-
-@retry_when_locked
-def apply_entity_change(db: Database, change: dict) -> int:
-    """Apply an entity event's `before` (undo) or `after` (redo); returns the entity id.
-    For store.annotations.undo/redo to call on events whose kind starts with 'entity.'."""
-    fields = {k: v for k, v in change.items() if k != "entity_id"}
-    if set(fields) - set(CHANGEABLE_FIELDS) or fields.get("status", "accepted") not in STATUSES:
-        raise ValueError(f"not an entity change: {change}")
-    entity_id = int(change["entity_id"])
-    with db.atomic():
-        db["entities"].update(entity_id, fields)
-    return entity_id
-
-
-def touched_entity_ids(db: Database, article_id: str) -> set[int]:
-    """Entities of the article the user has changed in any way (relabel, reject, restore)."""
+def _touched_entity_ids(db: Database, article_id: str) -> set[int]:
+    """Entities of the article the user has changed in any way (added, relabelled, rejected)."""
     rows = db.execute(
         "select distinct json_extract(after, '$.entity_id') from events "
         "where article_id = ? and kind like 'entity.%'",
@@ -204,11 +188,11 @@ def merge_model_entities(
     """On re-analysis: drop the model entities the user never touched, and return the
     newly found ones that do not contradict a user decision. The caller holds the transaction.
 
-    Kept: every user entity, and every model entity the user relabelled, rejected or
-    restored. A new model entity is skipped when a kept entity has exactly its span
+    Kept: every user entity, and every model entity the user relabelled or rejected
+    (even when that was undone). A new model entity is skipped when a kept entity has exactly its span
     (the user decided about that span) or when it overlaps a kept accepted one.
     """
-    touched = touched_entity_ids(db, article_id)
+    touched = _touched_entity_ids(db, article_id)
     model_rows = db.execute(
         "select id from entities where article_id = ? and origin = 'model'", [article_id]
     ).fetchall()
@@ -223,16 +207,4 @@ def merge_model_entities(
         (s, e, label)
         for s, e, label in found
         if (s, e) not in decided and not any(ks < e and ke > s for ks, ke in accepted)
-    ]
-
-
-def entity_events(db: Database, article_id: str) -> list[dict]:
-    """The article's entity events, oldest first, with before/after decoded (for audit and tests)."""
-    return [
-        {**r, "before": json.loads(r["before"]), "after": json.loads(r["after"])}
-        for r in db.query(
-            "select id, kind, state, before, after from events "
-            "where article_id = ? and kind like 'entity.%' order by id",
-            [article_id],
-        )
     ]

@@ -94,7 +94,7 @@ def initial(db: Database) -> None:
             description text not null default ''
         )"""
     )
-    db["labels"].insert_all(
+    db.table("labels").insert_all(
         [{"name": n, "colour": c, "key": k, "description": d} for n, c, k, d in DEFAULT_LABELS]
     )
     db.execute(
@@ -130,7 +130,7 @@ def initial(db: Database) -> None:
         )"""
     )
     db.execute("create index events_article on events(article_id, state, id)")
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
 
 ARTICLE_LIST_TRIGGERS = [

@@ -185,12 +185,6 @@ class Matches:
         return _run(self.db, sql, [self.query, row[0][0]])[0][0] if found else None
 
 
-def search_ids(db: Database, text: str, *, prefix: bool = False, limit: int | None = None) -> list[str]:
-    """Ids of the articles matching `text`, in the library's search order."""
-    matches = Matches(db, text, prefix=prefix)
-    return [article_id for _, article_id in matches.ids(0, len(matches) if limit is None else limit)]
-
-
 def count_matches(db: Database, text: str, *, prefix: bool = False) -> int:
     query = fts_query(text, prefix=prefix)
     if query is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.annotations import log_event
 from newsmark.store.db import retry_when_locked
+from newsmark.store.events import SUGGESTION_STATUSES, log_event
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -70,7 +70,7 @@ def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
 @retry_when_locked
 def set_suggestion_status(db: Database, suggestion_id: int, status: str) -> None:
     """Accept or reject a suggestion; logged, so undo brings a rejected one back."""
-    if status not in ("open", "accepted", "rejected"):
+    if status not in SUGGESTION_STATUSES:
         raise ValueError(f"unknown suggestion status {status}")
     row = db.execute("select article_id, status from suggestions where id = ?", [suggestion_id]).fetchone()
     if row is None:

@@ -46,28 +46,3 @@ def link_versions(db: Database, article_ids: list[str]) -> int:
         )
         linked += 1
     return linked
-
-
-def version_chain(db: Database, article_id: str) -> list[str]:
-    """The article and every earlier version of it, newest first."""
-    chain: list[str] = []
-    current: str | None = article_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        row = db.execute("select previous_id from articles where id = ?", [current]).fetchone()
-        current = row[0] if row else None
-    return chain
-
-
-def latest_version(db: Database, article_id: str) -> str:
-    """The newest article that replaces `article_id` (itself when none does)."""
-    seen = {article_id}
-    while True:
-        row = db.execute(
-            "select id from articles where previous_id = ? order by version desc, rowid desc limit 1",
-            [article_id],
-        ).fetchone()
-        if row is None or row[0] in seen:
-            return article_id
-        article_id = row[0]
-        seen.add(article_id)

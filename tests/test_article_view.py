@@ -13,8 +13,7 @@ def target(text: str, position: int, kind: str, step: int, *, selecting: bool = 
     view = ArticleView()
     view.text = text
     view.sentences = [(0, 7), (9, 12), (13, 17)]
-    view.set_reactive(ArticleView.cursor, position)
-    return view.target(kind, step, selecting=selecting)
+    return view.target(kind, step, selecting=selecting, origin=position)
 
 
 @pytest.mark.parametrize(("start", "expected"), [(12, 9), (9, 0), (0, 0), (13, 9), (15, 13)])

@@ -10,27 +10,25 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
+from unprivileged import as_other_user, shared_folder
 
 from newsmark.store.annotations import add_annotation
-from newsmark.store.articles import get_article, list_articles
+from newsmark.store.articles import get_article, list_page_after
 from newsmark.store.check import check_database
 from newsmark.store.export import export_items
 from newsmark.store.export.jsonl import write_jsonl
-from newsmark.store.ingest import MAX_ARTICLE_BYTES, ingest_paths, ingest_text
+from newsmark.store.ingest import ingest_paths, ingest_text
+from newsmark.store.ingest.article_files import MAX_ARTICLE_BYTES
 
 GOOD = "A good headline\nThe body of a good article.\n"
-NOBODY = 65534
 
 
 def texts(db) -> dict[str, str]:
     """Stored text by file name."""
-    return {Path(r.source).name: get_article(db, r.id).text for r in list_articles(db)}
+    return {Path(r.source).name: get_article(db, r.id).text for r in list_page_after(db, None, 1000)}
 
 
 # --- encodings ----------------------------------------------------------------------
@@ -198,90 +196,42 @@ def test_bad_files_each_one_line_and_the_rest_ingested(tmp_db, tmp_path: Path) -
     stored = texts(tmp_db)
     assert sorted(stored) == sorted(["good.txt", "near-limit.txt", "one-line.txt", "story.txt", *fine])
     assert stored["one-line.txt"] == "word " * 200_000
-    titles = {Path(r.source).name: r.title for r in list_articles(tmp_db)}
+    titles = {Path(r.source).name: r.title for r in list_page_after(tmp_db, None, 1000)}
     assert titles["one-line.txt"] == ("word " * 16).strip() + "…"
     assert titles["emoji 📰.txt"] == "Odd name 3"
     assert len(stored["near-limit.txt"]) > 5_000_000
 
 
-def as_other_user(fn):
-    """Run `fn` in a forked child that has given up root (uid/gid 65534), so file
-    permissions apply as they do to a user; returns what it returned (JSON-able).
-
-    Forked, not a new interpreter: Python lives under /root here, which the
-    unprivileged user cannot open; the child only runs code already imported."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through the pipe
-        code = 1
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            payload = json.dumps({"ok": fn()})
-            code = 0
-        except BaseException as e:
-            payload = json.dumps({"error": repr(e)})
-        finally:
-            os.write(write_end, payload.encode())
-            os._exit(code)
-    os.close(write_end)
-    chunks = []
-    while chunk := os.read(read_end, 65536):
-        chunks.append(chunk)
-    os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    answer = json.loads(b"".join(chunks))
-    assert os.waitstatus_to_exitcode(status) == 0, answer
-    return answer["ok"]
-
-
-@pytest.fixture
-def shared_dir():
-    """A folder another user can reach (pytest's tmp_path sits in a root-only folder)."""
-    path = Path(tempfile.mkdtemp(prefix="newsmark-perm-"))
-    path.chmod(0o777)
-    yield path
-    shutil.rmtree(path)
-
-
-def test_unreadable_file_and_folder_are_reported(shared_dir: Path) -> None:
+def test_unreadable_file_and_folder_are_reported() -> None:
     from newsmark.store import open_db
 
-    corpus = shared_dir / "corpus"
-    corpus.mkdir()
-    (corpus / "good.txt").write_text(GOOD)
-    secret = corpus / "secret.txt"
-    secret.write_text("Secret headline\nHidden.\n")
-    secret.chmod(0o000)
-    locked = corpus / "locked"
-    locked.mkdir()
-    (locked / "inside.txt").write_text("Inside a locked folder\nText.\n")
-    locked.chmod(0o000)
-    for p in (shared_dir, corpus):
-        p.chmod(0o777)
-    db_path = shared_dir / "n.db"
+    with shared_folder() as shared:
+        corpus = shared / "corpus"
+        corpus.mkdir()
+        (corpus / "good.txt").write_text(GOOD)
+        secret = corpus / "secret.txt"
+        secret.write_text("Secret headline\nHidden.\n")
+        secret.chmod(0o000)
+        locked = corpus / "locked"
+        locked.mkdir()
+        (locked / "inside.txt").write_text("Inside a locked folder\nText.\n")
+        locked.chmod(0o000)
+        corpus.chmod(0o777)
+        db_path = shared / "n.db"
 
-    def ingest() -> dict:
-        db = open_db(db_path)
-        result = ingest_paths(db, [corpus])
-        db.close()
-        return {"errors": result.errors, "added": len(result.added)}
+        def ingest() -> dict:
+            db = open_db(db_path)
+            result = ingest_paths(db, [corpus])
+            db.close()
+            return {"errors": result.errors, "added": len(result.added)}
 
-    # Root reads everything whatever the mode: give root up (tests run as root here);
-    # as any other user the permissions already apply.
-    outcome = as_other_user(ingest) if os.geteuid() == 0 else ingest()
-    try:
-        assert outcome == {
+        assert as_other_user(ingest) == {
             "errors": [
                 f"{locked}: cannot read folder (Permission denied)",
                 f"{secret}: cannot read (Permission denied)",
             ],
             "added": 1,
         }
-    finally:
-        locked.chmod(0o755)
 
 
 # --- offsets through emoji, zero-width and right-to-left characters ------------------

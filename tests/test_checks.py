@@ -44,7 +44,7 @@ def test_mypy_is_clean(tmp_path: Path) -> None:
             "mypy",
             "--config-file",
             str(REPO / "pyproject.toml"),
-            "-p",
+            "-m",
             "newsmark",
             *packages,
         ],

@@ -37,7 +37,8 @@ SESSION = textwrap.dedent(
     """
     import random, sys
     from newsmark.store import open_db
-    from newsmark.store.annotations import AlreadyTagged, add_annotation, delete_annotation, undo, update_annotation
+    from newsmark.store.annotations import AlreadyTagged, add_annotation, delete_annotation, update_annotation
+    from newsmark.store.events import undo
 
     db = open_db(sys.argv[1], create=False)
     article_id = db.execute("select id from articles").fetchone()[0]

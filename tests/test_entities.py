@@ -8,17 +8,16 @@ from itertools import pairwise
 
 import pytest
 
-from newsmark.store.articles import entities_for_article, get_article, list_articles
+from newsmark.store.articles import get_article, list_page_after
 from newsmark.store.entities import (
     EntityOverlap,
     add_entity,
-    apply_entity_change,
-    entity_events,
+    entities_for_article,
     get_entity,
     reject_entity,
     relabel_entity,
-    restore_entity,
 )
+from newsmark.store.events import log_event, redo, undo
 from newsmark.store.export import export_items
 from newsmark.store.export.jsonl import write_jsonl
 from newsmark.store.ingest import ingest_text
@@ -30,6 +29,23 @@ TEXT = "Sergei Lavrov met S. Jaishankar in Moscow on Thursday.\n"
 def article(tmp_db) -> str:
     article_id, _ = ingest_text(tmp_db, TEXT, "t.txt")
     return article_id
+
+
+def entity_events(db, article_id: str) -> list[dict]:
+    """The article's entity events, oldest first, with before/after decoded."""
+    return [
+        {**r, "before": json.loads(r["before"]), "after": json.loads(r["after"])}
+        for r in db.query(
+            "select id, kind, state, before, after from events "
+            "where article_id = ? and kind like 'entity.%' order by id",
+            [article_id],
+        )
+    ]
+
+
+def entity_counts(db) -> list[int]:
+    """The library's entity column, as the library reads it."""
+    return [row.entity_count for row in list_page_after(db, None, 100)]
 
 
 def exported_entities(db) -> list[tuple[str, str, str]]:
@@ -80,15 +96,13 @@ def test_overlap_is_refused_or_replaces(tmp_db, article) -> None:
         "entity.reject",
         "entity.add",
     ]
-    # Restoring the rejected one would overlap the accepted one: refused, or swapped with replace.
-    with pytest.raises(EntityOverlap):
-        restore_entity(tmp_db, lavrov.id)
-    restore_entity(tmp_db, lavrov.id, replace=True)
+    # One undo takes the replacing add back and brings back what it rejected.
+    assert undo(tmp_db, article) is not None
     assert get_entity(tmp_db, wider.id).status == "rejected"
     assert [e.id for e in entities_for_article(tmp_db, article)] == [lavrov.id]
 
 
-def test_relabel_reject_restore_keep_the_row_and_log(tmp_db, article) -> None:
+def test_relabel_reject_keep_the_row_log_and_undo(tmp_db, article) -> None:
     entity = add_entity(tmp_db, article, 18, 31, "ORG")
     assert relabel_entity(tmp_db, entity.id, "PERSON").label == "PERSON"
     rejected = reject_entity(tmp_db, entity.id)
@@ -96,9 +110,7 @@ def test_relabel_reject_restore_keep_the_row_and_log(tmp_db, article) -> None:
     assert entities_for_article(tmp_db, article) == []
     assert [e.id for e in entities_for_article(tmp_db, article, include_rejected=True)] == [entity.id]
     assert exported_entities(tmp_db) == []
-    assert [row.entity_count for row in list_articles(tmp_db)] == [0]  # the library counts corrected ones
-    assert restore_entity(tmp_db, entity.id).status == "accepted"
-    assert [row.entity_count for row in list_articles(tmp_db)] == [1]
+    assert entity_counts(tmp_db) == [0]  # the library counts corrected ones
     events = entity_events(tmp_db, article)
     assert [(e["kind"], e["before"], e["after"]) for e in events[1:]] == [
         (
@@ -111,27 +123,34 @@ def test_relabel_reject_restore_keep_the_row_and_log(tmp_db, article) -> None:
             {"entity_id": entity.id, "status": "accepted"},
             {"entity_id": entity.id, "status": "rejected"},
         ),
-        (
-            "entity.restore",
-            {"entity_id": entity.id, "status": "rejected"},
-            {"entity_id": entity.id, "status": "accepted"},
-        ),
     ]
     # Undo replays `before`, newest first; redo replays `after`, oldest first.
-    for event in reversed(events):
-        apply_entity_change(tmp_db, event["before"])
+    assert undo(tmp_db, article).kind == "entity.reject"
+    assert get_entity(tmp_db, entity.id).status == "accepted"
+    assert entity_counts(tmp_db) == [1]
+    assert [undo(tmp_db, article).kind for _ in range(2)] == ["entity.relabel", "entity.add"]
+    assert undo(tmp_db, article) is None
     assert (get_entity(tmp_db, entity.id).status, get_entity(tmp_db, entity.id).label) == ("rejected", "ORG")
-    for event in events:
-        apply_entity_change(tmp_db, event["after"])
+    assert [redo(tmp_db, article).kind for _ in range(2)] == ["entity.add", "entity.relabel"]
     assert (get_entity(tmp_db, entity.id).status, get_entity(tmp_db, entity.id).label) == (
         "accepted",
         "PERSON",
     )
-    with pytest.raises(ValueError, match="not an entity change"):
-        apply_entity_change(tmp_db, {"entity_id": entity.id, "text": "x"})
+    assert [e["state"] for e in entity_events(tmp_db, article)] == ["done", "done", "undone"]
     for bad in (lambda: relabel_entity(tmp_db, 999, "X"), lambda: reject_entity(tmp_db, 999)):
         with pytest.raises(ValueError, match="no entity 999"):
             bad()
+
+
+def test_undo_refuses_an_event_that_is_not_an_entity_change(tmp_db, article) -> None:
+    entity = add_entity(tmp_db, article, 18, 31, "ORG")
+    with tmp_db.atomic():  # as a damaged log would hold it: a field entities do not change
+        log_event(tmp_db, "entity.relabel", article, None, {"entity_id": entity.id, "text": "x"}, {})
+    with pytest.raises(ValueError, match="not an entity change"):
+        undo(tmp_db, article)
+    # Nothing was applied, and the event is still there to undo.
+    assert get_entity(tmp_db, entity.id) == entity
+    assert [e["state"] for e in entity_events(tmp_db, article)] == ["done", "done"]
 
 
 def test_corrections_survive_reanalysis(analysed_db, nlp) -> None:

@@ -1,19 +1,31 @@
-"""store.export: jsonl (Prodigy field names) and csv, and refusing corrupt spans."""
+"""store.export: jsonl (Prodigy field names) and csv, refusing corrupt spans, and the format
+registries that the command line and the app's export dialog read."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from pilot_support import SIZE, make_app
+from textual.widgets import Input, OptionList
 
+from newsmark.cli.main import main
+from newsmark.store import open_db
 from newsmark.store.annotations import add_annotation, delete_annotation
 from newsmark.store.articles import get_article
 from newsmark.store.export import SpanMismatch, export_items
 from newsmark.store.export.csv import write_csv
 from newsmark.store.export.jsonl import write_jsonl
+from newsmark.store.formats import EXPORT_FORMATS, IMPORT_FORMATS, ExportFormat
 from newsmark.store.ingest import ingest_text
+from newsmark.tui.screens.dialogs import PathPrompt
+from newsmark.tui.screens.picker import Picker
 
 TEXT = "Lavrov said: “We will talk.”\nThe minister left Moscow on Friday.\n"
 
@@ -194,3 +206,154 @@ def test_corrupt_span_raises_span_mismatch(analysed_db, table: str, what: str) -
     with pytest.raises(SpanMismatch):
         write_csv(export_items(analysed_db), io.StringIO())
     assert article_id not in out.getvalue()
+
+
+# --- the registries: one entry per format is all the command line and the app need ------------------
+
+
+def test_the_registries_hold_every_format_in_order() -> None:
+    assert list(EXPORT_FORMATS) == ["jsonl", "csv", "spacy", "conll", "brat", "doccano", "labelstudio"]
+    assert list(IMPORT_FORMATS) == ["jsonl", "brat", "doccano"]
+    for name, fmt in [*EXPORT_FORMATS.items(), *IMPORT_FORMATS.items()]:
+        assert fmt.name == name
+    assert all(callable(f.load_writer()) for f in EXPORT_FORMATS.values())
+    assert all(callable(f.load_reader()) for f in IMPORT_FORMATS.values())
+    assert [f.name for f in EXPORT_FORMATS.values() if f.needs_spacy] == ["spacy"]
+
+
+def says(help_text: str, sentence: str) -> bool:
+    """Whether --help says `sentence`, wherever it wrapped it (at spaces, and after hyphens)."""
+    return "".join(sentence.split()) in "".join(help_text.split())
+
+
+@pytest.mark.parametrize(("command", "registry"), [("export", EXPORT_FORMATS), ("import", IMPORT_FORMATS)])
+def test_the_command_line_offers_every_registered_format(command: str, registry: dict) -> None:
+    option = next(p for p in main.commands[command].params if p.name == "fmt")
+    assert option.type.choices == tuple(registry)
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    for fmt in registry.values():
+        assert says(result.stdout, f"{fmt.name}: {fmt.description}.")
+
+
+def test_import_help_says_how_the_format_is_chosen() -> None:
+    shown = CliRunner().invoke(main, ["import", "--help"]).stdout
+    assert says(shown, "Default: brat for a folder, .ann or .txt; else jsonl.")
+
+
+# An extension: two formats, each one function and one registry entry, registered before the
+# command line is imported; the command line is then driven as a user would.
+EXTENSION = """
+import json, sys
+from click.testing import CliRunner
+from newsmark.store.formats import EXPORT_FORMATS, IMPORT_FORMATS, ExportFormat, ImportFormat
+from newsmark.store.imports import DocumentIn, store_document
+
+def write_titles(items, out):
+    n = 0
+    for n, item in enumerate(items, 1):
+        out.write(item.article.title + "\\n")
+    return n
+
+def import_lines(db, path, result):
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        store_document(db, DocumentIn(f"{path}:{lineno}", line, f"{path}:{lineno}", line.split()[0]), result)
+
+EXPORT_FORMATS["titles"] = ExportFormat(
+    name="titles", description="one title a line", suffix=".txt", writes="text", writer="__main__:write_titles"
+)
+IMPORT_FORMATS["lines"] = ImportFormat(
+    name="lines", description="one article a line", reads="file", reader="__main__:import_lines",
+    suffixes=(".lines",),
+)
+
+from newsmark.cli.main import main
+
+runner = CliRunner()
+print(json.dumps([(r.exit_code, r.stdout) for r in (runner.invoke(main, a) for a in json.loads(sys.argv[1]))]))
+"""
+
+
+def test_a_registry_entry_alone_adds_a_format_to_the_command_line(tmp_path: Path) -> None:
+    stories = tmp_path / "stories.lines"
+    stories.write_text("Ports reopen after the storm.\nBanks raise rates again.\n", encoding="utf-8")
+    db, out = str(tmp_path / "n.db"), tmp_path / "titles.txt"
+    commands = [
+        ["import", str(stories), "--db", db],  # the format chosen by its suffix
+        ["export", "--format", "titles", "--out", str(out), "--db", db],
+        ["export", "--help"],
+        ["import", "--help"],
+    ]
+    run = subprocess.run(
+        [sys.executable, "-c", EXTENSION, json.dumps(commands)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    imported, exported, export_help, import_help = json.loads(run.stdout)
+    assert imported == [
+        0,
+        "2 articles added, 0 already present; 0 annotations added, 0 already present; "
+        "0 entities added, 0 already present; 0 errors\n",
+    ]
+    assert exported == [0, f"wrote 2 articles to {out}\n"]
+    assert out.read_text(encoding="utf-8") == "Ports\nBanks\n"
+    assert says(export_help[1], "titles: one title a line.")
+    assert says(import_help[1], "lines: one article a line.")
+    assert says(import_help[1], "Default: brat for a folder, .ann or .txt; lines for .lines; else jsonl.")
+
+
+def test_spacy_export_says_plainly_when_spacy_is_missing(tmp_db, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)  # what an environment without spaCy finds
+    out = tmp_path / "out.spacy"
+    result = CliRunner().invoke(
+        main, ["export", "--format", "spacy", "--out", str(out), "--db", str(tmp_path / "newsmark.db")]
+    )
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "newsmark: --format spacy needs spaCy, which is not installed (pip install spacy)\n",
+    )
+    assert not out.exists()
+
+
+async def test_the_export_dialog_offers_every_registered_format(tmp_path: Path, monkeypatch) -> None:
+    db_path = tmp_path / "newsmark.db"
+    db = open_db(db_path)
+    ingest_text(db, TEXT, "t.txt", title="Talks")
+    db.conn.close()
+    # A format the app knows only from its registry entry (jsonl's writer under another name).
+    monkeypatch.setitem(
+        EXPORT_FORMATS,
+        "prodigy",
+        ExportFormat(
+            name="prodigy",
+            description="Prodigy's JSONL",
+            suffix=".prodigy.jsonl",
+            writes="text",
+            writer="newsmark.store.export.jsonl:write_jsonl",
+        ),
+    )
+    async with make_app(db_path).run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        picker = pilot.app.screen
+        assert isinstance(picker, Picker)
+        assert [(name, detail) for name, detail, _ in picker.choices] == [
+            ("jsonl", "→ newsmark-export.jsonl"),
+            ("csv", "→ newsmark-export.csv"),
+            ("spacy", "→ newsmark-export.spacy"),
+            ("conll", "→ newsmark-export.conll"),
+            ("brat", "→ newsmark-export/ (a folder)"),
+            ("doccano", "→ newsmark-export.doccano.jsonl"),
+            ("labelstudio", "→ newsmark-export.labelstudio.json"),
+            ("prodigy", "→ newsmark-export.prodigy.jsonl"),
+        ]
+        assert picker.query_one(OptionList).option_count == len(EXPORT_FORMATS) == 8
+        await pilot.press(*"prodigy", "enter")
+        prompt = pilot.app.screen
+        assert isinstance(prompt, PathPrompt)
+        path_input = prompt.query_one(Input)
+        assert path_input.value == str(Path.cwd() / "newsmark-export.prodigy.jsonl")
+        out = tmp_path / "out.prodigy.jsonl"
+        path_input.value = str(out)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["meta"]["title"] == "Talks"

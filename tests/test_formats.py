@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from newsmark.cli.main import main
 from newsmark.store import open_db
 from newsmark.store.annotations import add_annotation, annotations_for_article, delete_annotation
-from newsmark.store.articles import entities_for_article, get_article
-from newsmark.store.entities import add_entity, reject_entity, relabel_entity
+from newsmark.store.articles import get_article
+from newsmark.store.entities import add_entity, entities_for_article, reject_entity, relabel_entity
 from newsmark.store.export import SpanMismatch, export_items
 from newsmark.store.export.brat import write_brat
 from newsmark.store.export.conll import write_conll
@@ -26,7 +26,8 @@ from newsmark.store.export.csv import write_csv
 from newsmark.store.export.doccano import write_doccano
 from newsmark.store.export.jsonl import write_jsonl
 from newsmark.store.export.labelstudio import write_labelstudio
-from newsmark.store.imports import import_path
+from newsmark.store.formats import EXPORT_FORMATS
+from newsmark.store.imports.reading import import_path
 from newsmark.store.ingest import ingest_text
 
 PLAIN = "Anna Ivanova wrote: “Prices rose.”\nShe added that =SUM(A1) was a joke.\n"
@@ -584,7 +585,7 @@ def test_labelstudio_tasks_and_config(tagged) -> None:
 # --- offsets are checked before anything is written ------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "csv", "conll", "doccano", "labelstudio", "brat", "spacy"])
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
 def test_every_format_refuses_a_span_that_does_not_match(tagged, tmp_path: Path, fmt: str) -> None:
     with tagged.conn:
         tagged.execute("update annotations set text = 'not it' where label = 'SOURCE'")
@@ -607,7 +608,7 @@ def test_every_format_refuses_a_span_that_does_not_match(tagged, tmp_path: Path,
 def test_cli_export_every_format_then_import(tagged, tmp_path: Path) -> None:
     runner = CliRunner(catch_exceptions=False)
     db = str(tmp_path / "newsmark.db")
-    for fmt in ["jsonl", "csv", "spacy", "conll", "brat", "doccano", "labelstudio"]:
+    for fmt in EXPORT_FORMATS:
         out = tmp_path / f"out.{fmt}"
         result = runner.invoke(main, ["export", "--db", db, "--format", fmt, "--out", str(out)])
         unit = "annotations" if fmt == "csv" else "articles"

@@ -1,15 +1,19 @@
-"""store.ingest: files to articles, idempotence, exact text, bad inputs."""
+"""store.ingest: files to articles, idempotence, exact text, bad inputs; its parts alone
+(walk, decode, titles, the reading process); and `newsmark import` reading as ingest reads."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from unprivileged import as_other_user, shared_folder
 
-from newsmark.store.articles import get_article, list_articles
-from newsmark.store.ingest import ingest_paths, ingest_text, title_for
+from newsmark.store.articles import get_article, list_page_after
+from newsmark.store.ingest import ingest_paths, ingest_text
+from newsmark.store.ingest.titles import title_for, word_count
 
 SEED_TITLES = {
     "000_bec322a2207c2d7e.txt": "India, Russia Gear Up for Putin’s Visit: Lavrov and Jaishankar Hold Key Talks in Moscow",
@@ -26,7 +30,7 @@ def test_ingest_seeds(tmp_db, seeds_dir: Path) -> None:
     result = ingest_paths(tmp_db, [seeds_dir])
     assert (len(result.added), result.present, result.errors) == (5, [], [])
     assert result.summary == "5 added, 0 already present, 0 skipped"
-    rows = list_articles(tmp_db)
+    rows = list_page_after(tmp_db, None, 1000)
     assert {Path(r.source).name: r.title for r in rows} == SEED_TITLES
     for row in rows:
         article = get_article(tmp_db, row.id)
@@ -102,7 +106,7 @@ def test_bad_inputs_each_reported_once_and_good_ones_ingested(tmp_db, tmp_path: 
     ]
     assert all("\n" not in e for e in result.errors)
     assert len(result.added) == 2
-    titles = sorted(r.title for r in list_articles(tmp_db))
+    titles = sorted(r.title for r in list_page_after(tmp_db, None, 1000))
     assert titles == ["A headline here", "Markdown headline"]
     assert result.summary == "2 added, 0 already present, 6 skipped"
 
@@ -124,7 +128,7 @@ def test_folder_with_nested_files(tmp_db, tmp_path: Path) -> None:
     (root / "a" / "ignored.jsonl").write_text("{}\n")
     result = ingest_paths(tmp_db, [root])
     assert (len(result.added), result.errors) == (3, [])
-    sources = sorted(Path(r.source).relative_to(root).as_posix() for r in list_articles(tmp_db))
+    sources = sorted(Path(r.source).relative_to(root).as_posix() for r in list_page_after(tmp_db, None, 1000))
     assert sources == ["a/b/deep.TXT", "a/mid.md", "top.txt"]
 
 
@@ -165,6 +169,12 @@ def test_title_rules(tmp_path: Path) -> None:
     long_line = "word " * 40
     assert title_for(long_line, Path("x.txt")) == ("word " * 16).strip() + "…"
     assert title_for("...\n", Path("name.txt")) == "..."
+    assert title_for("\n\n  \nbody", "folder/name.md") == "name"  # a blank first line: the file's name
+
+
+def test_word_count_counts_runs_of_non_space() -> None:
+    assert word_count("Lavrov's “long-awaited” visit —\tat last\n\n") == 6
+    assert word_count(" \n") == 0
 
 
 def test_ingest_text(tmp_db) -> None:
@@ -211,6 +221,7 @@ def test_reading_in_a_second_process_stores_what_reading_here_does(
 ) -> None:
     from newsmark.store import ingest as ingest_module
     from newsmark.store import open_db
+    from newsmark.store.ingest import reading
 
     corpus = mixed_corpus(tmp_path, seeds_dir)
     here = open_db(tmp_path / "here.db")
@@ -218,9 +229,9 @@ def test_reading_in_a_second_process_stores_what_reading_here_does(
     assert len(expected.added) == 12 and len(expected.present) == 1 and len(expected.errors) == 2
 
     # Several small chunks, few read ahead: the order of results must still be the files' order.
-    monkeypatch.setattr(ingest_module, "PARALLEL_READ_MIN", 2)
-    monkeypatch.setattr(ingest_module, "READ_CHUNK", 3)
-    monkeypatch.setattr(ingest_module, "CHUNKS_AHEAD", 2)
+    monkeypatch.setattr(reading, "PARALLEL_READ_MIN", 2)
+    monkeypatch.setattr(reading, "READ_CHUNK", 3)
+    monkeypatch.setattr(reading, "CHUNKS_AHEAD", 2)
     monkeypatch.setattr(ingest_module, "INSERT_BATCH", 4)
     monkeypatch.setattr(ingest_module, "BULK_FTS_MIN", 2)
     spawned = []
@@ -256,14 +267,14 @@ def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
     import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
 
-    from newsmark.store import ingest as ingest_module
     from newsmark.store import open_db
+    from newsmark.store.ingest import reading
 
     corpus = mixed_corpus(tmp_path, seeds_dir)
     here = open_db(tmp_path / "here.db")
     ingest_paths(here, [corpus])
-    monkeypatch.setattr(ingest_module, "PARALLEL_READ_MIN", 2)
-    monkeypatch.setattr(ingest_module, "READ_CHUNK", 4)
+    monkeypatch.setattr(reading, "PARALLEL_READ_MIN", 2)
+    monkeypatch.setattr(reading, "READ_CHUNK", 4)
 
     class DyingPool(concurrent.futures.ProcessPoolExecutor):
         """The second chunk's process is killed (by the OOM killer, say)."""
@@ -292,14 +303,14 @@ def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
 
 
 def test_files_go_to_the_reading_process_in_chunks_bounded_by_bytes(monkeypatch) -> None:
-    from newsmark.store import ingest as ingest_module
-    from newsmark.store.ingest import InputFile, _chunks
+    from newsmark.store.ingest import reading
+    from newsmark.store.ingest.walk import InputFile
 
-    monkeypatch.setattr(ingest_module, "READ_CHUNK", 3)
-    monkeypatch.setattr(ingest_module, "READ_CHUNK_BYTES", 100)
+    monkeypatch.setattr(reading, "READ_CHUNK", 3)
+    monkeypatch.setattr(reading, "READ_CHUNK_BYTES", 100)
     sizes = [10, 10, 10, 10, 90, 20, 500, 1]
     files = [InputFile(f"f{i}", size) for i, size in enumerate(sizes)]
-    assert list(_chunks(files)) == [["f0", "f1", "f2"], ["f3", "f4"], ["f5"], ["f6"], ["f7"]]
+    assert list(reading.chunked(files)) == [["f0", "f1", "f2"], ["f3", "f4"], ["f5"], ["f6"], ["f7"]]
 
 
 @pytest.mark.parametrize("how", ["a script with no main guard", "a script on stdin"])
@@ -313,6 +324,7 @@ def test_the_reading_process_never_runs_the_callers_script(tmp_path: Path, seeds
     script = f"""
 import concurrent.futures
 from newsmark.store import ingest, open_db
+from newsmark.store.ingest import reading
 
 submitted = []
 class Counting(concurrent.futures.ProcessPoolExecutor):
@@ -320,7 +332,7 @@ class Counting(concurrent.futures.ProcessPoolExecutor):
         submitted.append(fn.__name__)
         return super().submit(fn, *args, **kwargs)
 concurrent.futures.ProcessPoolExecutor = Counting
-ingest.PARALLEL_READ_MIN, ingest.READ_CHUNK = 2, 4
+reading.PARALLEL_READ_MIN, reading.READ_CHUNK = 2, 4
 result = ingest.ingest_paths(open_db({str(tmp_path / "x.db")!r}), [{str(corpus)!r}])
 print(result.summary, len(submitted))
 """
@@ -341,3 +353,175 @@ print(result.summary, len(submitted))
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""  # no traceback from a process re-running the script
     assert run.stdout.split() == ["12", "added,", "1", "already", "present,", "2", "skipped", "4"]
+
+
+# --- walk, alone ---------------------------------------------------------------------
+
+
+def test_walk_lists_named_files_and_folders_in_order_and_reports_the_rest(tmp_path: Path) -> None:
+    from newsmark.store.ingest.walk import iter_files
+
+    root = tmp_path / "set"
+    (root / "b").mkdir(parents=True)
+    (root / "a").mkdir()
+    for name in ["b/2.ann", "b/1.txt", "a/z.TXT", "top.txt", "skip.md", "..txt", ".txt"]:
+        (root / name).write_text("x")
+    os.symlink("a", root / "link-to-a")  # a folder through a link: not followed
+    os.symlink("top.txt", root / "again.txt")  # the same file twice: listed once, as met first
+    os.symlink("gone", root / "gone.ann")
+    os.mkfifo(root / "pipe.txt")
+    errors: list[str] = []
+    named = [root, tmp_path / "missing", root / "skip.md", root / "b" / "1.txt"]
+    files = list(iter_files(named, (".txt", ".ann"), errors))
+    assert [Path(f.path).relative_to(root).as_posix() for f in files] == [
+        "..txt",
+        "again.txt",
+        "a/z.TXT",
+        "b/1.txt",
+        "b/2.ann",
+    ]
+    assert [f.size for f in files] == [1] * 5
+    assert errors == [
+        f"{root}/gone.ann: cannot read (No such file or directory)",
+        f"{root}/pipe.txt: not a regular file",
+        f"{tmp_path / 'missing'}: no such file or folder",
+        f"{root / 'skip.md'}: not a .txt or .ann file",
+    ]
+
+
+def test_walk_reports_a_folder_it_cannot_list_and_goes_on() -> None:
+    """As a user other than root (root lists any folder whatever its mode)."""
+    from newsmark.store.ingest.walk import iter_files
+
+    with shared_folder() as shared:
+        (shared / "locked").mkdir()
+        (shared / "locked" / "inside.txt").write_text("x")
+        (shared / "open").mkdir()
+        (shared / "open" / "seen.txt").write_text("x")
+        (shared / "locked").chmod(0o000)
+
+        def walk() -> dict:
+            errors: list[str] = []
+            files = [
+                f.path for f in iter_files([shared, shared / "locked" / "inside.txt"], (".txt",), errors)
+            ]
+            return {"files": files, "errors": errors}
+
+        assert as_other_user(walk) == {
+            "files": [str(shared / "open" / "seen.txt")],
+            "errors": [
+                f"{shared / 'locked'}: cannot read folder (Permission denied)",
+                f"{shared / 'locked' / 'inside.txt'}: cannot read (Permission denied)",
+            ],
+        }
+
+
+def test_shown_path_escapes_what_a_terminal_would_act_on() -> None:
+    from newsmark.store.ingest.walk import shown_path
+
+    assert shown_path("/news/café 📰.txt") == "/news/café 📰.txt"
+    assert shown_path("a\nb\x1b[2J\u202e.txt") == "a\\nb\\x1b[2J\\u202e.txt"
+    assert shown_path(os.fsdecode(b"latin\xe9.txt")) == "latin\\xe9.txt"
+
+
+# --- decode, alone -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "text"),
+    [
+        ("Überschrift\r\n".encode("utf-16"), None, "Überschrift\r\n"),  # the mark is dropped, \r\n kept
+        (b"\xef\xbb\xbfCaf\xc3\xa9", None, "Café"),
+        ("Café".encode("latin-1"), "latin-1", "Café"),
+        ("Café".encode("utf-16-be"), "UTF-16BE", "Café"),
+        ("\ufeffMit BOM".encode("utf-16-le"), "latin-1", "Mit BOM"),  # a mark outranks --encoding
+        (b"<meta charset=iso-8859-1>Caf\xe9", None, "<meta charset=iso-8859-1>Café"),
+        (b"-*- coding: latin-1 -*-\n\x93Hi\x94", None, "-*- coding: latin-1 -*-\n“Hi”"),  # as cp1252
+    ],
+)
+def test_decode_text(data: bytes, encoding: str | None, text: str) -> None:
+    from newsmark.store.ingest.decode import decode_text
+
+    assert decode_text(data, encoding) == text
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "declarations", "problem"),
+    [
+        (b"Caf\xe9", None, True, "not UTF-8 text (byte 0xe9 at offset 3)"),
+        (b"Caf\xe9", "klingon-8", True, "unknown text encoding 'klingon-8' (given with --encoding)"),
+        (b"Caf\xe9", "rot13", True, "unknown text encoding 'rot13' (given with --encoding)"),
+        (b"<?xml encoding='x-none'?>", None, True, "declares unknown text encoding 'x-none'"),
+        (
+            b"\xff\xfeA\x00B",
+            None,
+            True,
+            "not valid utf-16 text as its byte-order mark says (byte 0x42 at offset 4)",
+        ),
+        # In data (declarations=False) a declaration is text like any other: UTF-8 it must be.
+        (
+            b'{"text": "<meta charset=latin-1>Caf\xe9"}',
+            None,
+            False,
+            "not UTF-8 text (byte 0xe9 at offset 35)",
+        ),
+    ],
+)
+def test_decode_text_refuses_with_one_line(
+    data: bytes, encoding: str | None, declarations: bool, problem: str
+) -> None:
+    from newsmark.store.ingest.decode import DecodeError, decode_text
+
+    with pytest.raises(DecodeError) as refused:
+        decode_text(data, encoding, declarations=declarations)
+    assert str(refused.value) == problem
+
+
+# --- newsmark import reads as ingest reads ----------------------------------------------
+
+
+def test_import_reads_a_utf16_file_with_its_byte_order_mark(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsmark.cli.main import main
+    from newsmark.store import open_db
+
+    text = "Überschrift\r\n„Wir kommen“, sagte er.\r\n"
+    quote = text.index("„")
+    (tmp_path / "brat").mkdir()
+    (tmp_path / "brat" / "doc.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "brat" / "doc.ann").write_bytes(
+        f"T1\tQUOTE {quote} {quote + 12}\t„Wir kommen“\n".encode("utf-16")
+    )
+    line = {"text": "Zweiter Artikel: „Ja“.", "spans": [{"start": 17, "end": 21, "label": "QUOTE"}]}
+    (tmp_path / "lines.jsonl").write_bytes(json.dumps(line, ensure_ascii=False).encode("utf-16"))
+    db_path = tmp_path / "n.db"
+    runner = CliRunner()
+    for path in ["brat", "lines.jsonl"]:
+        run = runner.invoke(main, ["import", str(tmp_path / path), "--db", str(db_path)])
+        assert (run.exit_code, run.stderr) == (0, ""), run.output
+    db = open_db(db_path)
+    stored = db.execute(
+        "select a.text, n.text from annotations n join articles a on a.id = n.article_id order by a.rowid"
+    ).fetchall()
+    assert stored == [
+        ("Überschrift\n„Wir kommen“, sagte er.\n", "„Wir kommen“"),
+        ("Zweiter Artikel: „Ja“.", "„Ja“"),
+    ]
+    db.conn.close()
+
+
+def test_import_takes_no_declaration_from_the_data_in_a_json_lines_file(tmp_path: Path) -> None:
+    """A web page's <meta charset> quoted in a record is data: the file stays UTF-8, as JSON is."""
+    from click.testing import CliRunner
+
+    from newsmark.cli.main import main
+    from newsmark.store import open_db
+
+    page = '<meta charset="windows-1252">\nCafé “crème”\n'
+    (tmp_path / "pages.jsonl").write_text(json.dumps({"text": page}, ensure_ascii=False), encoding="utf-8")
+    run = CliRunner().invoke(main, ["import", str(tmp_path / "pages.jsonl"), "--db", str(tmp_path / "n.db")])
+    assert (run.exit_code, run.stderr) == (0, ""), run.output
+    db = open_db(tmp_path / "n.db")
+    assert db.execute("select text from articles").fetchall() == [(page,)]
+    db.conn.close()

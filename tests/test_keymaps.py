@@ -137,7 +137,7 @@ async def test_vim_flow(app_db_path: Path) -> None:
         assert reader.article.text[first : first + 5].lower() == "putin"
         await pilot.press("n")
         assert view.cursor > first and reader.article.text[view.cursor : view.cursor + 5].lower() == "putin"
-        matches = len(reader.matches)
+        matches = len(reader.search_bar.matches)
         await pilot.press("asterisk", "3")  # tag every match as CLAIM
         claims = [a for a in annotations(app_db_path) if a[0] == "CLAIM"]
         assert len(claims) == matches and all(a[1].lower() == "putin" for a in claims)

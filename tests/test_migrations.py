@@ -251,7 +251,6 @@ def test_changed_file_becomes_a_new_version_and_annotations_stay(tmp_db, tmp_pat
     from newsmark.store.articles import get_article
     from newsmark.store.export import export_items
     from newsmark.store.ingest import ingest_paths
-    from newsmark.store.versions import latest_version, version_chain
 
     path = tmp_path / "story.txt"
     path.write_text("Talks in Moscow\nLavrov said: “We will talk.” Then he left.\n")
@@ -272,10 +271,8 @@ def test_changed_file_becomes_a_new_version_and_annotations_stay(tmp_db, tmp_pat
     assert ingest_paths(tmp_db, [path]).present == [v3]
 
     rows = tmp_db.execute("select id, version, previous_id from articles order by version").fetchall()
+    # Each version points at the one it replaced: v3 -> v2 -> v1.
     assert rows == [(v1, 1, None), (v2, 2, v1), (v3, 3, v2)]
-    assert version_chain(tmp_db, v3) == [v3, v2, v1]
-    assert latest_version(tmp_db, v1) == v3
-    assert latest_version(tmp_db, v3) == v3
     # The annotation is where it was made: on version 1's text, with its words.
     assert [(a.id, a.text) for a in annotations_for_article(tmp_db, v1)] == [(quote.id, "“We will talk.”")]
     assert annotations_for_article(tmp_db, v2) == []

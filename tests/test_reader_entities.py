@@ -18,11 +18,11 @@ async def test_reject_relabel_add_and_undo(app_db_path: Path) -> None:
     async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, "India, Russia Gear")
         view = reader.view
-        target = next(e for e in reader.entities if e.text == "Sergei Lavrov")
+        target = next(e for e in reader.spans.entities if e.text == "Sergei Lavrov")
         view.move("char", target.start - view.cursor)
         await pilot.press("minus")  # reject: the row stays, marked
         assert entity_rows(app_db_path, f"id = {target.id}")[0][5] == "rejected"
-        assert all(e.id != target.id for e in reader.entities)
+        assert all(e.id != target.id for e in reader.spans.entities)
         await pilot.press("u")
         assert entity_rows(app_db_path, f"id = {target.id}")[0][5] == "accepted"
 
@@ -59,8 +59,8 @@ OVERLAPPING = (
 
 
 def test_an_entity_that_replaces_others_is_undone_in_one_step(analysed_db) -> None:
-    from newsmark.store.annotations import undo
     from newsmark.store.entities import add_entity
+    from newsmark.store.events import undo
 
     aid, text = analysed_db.execute(
         "select id, text from articles where title like 'India, Russia Gear%'"

@@ -19,9 +19,9 @@ async def test_step_and_accept_keeps_speaker(app_db_path: Path) -> None:
             "select count(*) from suggestions s join articles a on a.id = s.article_id "
             "where a.title like 'India, Russia Gear%'",
         )[0][0]
-        assert len(reader.suggestions) == stored > 3
+        assert len(reader.spans.suggestions) == stored > 3
         await pilot.press("n", "n")  # the second suggestion: Lavrov's "We discussed ..."
-        second = reader.suggestions[1]
+        second = reader.spans.suggestions[1]
         assert reader.view.cursor == second.start
         assert second.speaker == "Sergei Lavrov"
         await pilot.press("a")
@@ -35,19 +35,19 @@ async def test_step_and_accept_keeps_speaker(app_db_path: Path) -> None:
         assert text[second.speaker_start : second.speaker_end] in ("Lavrov", "Sergei Lavrov", "he")
         assert query(app_db_path, f"select status from suggestions where id = {second.id}") == [("accepted",)]
         # The accepted suggestion no longer shows as a suggestion: it is a QUOTE now.
-        assert all(s.id != second.id for s in reader.suggestions)
+        assert all(s.id != second.id for s in reader.spans.suggestions)
         await pilot.press("u")  # undo brings the suggestion back
-        assert any(s.id == second.id for s in reader.suggestions)
+        assert any(s.id == second.id for s in reader.spans.suggestions)
 
 
 async def test_reject_moves_on_and_is_stored(app_db_path: Path) -> None:
     async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
         await pilot.press("n")
-        first = reader.suggestions[0]
+        first = reader.spans.suggestions[0]
         await pilot.press("r")
         assert query(app_db_path, f"select status from suggestions where id = {first.id}") == [("rejected",)]
-        assert reader.view.cursor == reader.suggestions[0].start  # on to the next one
+        assert reader.view.cursor == reader.spans.suggestions[0].start  # on to the next one
         assert query(app_db_path, "select count(*) from annotations") == [(0,)]
 
 
@@ -110,12 +110,12 @@ async def test_reopening_the_reader_shows_the_new_article_only(app_db_path: Path
     async with make_app(app_db_path).run_test(size=SIZE) as pilot:
         first = await open_reader(pilot, LAVROV_ARTICLE)
         await pilot.press("n", "n", "a", "slash", *"putin", "enter")
-        assert len(first.annotations) == 1 and first.matches
+        assert len(first.annotations) == 1 and first.search_bar.matches
         await pilot.press("escape", "escape", "ctrl+u")  # clear the search, back, clear the filter
         second = await open_reader(pilot, "Putin invites")
         assert second is first  # the one reader screen, reused
         assert second.article.title.startswith("Putin invites")
-        assert second.annotations == [] and second.matches == [] and second.view.cursor == 0
+        assert second.annotations == [] and second.search_bar.matches == [] and second.view.cursor == 0
         assert second.view.text == second.article.text
         await pilot.press("escape", "ctrl+u")
         again = await open_reader(pilot, LAVROV_ARTICLE)
@@ -151,7 +151,7 @@ async def test_one_undo_per_action(app_db_path: Path) -> None:
         reader = await open_reader(pilot, LAVROV_ARTICLE)
         # Rejecting a suggestion is undoable.
         await pilot.press("n")
-        first = reader.suggestions[0]
+        first = reader.spans.suggestions[0]
         await pilot.press("r", "u")
         assert query(app_db_path, f"select status from suggestions where id = {first.id}") == [("open",)]
         # Accepting: the QUOTE and the suggestion's status go back together.
@@ -162,7 +162,7 @@ async def test_one_undo_per_action(app_db_path: Path) -> None:
         # Tag all matches: one undo removes every one of them, one redo brings them back.
         await pilot.press("slash", *"Lavrov", "enter", "T", "3")
         tagged = query(app_db_path, "select count(*) from annotations where deleted = 0")[0][0]
-        assert tagged == len(reader.matches) > 3
+        assert tagged == len(reader.search_bar.matches) > 3
         await pilot.press("u")
         assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(0,)]
         await pilot.press("ctrl+r")

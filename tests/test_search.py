@@ -10,10 +10,16 @@ from click.testing import CliRunner
 from newsmark.cli.main import main
 from newsmark.store import search as search_module
 from newsmark.store.ingest import ingest_text
-from newsmark.store.search import Matches, count_matches, fts_query, search, search_ids
+from newsmark.store.search import Matches, count_matches, fts_query, search
 
 PUTIN_INVITES = "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
 NASTY = ['"', '""', "'", "(", ")", "*", "^", "-", ":", "AND", "OR", "NOT", "NEAR(", 'a"b', "x:y", "Putin)*("]
+
+
+def search_ids(db, text: str, *, prefix: bool = False) -> list[str]:
+    """Ids of every match in the library's order, read as the library reads them (Matches)."""
+    matches = Matches(db, text, prefix=prefix)
+    return [article_id for _, article_id in matches.ids(0, len(matches))]
 
 
 def test_fts_query_quotes_every_word() -> None:

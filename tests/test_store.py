@@ -1,4 +1,4 @@
-"""store.db (opening, refusing) and store.annotations (annotations, undo/redo, labels)."""
+"""store.db (opening, refusing), store.annotations (annotations, labels) and store.events (undo/redo)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ from newsmark.store.annotations import (
     get_annotation,
     label_for_key,
     list_labels,
-    redo,
     rename_label,
-    undo,
     update_annotation,
 )
+from newsmark.store.events import redo, undo
 from newsmark.store.ingest import ingest_text
 from newsmark.store.schema import migrations
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # at run time sqlite-utils comes through store._sqlite_utils, without numpy
+    from collections.abc import Iterable
+
+    from spacy.language import Language
     from sqlite_utils import Database
 
 import importlib
@@ -13,7 +16,7 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input
@@ -23,7 +26,13 @@ from newsmark.store.articles import count_articles
 from newsmark.store.db import as_database
 from newsmark.tui.actions import ACTIONS, ActionSpec, scope_of
 from newsmark.tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
-from newsmark.tui.messages import AnalysisFinished, AnalysisProgress
+from newsmark.tui.messages import (
+    AnalysisFinished,
+    AnalysisProgress,
+    AnalyzeArticles,
+    LabelsChanged,
+    OpenArticle,
+)
 from newsmark.tui.screens.library import LibraryScreen
 
 APP_BUSY_TIMEOUT_S = 2.0
@@ -33,7 +42,7 @@ def bundled_seeds() -> Path:
     return Path(str(resources.files("newsmark.seeds")))
 
 
-class NewsmarkApp(App):
+class NewsmarkApp(App[None]):
     CSS_PATH = "newsmark.tcss"
     TITLE = "newsmark"
     BINDINGS = bindings_for("app")
@@ -64,7 +73,7 @@ class NewsmarkApp(App):
         self.keymap_name = keymap_name
         self.model_name = model
         self.seed_if_empty = seed_if_empty
-        self._nlp = None
+        self._nlp: Language | None = None
         self._nlp_lock = threading.Lock()
         self.sequences = key_sequences(keymap)
         self._pending_keys: tuple[str, ...] = ()
@@ -79,7 +88,7 @@ class NewsmarkApp(App):
     def on_mount(self) -> None:
         self.set_keymap(textual_keymap(self.keymap))
         self.sub_title = str(self.db_path)
-        self.push_screen(LibraryScreen())
+        self.push_screen(LibraryScreen(self.conn, self.db_path, keymap=self.keymap))
         if self.seed_if_empty and count_articles(self.conn) == 0:
             self.ingest_seeds()
 
@@ -97,6 +106,10 @@ class NewsmarkApp(App):
         ):  # store.schema brings sqlite-utils
             importlib.import_module(module)
 
+    @on(OpenArticle)
+    def _open_article(self, message: OpenArticle) -> None:
+        self.open_article(message.article_id)
+
     def open_article(self, article_id: str) -> None:
         """Show an article in the reader; the one reader screen is kept and reused."""
         from newsmark.tui.screens.reader import ReaderScreen
@@ -107,7 +120,7 @@ class NewsmarkApp(App):
             if reader.show_article(article_id):
                 self.push_screen(reader)
             return
-        self.install_screen(ReaderScreen(article_id), "reader")
+        self.install_screen(ReaderScreen(article_id, db=self.db, keymap=self.keymap), "reader")
         self.push_screen("reader")
 
     # -- background work -------------------------------------------------------
@@ -129,7 +142,7 @@ class NewsmarkApp(App):
             if isinstance(screen, LibraryScreen):
                 screen.reload()
 
-    def pipeline(self):
+    def pipeline(self) -> Language:
         """The spaCy pipeline, loaded on first use (in a worker: it takes a second)."""
         with self._nlp_lock:
             if self._nlp is None:
@@ -141,24 +154,27 @@ class NewsmarkApp(App):
                 self._nlp = load_pipeline(self.model_name or DEFAULT_MODEL)
             return self._nlp
 
+    @on(AnalyzeArticles)
+    def _analyze_articles(self, message: AnalyzeArticles) -> None:
+        self.analyze_in_background(message.article_ids)
+
     @work(thread=True, group="analysis", exit_on_error=False)
     def analyze_in_background(self, article_ids: list[str]) -> None:
         if not article_ids:
             return
         total = len(article_ids)
         self.post_message(AnalysisProgress(0, total, None))
+
+        def analysed(article_id: str, done: int, total: int) -> None:
+            self.post_message(AnalysisProgress(done, total, article_id))
+
         try:
             nlp = self.pipeline()
             from newsmark.nlp.batch import analyze_articles
 
             db = open_db(self.db_path)
             try:
-                done = analyze_articles(
-                    db,
-                    nlp,
-                    article_ids,
-                    on_article=lambda aid, n, t: self.post_message(AnalysisProgress(n, t, aid)),
-                )
+                done = analyze_articles(db, nlp, article_ids, on_article=analysed)
             finally:
                 db.close()
         except Exception as e:
@@ -166,24 +182,17 @@ class NewsmarkApp(App):
             return
         self.post_message(AnalysisFinished(done))
 
+    # A worker's messages come to the app; each screen on the stack is told in turn.
+
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
-        label = f"Analysing articles: {message.done}/{message.total}"
-        if message.done == 0:
-            label = f"Loading the language model to analyse {message.total} articles…"
         for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
-                screen.show_progress(label, message.done, message.total)
-                if message.article_id is not None:
-                    screen.reload()
-            elif message.article_id is not None and hasattr(screen, "article_analyzed"):
-                screen.article_analyzed(message.article_id)
+            screen.post_message(AnalysisProgress(message.done, message.total, message.article_id))
 
     def on_analysis_finished(self, message: AnalysisFinished) -> None:
         if message.error:
             self.notify(f"Analysis failed: {message.error}", severity="error", timeout=15)
         for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
-                screen.show_progress("", 1, 1)
+            screen.post_message(AnalysisFinished(message.analyzed, message.error))
 
     # -- key sequences and the command palette --------------------------------
 
@@ -231,7 +240,7 @@ class NewsmarkApp(App):
         namespace = self if scope_of(spec.id) == "app" else screen
         await self.run_action(spec.method, namespace)
 
-    def get_system_commands(self, screen: Screen):
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         scope = self.screen_scope(screen)
         for spec in ACTIONS.values():
@@ -251,28 +260,33 @@ class NewsmarkApp(App):
         self.push_screen(HelpScreen(self.keymap, self.keymap_name))
 
     def action_export(self) -> None:
-        from newsmark.tui.exporting import EXPORT_FORMATS, EXTENSIONS
+        from newsmark.store.formats import EXPORT_FORMATS
         from newsmark.tui.screens.dialogs import PathPrompt
         from newsmark.tui.screens.picker import Picker
 
         def format_chosen(fmt: object) -> None:
-            if fmt not in EXPORT_FORMATS:
+            if not isinstance(fmt, str) or fmt not in EXPORT_FORMATS:
                 return
-            default = str(Path.cwd() / f"newsmark-export{EXTENSIONS[str(fmt)]}")
+
+            def path_chosen(out: str | None) -> None:
+                if out:
+                    self.export_in_background(fmt, Path(out))
+
+            default = str(Path.cwd() / f"newsmark-export{EXPORT_FORMATS[fmt].suffix}")
             self.push_screen(
-                PathPrompt(f"[b]Export as {fmt}[/b] to (Enter writes, Esc cancels):", default),
-                lambda out: self.export_in_background(str(fmt), Path(out)) if out else None,
+                PathPrompt(f"[b]Export as {fmt}[/b] to (Enter writes, Esc cancels):", default), path_chosen
             )
 
         choices = [
-            (fmt, f"→ newsmark-export{EXTENSIONS[fmt] or '/ (a folder)'}", fmt) for fmt in EXPORT_FORMATS
+            (name, f"→ newsmark-export{fmt.suffix or '/ (a folder)'}", name)
+            for name, fmt in EXPORT_FORMATS.items()
         ]
         self.push_screen(Picker("[b]Export format[/b]", choices, free_text=False), format_chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_in_background(self, fmt: str, out: Path) -> None:
         from newsmark.store.export import SpanMismatch
-        from newsmark.tui.exporting import ExportRefused, run_export
+        from newsmark.store.export.writing import ExportRefused, run_export
 
         db = open_db(self.db_path)
         try:
@@ -287,8 +301,8 @@ class NewsmarkApp(App):
     def action_labels(self) -> None:
         from newsmark.tui.screens.dialogs import LabelsScreen
 
-        def refreshed(_: bool | None) -> None:
-            if hasattr(self.screen, "refresh_highlights"):
-                self.screen.refresh_highlights()
+        def closed(_: bool | None) -> None:
+            for screen in self.screen_stack:
+                screen.post_message(LabelsChanged())
 
-        self.push_screen(LabelsScreen(), refreshed)
+        self.push_screen(LabelsScreen(self.db), closed)

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import platformdirs
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import (
     KEY_NAME_REPLACEMENTS,
     KEY_TO_UNICODE_NAME,
@@ -234,7 +234,7 @@ def key_sequences(keymap: dict[str, str]) -> dict[str, dict[tuple[str, ...], str
 DEFAULT_KEYMAP = load_keymap("default")
 
 
-def bindings_for(scope: str) -> list[Binding]:
+def bindings_for(scope: str) -> list[BindingType]:
     """The Textual bindings of one scope, with their ids, keyed by the default keymap."""
     return [
         Binding(

@@ -1,4 +1,9 @@
-"""Messages workers post back to the event loop."""
+"""Messages between the app and its screens.
+
+Workers post the analysis messages to the app, which passes them on to every screen
+on the stack; a screen asks the app for something by posting a message up to it.
+Messages the app sends down do not bubble, so they never come back to it.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,32 @@ from textual.message import Message
 
 
 @dataclass
-class AnalysisProgress(Message):
+class AnalysisProgress(Message, bubble=False):
     done: int
     total: int
-    article_id: str | None
+    article_id: str | None  # the article just analysed; None when the run starts
 
 
 @dataclass
-class AnalysisFinished(Message):
+class AnalysisFinished(Message, bubble=False):
     analyzed: int
     error: str | None = None
+
+
+@dataclass
+class LabelsChanged(Message, bubble=False):
+    """The labels dialog closed: names, keys or colours may have changed."""
+
+
+@dataclass
+class OpenArticle(Message):
+    """Show this article in the reader."""
+
+    article_id: str
+
+
+@dataclass
+class AnalyzeArticles(Message):
+    """Analyse these articles in the background (the reader opened one never analysed)."""
+
+    article_ids: list[str]

@@ -1,4 +1,9 @@
-"""Exporters: each reads only the store and writes one dataset format."""
+"""Exporters: each reads only the store and writes one dataset format.
+
+This package holds what every format shares (the items to export, span checks); each
+format is a module of its own, declared once in the registry (`newsmark.store.formats`),
+and `writing` runs an export in any of them.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,8 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from newsmark.store.annotations import Annotation, annotations_for_article
-from newsmark.store.articles import (
-    Article,
-    Entity,
-    entities_for_article,
-    get_article,
-    sentences_for_article,
-    tokens_for_article,
-)
+from newsmark.store.articles import Article, get_article, sentences_for_article, tokens_for_article
+from newsmark.store.entities import Entity, entities_for_article
 from newsmark.store.tokens import fallback_sentences, fallback_tokens
 
 if TYPE_CHECKING:
@@ -59,8 +58,8 @@ def export_items(
                         f"{s}-{e} is outside the text (length {len(article.text)})"
                     )
         entities = entities_for_article(db, article_id)
-        for e in entities:
-            check_span(article, e.start, e.end, e.text, f"entity {e.id}")
+        for entity in entities:
+            check_span(article, entity.start, entity.end, entity.text, f"entity {entity.id}")
         tokens = tokens_for_article(db, article_id) or fallback_tokens(article.text)
         sentences = [(s.start, s.end) for s in sentences_for_article(db, article_id)]
         yield ExportItem(
@@ -92,12 +91,14 @@ def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[
     return out
 
 
-def speaker_fields(a: Annotation) -> dict:
+def speaker_fields(a: Annotation) -> dict[str, object]:
     """Who said an annotated quote, as every export spells it: name and mention span."""
     return {"speaker": a.speaker, "speaker_start": a.speaker_start, "speaker_end": a.speaker_end}
 
 
-def write_json_lines(items: Iterable[ExportItem], out: IO[str], record: Callable[[ExportItem], dict]) -> int:
+def write_json_lines(
+    items: Iterable[ExportItem], out: IO[str], record: Callable[[ExportItem], dict[str, object]]
+) -> int:
     """One JSON object a line, one line an article; returns how many were written."""
     n = 0
     for item in items:

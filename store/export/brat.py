@@ -12,6 +12,7 @@ In each .ann (brat and INCEpTION read these as they are):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from newsmark.store.export import ExportItem, SpanMismatch
@@ -92,7 +93,7 @@ def annotation_conf(annotation_labels: set[str], entity_labels: set[str]) -> str
     )
 
 
-def write_brat(items, folder: Path) -> int:
+def write_brat(items: Iterable[ExportItem], folder: Path) -> int:
     """Write every item into `folder` (which must exist); returns how many articles."""
     n = 0
     annotation_labels: set[str] = set()

@@ -12,6 +12,7 @@ as `_` so the columns stay whitespace-separated.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from typing import IO
 
 from newsmark.store.export import ExportItem, SpanMismatch, split_tokens_at
@@ -41,7 +42,7 @@ def tagged_tokens(item: ExportItem) -> list[tuple[int, int, str]]:
     return [(s, e, tag) for (s, e), tag in zip(tokens, tags, strict=True)]
 
 
-def write_conll(items, out: IO[str]) -> int:
+def write_conll(items: Iterable[ExportItem], out: IO[str]) -> int:
     n = 0
     for item in items:
         text = item.article.text

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from typing import IO
+
+from newsmark.store.export import ExportItem
 
 COLUMNS = [
     "article_id",
@@ -31,7 +34,7 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def write_csv(items, out: IO[str]) -> int:
+def write_csv(items: Iterable[ExportItem], out: IO[str]) -> int:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     n = 0

@@ -8,6 +8,7 @@ speaker: name and mention span) and `notes`, both keyed by the span's start, end
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO
 
 from newsmark.store.export import ExportItem, speaker_fields, write_json_lines
@@ -32,5 +33,5 @@ def item_record(item: ExportItem) -> dict:
     }
 
 
-def write_doccano(items, out: IO[str]) -> int:
+def write_doccano(items: Iterable[ExportItem], out: IO[str]) -> int:
     return write_json_lines(items, out, item_record)

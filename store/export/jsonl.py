@@ -13,6 +13,7 @@ say), else that of an entity with exactly its bounds, else null.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO
 
 from newsmark.store.export import ExportItem, speaker_fields, write_json_lines
@@ -66,10 +67,10 @@ def relations(item: ExportItem) -> list[dict]:
     return found
 
 
-def item_record(item: ExportItem) -> dict:
+def item_record(item: ExportItem) -> dict[str, object]:
     spans = []
     for a in item.annotations:
-        span = {"start": a.start, "end": a.end}
+        span: dict[str, object] = {"start": a.start, "end": a.end}
         if (ts := token_span(item.tokens, a.start, a.end)) is not None:
             span["token_start"], span["token_end"] = ts
         span |= {"label": a.label, "text": a.text, "id": a.id}
@@ -98,5 +99,5 @@ def item_record(item: ExportItem) -> dict:
     }
 
 
-def write_jsonl(items, out: IO[str]) -> int:
+def write_jsonl(items: Iterable[ExportItem], out: IO[str]) -> int:
     return write_json_lines(items, out, item_record)

@@ -16,6 +16,7 @@ so a text with characters outside the Basic Multilingual Plane (emoji) will be o
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
@@ -99,7 +100,7 @@ def labeling_config(annotation_labels: set[str], entity_labels: set[str]) -> str
     )
 
 
-def write_labelstudio(items, out: IO[str]) -> tuple[int, str]:
+def write_labelstudio(items: Iterable[ExportItem], out: IO[str]) -> tuple[int, str]:
     """Write the tasks as one JSON list; returns (how many, the labeling config for them)."""
     tasks = []
     annotation_labels: set[str] = set()

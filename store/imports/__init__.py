@@ -1,7 +1,9 @@
 """Importers: articles and their annotations in from other tools' formats.
 
-Every format reader turns its input into `DocumentIn`s; `store_document` stores
-one, in one transaction. The rules, the same for every format:
+Every format reader (a module each, declared once in the registry,
+`newsmark.store.formats`; `reading.import_path` runs one) turns its input into
+`DocumentIn`s; `store_document` stores one, in one transaction. The rules, the same
+for every format:
 
 - The article is the text: an article already stored (same text, after line
   endings are normalised as ingest does) gets the annotations, never a duplicate.
@@ -22,11 +24,11 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from newsmark.store.annotations import add_label, log_event
+from newsmark.store.annotations import add_label
 from newsmark.store.articles import now_iso
+from newsmark.store.events import log_event
 from newsmark.store.ingest import ingest_text
 
 if TYPE_CHECKING:
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
 class SpanIn:
     """An annotation as read from a file, with offsets into the file's text."""
 
-    start: int
-    end: int
+    # As the file has them, whatever JSON value that is: store_document checks that they are
+    # whole numbers inside the text before anything is stored, and reports them when not.
+    start: Any
+    end: Any
     label: str
     text: str | None = None  # when the file says what the span covers, it is checked
     speaker: str | None = None
@@ -50,8 +54,8 @@ class SpanIn:
 
 @dataclass
 class EntityIn:
-    start: int
-    end: int
+    start: Any  # as the file has them, checked as SpanIn's are
+    end: Any
     label: str
     text: str | None = None
     origin: str = "user"
@@ -65,7 +69,7 @@ class DocumentIn:
     title: str | None = None
     spans: list[SpanIn] = field(default_factory=list)
     entities: list[EntityIn] = field(default_factory=list)
-    tokens: list[tuple[int, int]] | None = None
+    tokens: list[tuple[Any, Any]] | None = None  # kept only when they are a clean tokenisation
 
 
 @dataclass
@@ -149,8 +153,8 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
         if problem is None:
             try:
                 s.label = _label_name(db, s.label, known)
-            except ValueError as e:
-                problem = str(e)
+            except ValueError as refused:
+                problem = str(refused)
         if problem is not None:
             result.errors.append(f"{doc.where}: {s.label} {problem}; not stored")
             continue
@@ -193,7 +197,7 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
 
 
 def _valid_tokens(
-    tokens: list[tuple[int, int]] | None, raw: str, move: OffsetMap
+    tokens: list[tuple[Any, Any]] | None, raw: str, move: OffsetMap
 ) -> list[tuple[int, int]] | None:
     """The file's tokens when they are a clean tokenisation of the text, else None."""
     if not tokens:
@@ -243,7 +247,7 @@ def _store_spans(db: Database, article_id: str, text: str, spans: list[SpanIn], 
             and not db.execute("select 1 from annotations where id = ?", [s.id]).fetchone()
         ):
             record["id"] = s.id
-        annotation_id = db["annotations"].insert(record).last_pk
+        annotation_id = db.table("annotations").insert(record).last_pk
         log_event(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
         result.annotations_added += 1
 
@@ -272,7 +276,7 @@ def _store_entities(
             continue
         present.add((ent.start, ent.end, ent.label))
         accepted.append((ent.start, ent.end, ent.label))
-        db["entities"].insert(
+        db.table("entities").insert(
             {
                 "article_id": article_id,
                 "start": ent.start,
@@ -285,32 +289,3 @@ def _store_entities(
             }
         )
         result.entities_added += 1
-
-
-FORMATS = ("jsonl", "brat", "doccano")
-
-
-def import_path(db: Database, path: str | Path, fmt: str | None = None) -> ImportResult:
-    """Import a file (jsonl, doccano) or a brat folder; `fmt` guessed from the path when None."""
-    from newsmark.store.imports.brat import import_brat
-    from newsmark.store.imports.doccano import import_doccano
-    from newsmark.store.imports.jsonl import import_jsonl
-
-    path = Path(path)
-    result = ImportResult()
-    if fmt is None:
-        fmt = "brat" if path.is_dir() or path.suffix.lower() in (".ann", ".txt") else "jsonl"
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown import format {fmt!r} (one of {', '.join(FORMATS)})")
-    if not path.exists():
-        result.errors.append(f"{path}: no such file or folder")
-        return result
-    if fmt != "brat" and path.is_dir():
-        result.errors.append(f"{path}: is a folder; {fmt} import reads one file")
-        return result
-    {"jsonl": import_jsonl, "brat": import_brat, "doccano": import_doccano}[fmt](db, path, result)
-    if not result.errors and not result.article_ids and not result.articles_present:
-        # Silence here would read as success: say that nothing was there to import.
-        what = "no .txt/.ann pairs" if fmt == "brat" else "no records"
-        result.errors.append(f"{path}: {what} to import as {fmt}")
-    return result

@@ -163,11 +163,11 @@ def document_from_ann(txt: Path, text: str, ann: Path, content: str, result: Imp
         pieces = _joined(text, t.fragments)
         if len(pieces) > 1:
             result.notices.append(f"{ann}:{t.lineno}: {t.id} is discontinuous; stored as {len(pieces)} spans")
-        for s, e in pieces:
+        for start, end in pieces:
             if t.origin is not None:
-                entities.append(EntityIn(s, e, t.type, origin=t.origin))
+                entities.append(EntityIn(start, end, t.type, origin=t.origin))
                 continue
-            span = SpanIn(s, e, t.type, note="\n".join(t.notes) or None, speaker=t.speaker)
+            span = SpanIn(start, end, t.type, note="\n".join(t.notes) or None, speaker=t.speaker)
             if t.mention is not None:
                 ms, me = t.mention.fragments[0][0], t.mention.fragments[-1][1]
                 span.speaker_start, span.speaker_end = ms, me

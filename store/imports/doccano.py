@@ -84,7 +84,7 @@ def _spans(record: dict) -> tuple[list[SpanIn], dict[object, SpanIn]]:
 
 def document_from_record(record: dict, where: str, path: Path, dropped: Counter[str]) -> DocumentIn:
     spans, by_id = _spans(record)
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    meta: dict = record["meta"] if isinstance(record.get("meta"), dict) else {}
     source = record.get("source", meta.get("source"))
     title = record.get("title", meta.get("title"))
     text = record["text"]

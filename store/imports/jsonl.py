@@ -55,10 +55,8 @@ def _int_or_none(value: object) -> int | None:
 
 
 def document_from_record(record: dict, where: str, path: Path, other_relations: Counter[str]) -> DocumentIn:
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    source = (
-        meta.get("source") if isinstance(meta.get("source"), str) else f"{path}:{where.rsplit(':', 1)[1]}"
-    )
+    meta: dict = record["meta"] if isinstance(record.get("meta"), dict) else {}
+    source = meta["source"] if isinstance(meta.get("source"), str) else f"{path}:{where.rsplit(':', 1)[1]}"
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     spans: list[SpanIn] = []
     for s in _list(record, "spans"):
@@ -99,12 +97,12 @@ def document_from_record(record: dict, where: str, path: Path, other_relations: 
             end=e.get("end"),
             label=str(e.get("label", "")),
             text=e.get("text") if isinstance(e.get("text"), str) else None,
-            origin=e.get("origin") if e.get("origin") in ("model", "user") else "user",
+            origin=e["origin"] if e.get("origin") in ("model", "user") else "user",
         )
         for e in _list(record, "entities")
     ]
     tokens = [(t.get("start"), t.get("end")) for t in _list(record, "tokens")] or None
-    return DocumentIn(where, record["text"], source, title, spans, entities, tokens)  # type: ignore[arg-type]
+    return DocumentIn(where, record["text"], source, title, spans, entities, tokens)
 
 
 def _list(record: dict, key: str) -> list[dict]:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
+from newsmark.store.annotations import Label as AnnotationLabel
 from newsmark.store.annotations import add_label, list_labels, rename_label
 from newsmark.tui.actions import ACTIONS, scope_of
 from newsmark.tui.keymap import display_keys
 
-CLOSE = [Binding("escape,q", "dismiss", "Close", show=True)]
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+CLOSE: list[BindingType] = [Binding("escape,q", "close", "Close", show=True)]
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
 
 
@@ -44,11 +50,18 @@ class HelpScreen(ModalScreen[None]):
             yield Label(f"[b]Keys[/b] — keymap: {self.keymap_name}   (Esc closes)")
             yield Static(keymap_table(self.keymap), id="help-table")
 
+    def action_close(self) -> None:
+        self.dismiss()
+
 
 class LabelsScreen(ModalScreen[bool]):
     """Add a label (NAME) or rename one (OLD=NEW); keys 1-9 go to labels in order."""
 
     BINDINGS = CLOSE
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
@@ -64,7 +77,7 @@ class LabelsScreen(ModalScreen[bool]):
     def refresh_list(self) -> None:
         lines = [
             f"[{label.colour}]■[/] {label.key or '-'}  {label.name}  [dim]{label.description}[/dim]"
-            for label in list_labels(self.app.db)
+            for label in list_labels(self.db)
         ]
         self.query_one("#label-list", Static).update("\n".join(lines))
 
@@ -75,11 +88,11 @@ class LabelsScreen(ModalScreen[bool]):
         try:
             if "=" in value:
                 old, new = (part.strip().upper() for part in value.split("=", 1))
-                if old not in {label.name for label in list_labels(self.app.db)}:
+                if old not in {label.name for label in list_labels(self.db)}:
                     raise ValueError(f"no label {old}")
-                rename_label(self.app.db, old, new)
+                rename_label(self.db, old, new)
             else:
-                add_label(self.app.db, value)
+                add_label(self.db, value)
         except ValueError as e:
             error.update(f"[red]{e}[/red]")
             return
@@ -87,7 +100,7 @@ class LabelsScreen(ModalScreen[bool]):
         event.input.value = ""
         self.refresh_list()
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:
         self.dismiss(True)
 
 
@@ -108,7 +121,7 @@ class EntityLabelsScreen(ModalScreen[set[str]]):
                 *[(label, label, label not in self.hidden) for label in self.labels], id="entity-labels"
             )
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:
         shown = set(self.query_one(SelectionList).selected)
         self.dismiss({label for label in self.labels if label not in shown})
 
@@ -118,7 +131,7 @@ class LabelChooser(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=True)]
 
-    def __init__(self, labels: list, count: int) -> None:
+    def __init__(self, labels: list[AnnotationLabel], count: int) -> None:
         super().__init__()
         self.labels = labels
         self.count = count
@@ -129,7 +142,7 @@ class LabelChooser(ModalScreen[str | None]):
             lines = [f"{label.key}  [{label.colour}]■[/] {label.name}" for label in self.labels if label.key]
             yield Static("\n".join(lines))
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         label = next((lb for lb in self.labels if lb.key and str(lb.key) == event.key), None)
         if label is not None:
             event.stop()

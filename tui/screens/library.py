@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,21 +20,30 @@ from textual.worker import get_current_worker
 from newsmark.store.db import connect
 from newsmark.store.search import RANKED_MAX, fts_query
 from newsmark.tui.keymap import bindings_for
+from newsmark.tui.messages import AnalysisFinished, AnalysisProgress, OpenArticle
 from newsmark.tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
 from newsmark.tui.widgets.key_hints import KeyHints
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(Screen[None]):
     BINDINGS = bindings_for("library")
     _selected_before_search: str | None = None
     _counting: sqlite3.Connection | None = None  # the connection counting a search's matches
+
+    def __init__(self, conn: sqlite3.Connection, db_path: Path, *, keymap: dict[str, str]) -> None:
+        """`conn`: the app's connection, for the list's reads; `db_path`: for the
+        connections a count opens beside it."""
+        super().__init__()
+        self.conn = conn
+        self.db_path = db_path
+        self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-row"):
             yield Label("", id="progress-label")
         yield Input(placeholder="Type to search titles and text…", id="filter")
         yield ArticleList(id="articles")
-        yield KeyHints("library")
+        yield KeyHints("library", self.keymap)
 
     @property
     def article_list(self) -> ArticleList:
@@ -60,14 +70,14 @@ class LibraryScreen(Screen):
         searching = isinstance(previous, SearchRows)
         keep = self.selected_article_id()
         if fts_query(text, prefix=True) is None:
-            source: LibraryRows | SearchRows = LibraryRows(self.app.conn)
+            source: LibraryRows | SearchRows = LibraryRows(self.conn)
             self.show_count(f"{len(source):,} articles")
             if new_search and searching:
                 keep = self._selected_before_search
         else:
             if new_search and not searching:
                 self._selected_before_search = keep
-            source = SearchRows(self.app.conn, text)
+            source = SearchRows(self.conn, text)
             if not source.matches.counted:
                 if isinstance(previous, SearchRows) and previous.text == text:
                     # The same search read again (counts changed): its length so far stands
@@ -109,7 +119,7 @@ class LibraryScreen(Screen):
         (SQLite runs the count without Python's lock); a newer search interrupts it."""
         self._stop_counting()
         try:
-            conn = connect(self.app.db_path, busy_timeout=1.0)
+            conn = connect(self.db_path, busy_timeout=1.0)
         except sqlite3.Error as e:
             self.app.call_from_thread(self._not_counted, e)
             return
@@ -156,7 +166,7 @@ class LibraryScreen(Screen):
 
     def action_open_article(self) -> None:
         if (article_id := self.selected_article_id()) is not None:
-            self.app.open_article(article_id)
+            self.post_message(OpenArticle(article_id))
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
@@ -176,6 +186,19 @@ class LibraryScreen(Screen):
 
     def action_cursor_up(self) -> None:
         self.article_list.move(-1)
+
+    @on(AnalysisProgress)
+    def _analysis_progress(self, message: AnalysisProgress) -> None:
+        label = f"Analysing articles: {message.done}/{message.total}"
+        if message.done == 0:
+            label = f"Loading the language model to analyse {message.total} articles…"
+        self.show_progress(label, message.done, message.total)
+        if message.article_id is not None:
+            self.reload()  # its counts have changed
+
+    @on(AnalysisFinished)
+    def _analysis_finished(self) -> None:
+        self.show_progress("", 1, 1)
 
     def show_progress(self, label: str, done: int, total: int) -> None:
         row = self.query_one("#progress-row")

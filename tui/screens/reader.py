@@ -1,78 +1,92 @@
-"""The reader: one article, its entities and annotations, tagged by keyboard."""
+"""The reader: one article, its entities and annotations, tagged by keyboard.
+
+The screen is composed of widgets that own their state and drawing (the article view,
+the annotations panel, the legend, the status line, the search bar); it reads what
+they show from the store, and every write goes through `save`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
-from newsmark.store.annotations import (
-    AlreadyTagged,
-    Annotation,
-    add_annotation,
-    annotations_for_article,
-    delete_annotation,
-    label_for_key,
-    list_labels,
-    redo,
-    undo,
-)
-from newsmark.store.articles import Entity, entities_for_article, get_article, sentences_for_article
-from newsmark.store.suggestions import Suggestion, open_suggestions
+from newsmark.store.annotations import Annotation, label_for_key, list_labels
+from newsmark.store.articles import Article, get_article, sentences_for_article
+from newsmark.store.spans import trimmed
+from newsmark.store.speakers import speaker_candidates
 from newsmark.store.tokens import fallback_sentences
-from newsmark.tui.colours import entity_colour
+from newsmark.tui.article_edits import ArticleEdits, Outcome, not_saved
+from newsmark.tui.article_spans import ArticleSpans
+from newsmark.tui.colours import ENTITY_COLOURS, entity_colour
 from newsmark.tui.keymap import bindings_for
-from newsmark.tui.screens.reader_entities import EntityActions
-from newsmark.tui.screens.reader_quotes import QuoteActions
-from newsmark.tui.screens.reader_search import SearchActions
+from newsmark.tui.messages import AnalysisProgress, AnalyzeArticles, LabelsChanged
+from newsmark.tui.screens.dialogs import EntityLabelsScreen, LabelChooser
+from newsmark.tui.screens.picker import Picker
+from newsmark.tui.screens.speaker import SpeakerPicker, speaker_choice
 from newsmark.tui.visible import visible_text
+from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
 from newsmark.tui.widgets.article_view import ArticleView, Highlight
 from newsmark.tui.widgets.key_hints import KeyHints
+from newsmark.tui.widgets.legend import Legend
+from newsmark.tui.widgets.search_bar import SearchBar
+from newsmark.tui.widgets.status_line import StatusLine
 
-PANEL_SNIPPET = 60
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
-class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
+def title_line(article: Article) -> Text:
+    # Titles and paths come from files: shown, never interpreted by the terminal.
+    title = Text(visible_text(article.title), style="bold")
+    title.append(f"   {visible_text(article.source)} · {article.word_count} words", style="dim")
+    return title
+
+
+class ReaderScreen(Screen[None]):
     BINDINGS = bindings_for("reader")
 
-    def __init__(self, article_id: str) -> None:
-        super().__init__()
-        self.article_id = article_id
-        self._reset_state()
+    article: Article  # set by `load`, before the screen is shown
 
-    def _reset_state(self) -> None:
-        self.annotations: list[Annotation] = []
-        self.suggestions: list[Suggestion] = []
-        self.entities: list[Entity] = []
-        self.entity_labels: list[str] = []
-        self.hidden_labels: set[str] = set()
-        self.entities_shown = True
+    def __init__(self, article_id: str, *, db: Database, keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.db = db
+        self.keymap = keymap
+        self.article_id = article_id
+        self.spans = ArticleSpans()
         self.analyzed = False
-        self.matches: list[tuple[int, int]] = []
+        self.view = ArticleView(id="text")
+        self.panel = AnnotationsPanel()
+        self.legend = Legend(id="legend")
+        self.status = StatusLine(id="status")
+        self.search_bar = SearchBar(id="search")
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-title")
         with Horizontal(id="reader-body"):
-            yield ArticleView(id="text")
+            yield self.view
             with Vertical(id="side"):
-                yield Static("Annotations", classes="panel-title")
-                yield OptionList(id="annotations")
-                yield Static(id="legend")
-                yield Static(id="status")
-        yield Input(placeholder="Search this article (Enter jumps, Esc closes)", id="search")
-        yield KeyHints("reader")
+                yield self.panel
+                yield self.legend
+                yield self.status
+        yield self.search_bar
+        yield KeyHints("reader", self.keymap)
 
     @property
-    def db(self):
-        return self.app.db
+    def edits(self) -> ArticleEdits:
+        """The writes to the article shown; each goes through `save`."""
+        return ArticleEdits(self.db, self.article_id)
 
     @property
-    def view(self) -> ArticleView:
-        return self.query_one(ArticleView)
+    def annotations(self) -> list[Annotation]:
+        """The article's annotations as shown."""
+        return self.spans.annotations
 
     def on_mount(self) -> None:
         if not self.load():
@@ -82,7 +96,8 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
         """Reuse this (already mounted) screen for another article: far cheaper than
         composing a new screen, which is most of the cost of opening one."""
         self.article_id = article_id
-        self._reset_state()
+        self.spans = ArticleSpans()
+        self.legend.reset()
         self.close_search(keep_matches=False)
         return self.load()
 
@@ -91,130 +106,95 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
         there is no such article."""
         article = get_article(self.db, self.article_id)
         if article is None:
-            self.app.notify(f"No article {self.article_id}", severity="error")
+            self.notify(f"No article {self.article_id}", severity="error")
             return False
         self.article = article
-        # Titles and paths come from files: shown, never interpreted by the terminal.
-        title = Text(visible_text(article.title), style="bold")
-        title.append(f"   {visible_text(article.source)} · {article.word_count} words", style="dim")
-        self.query_one("#article-title", Static).update(title)
+        self.query_one("#article-title", Static).update(title_line(article))
         self.analyzed = article.analysis_model is not None
         sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
         self.view.set_document(article.text, sentences or fallback_sentences(article.text))
-        self.refresh_highlights()
+        self.search_bar.search_in(article.text)
+        self.repaint()
         self.view.focus()
-        self.set_status("")
+        self.status.say("")
         if not self.analyzed:
-            self.app.analyze_in_background([self.article_id])
+            self.post_message(AnalyzeArticles([self.article_id]))
         return True
 
-    def article_analyzed(self, article_id: str) -> None:
-        """Called by the app when a worker has cached this article's analysis."""
-        if article_id != self.article_id:
+    @on(AnalysisProgress)
+    def _analysed(self, message: AnalysisProgress) -> None:
+        if message.article_id != self.article_id:
             return
         self.analyzed = True
         sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
         if sentences:
             self.view.sentences = sentences
-        self.refresh_highlights()
+        self.repaint()
 
-    # -- painting ------------------------------------------------------------
+    @on(LabelsChanged)
+    def _labels_changed(self) -> None:
+        self.repaint()
 
-    def refresh_highlights(self) -> None:
-        entities = entities_for_article(self.db, self.article_id)
-        self.entities = entities
-        self.entity_labels = sorted({e.label for e in entities})
-        self.annotations = annotations_for_article(self.db, self.article_id)
+    # -- painting and saving ---------------------------------------------------
+
+    def repaint(self, *, highlight: Annotation | None = None) -> None:
+        """Read what the article carries from the store and show it everywhere;
+        `highlight`: the annotation to pick out in the panel."""
+        spans = self.spans = ArticleSpans.read(self.db, self.article_id)
         labels = list_labels(self.db)
-        colours = {label: entity_colour(label) for label in self.entity_labels}
+        entity_labels = spans.entity_labels
+        colours = {label: entity_colour(label) for label in entity_labels}
         colours.update({label.name: label.colour for label in labels})
         self.view.set_label_colours(colours)
-        shown_entities = [
-            Highlight(e.start, e.end, e.label)
-            for e in entities
-            if self.entities_shown and e.label not in self.hidden_labels
-        ]
-        quotes = [a for a in self.annotations if a.label == "QUOTE"]
-        # A suggestion already tagged as a QUOTE (or undone back to open) shows once.
-        self.suggestions = [
-            s
-            for s in open_suggestions(self.db, self.article_id)
-            if not any(a.start < s.end and s.start < a.end for a in quotes)
-        ]
         self.view.set_highlights(
-            shown_entities,
-            [Highlight(a.start, a.end, a.label) for a in self.annotations],
-            [Highlight(s.start, s.end, "suggestion") for s in self.suggestions],
+            [Highlight(e.start, e.end, e.label) for e in spans.entities if self.legend.shows_entity(e.label)],
+            [Highlight(a.start, a.end, a.label) for a in spans.annotations],
+            [Highlight(s.start, s.end, "suggestion") for s in spans.suggestions],
         )
-        self.refresh_panel()
-        self.refresh_legend(labels)
+        self.panel.show(spans.annotations, highlight=highlight.id if highlight else None)
+        self.legend.show(labels, entity_labels, analysing=not self.analyzed)
 
-    def refresh_panel(self, highlight_id: int | None = None) -> None:
-        panel = self.query_one("#annotations", OptionList)
-        panel.clear_options()
-        for a in self.annotations:
-            snippet = visible_text(a.text.replace("\n", " "))
-            if len(snippet) > PANEL_SNIPPET:
-                snippet = snippet[: PANEL_SNIPPET - 1] + "…"
-            line = Text(f"{a.label} ", style="bold")
-            line.append(snippet)
-            if a.speaker:
-                line.append(f" — {visible_text(a.speaker)}", style="italic")
-            panel.add_option(Option(line, id=str(a.id)))
-        if highlight_id is not None:
-            index = next((i for i, a in enumerate(self.annotations) if a.id == highlight_id), None)
-            if index is not None:
-                panel.highlighted = index
-        self.query_one(".panel-title", Static).update(f"Annotations ({len(self.annotations)})")
+    def save(
+        self, write: Callable[[], Outcome], *, failed: Callable[[Exception], str] = not_saved
+    ) -> Outcome | None:
+        """Run one write to the store and say how it went: the outcome on the status line,
+        or, when the store refused it, `failed(error)` as an error the user must see.
+        Either way the screen shows what the store now holds (a batch may stop part-way)."""
+        try:
+            outcome = write()
+        except Exception as e:  # the database refused: the user must know it is not saved
+            self.notify(failed(e), severity="error", timeout=10)
+            self.repaint()
+            return None
+        if outcome.changed:
+            self.repaint(highlight=outcome.annotation)
+        self.status.say(outcome.message)
+        return outcome
 
-    def refresh_legend(self, labels) -> None:
-        legend = Text()
-        for label in labels:
-            if label.key:
-                legend.append(f"{label.key} ", style="bold")
-                legend.append(f" {label.name} ", style=f"black on {label.colour}")
-                legend.append("  ")
-        legend.append("\n")
-        if not self.analyzed:
-            legend.append("analysing… entities appear when ready\n", style="italic dim")
-        for name in self.entity_labels:
-            hidden = name in self.hidden_labels or not self.entities_shown
-            style = f"strike dim {entity_colour(name)}" if hidden else f"bold {entity_colour(name)}"
-            legend.append(name, style=style)
-            legend.append(" ")
-        self.query_one("#legend", Static).update(legend)
-
-    def _show_status(self, message: str) -> None:
-        # Names and snippets come from files: plain Text, never markup, controls made visible.
-        lines = [visible_text(line) for line in message.split("\n")]
-        self.query_one("#status", Static).update(Text("\n".join(lines)))
-
-    def set_status(self, message: str) -> None:
-        # Kept for the next cursor report too: a move right after saving must not hide "Saved".
-        self._last_message = message
-        self._show_status(message)
+    # -- the status line ----------------------------------------------------------
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
-        view = self.view
-        where = f"line {view.line_of(event.position) + 1}/{view.line_count}"
+        self.status.report(self.where(event.position))
+
+    def where(self, position: int) -> str:
+        """The cursor's line, the selection, and the annotation or suggestion it is in."""
+        view, spans = self.view, self.spans
+        where = f"line {view.line_of(position) + 1}/{view.line_count}"
         if selection := view.selection:
             where += f" · {selection[1] - selection[0]} chars selected"
-        if (a := self.annotation_at(event.position)) is not None:
+        if (a := spans.annotation_at(position)) is not None:
             where += f" · in {a.label} #{a.id}"
             if a.speaker:
                 where += f" said by {a.speaker}"
-        elif (sug := self.suggestion_at(event.position)) is not None:
-            number = self.suggestions.index(sug) + 1
+        elif (sug := spans.suggestion_at(position)) is not None:
+            number = spans.suggestions.index(sug) + 1
             who = sug.speaker or "speaker unknown"
             where += (
-                f"\nSuggested quote {number}/{len(self.suggestions)}: {who}"
+                f"\nSuggested quote {number}/{len(spans.suggestions)}: {who}"
                 f" ({sug.cue or 'no cue'}, score {sug.score:.2f})"
             )
-        if message := getattr(self, "_last_message", None):
-            where = f"{message}\n{where}"
-            self._last_message = None
-        self._show_status(where)
+        return where
 
     # -- actions: movement and selection --------------------------------------
 
@@ -234,121 +214,239 @@ class ReaderScreen(SearchActions, QuoteActions, EntityActions, Screen):
 
     def action_set_mark(self) -> None:
         self.view.set_mark()
-        self.set_status("Mark set: movements extend the selection")
+        self.status.say("Mark set: movements extend the selection")
 
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_class("open"):
+        if self.search_bar.is_open:
             self.close_search(keep_matches=True)
-            return
-        if self.view.selection is not None or self.view.marking:
+        elif self.view.selection is not None or self.view.marking:
             self.view.clear_selection()
-            return
-        self.app.pop_screen()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.search_changed(event.value)
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.search_submitted()
+        else:
+            self.app.pop_screen()
 
     def action_focus_panel(self) -> None:
-        panel = self.query_one("#annotations", OptionList)
-        (self.view if panel.has_focus else panel).focus()
+        if self.panel.list_has_focus:
+            self.view.focus()
+        else:
+            self.panel.focus_list()
+
+    @on(AnnotationsPanel.Chosen)
+    def _annotation_chosen(self, event: AnnotationsPanel.Chosen) -> None:
+        self.view.jump_to(event.annotation.start)
+        self.view.focus()
+
+    def action_jump_annotation(self, step: int) -> None:
+        if (start := self.spans.next_annotation_start(self.view.cursor, step)) is not None:
+            self.view.jump_to(start)
+
+    # -- actions: search in the article ---------------------------------------
+
+    def action_search(self) -> None:
+        self.search_bar.open()
+
+    def close_search(self, *, keep_matches: bool) -> None:
+        self.search_bar.close(keep_matches=keep_matches)
+        if not keep_matches:
+            self.view.set_matches([])
+        self.view.focus()
+
+    @on(SearchBar.Found)
+    def _found(self, event: SearchBar.Found) -> None:
+        self.view.set_matches(event.matches)
+        self.status.say(f"{len(event.matches)} matches" if event.query else "")
+
+    @on(SearchBar.Accepted)
+    def _search_accepted(self) -> None:
+        self.view.focus()
+        if (match := self.search_bar.first_from(self.view.cursor)) is not None:
+            self.view.jump_to(match[0], keep_selection=True)
+
+    def action_step_match(self, step: int) -> None:
+        index = self.search_bar.step_from(self.view.cursor, step)
+        if index is None:
+            self.status.say("No search matches (search first)")
+            return
+        matches = self.search_bar.matches
+        self.view.jump_to(matches[index][0], keep_selection=True)
+        self.status.say(f"Match {index + 1}/{len(matches)}")
+
+    def action_tag_matches(self) -> None:
+        matches = list(self.search_bar.matches)
+        if not matches:
+            self.notify("Search first: this tags every match", severity="warning")
+            return
+        saved: list[Annotation] = []
+
+        def chosen(label: str | None) -> None:
+            if label is not None:
+                self.save(
+                    lambda: self.edits.tag_all(matches, label, saved),
+                    failed=lambda e: f"Stopped after {len(saved)} saved: {e}",
+                )
+
+        self.app.push_screen(LabelChooser(list_labels(self.db), len(matches)), chosen)
 
     # -- actions: annotations -------------------------------------------------
 
     def action_tag(self, key: int) -> None:
         label = label_for_key(self.db, key)
         if label is None:
-            self.app.notify(f"No label on key {key}: add one with the labels dialog", severity="warning")
+            self.notify(f"No label on key {key}: add one with the labels dialog", severity="warning")
             return
-        selection = self.view.selection
-        if selection is None:
-            self.app.notify("Select a passage first (s selects the sentence)", severity="warning")
+        if (selection := self.view.selection) is None:
+            self.notify("Select a passage first (s selects the sentence)", severity="warning")
             return
-        start, end = selection
-        text = self.article.text
         # Whitespace at the edges of a keyboard selection is never part of the passage.
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trimmed(self.article.text, *selection)
         if start == end:
-            self.app.notify("The selection is only whitespace", severity="warning")
+            self.notify("The selection is only whitespace", severity="warning")
             return
-        try:
-            annotation = add_annotation(self.db, self.article_id, start, end, label.name)
-        except AlreadyTagged as e:
+        if (outcome := self.save(lambda: self.edits.tag(start, end, label.name))) is None:
+            return
+        # A tag ends the selection and mark mode; the cursor rests on the new annotation,
+        # so d deletes it and u undoes it.
+        if outcome.annotation is None:
             self.view.clear_selection()
-            self.set_status(f"Not added: {e}")
-            return
-        except Exception as e:  # the database refused: the user must know it is not saved
-            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
-            return
-        # The cursor rests on the new annotation, so d deletes it and u undoes it; a tag
-        # ends the selection and mark mode.
-        self.view.jump_to(annotation.start)
-        self.refresh_highlights()
-        self.refresh_panel(annotation.id)
-        self.set_status(f"Saved {annotation.label} #{annotation.id}")
-
-    def annotation_at(self, position: int) -> Annotation | None:
-        """The innermost annotation holding `position`."""
-        holding = [a for a in self.annotations if a.start <= position < a.end]
-        return min(holding, key=lambda a: a.end - a.start) if holding else None
+        else:
+            self.view.jump_to(outcome.annotation.start)
 
     def action_delete_annotation(self) -> None:
-        panel = self.query_one("#annotations", OptionList)
-        target: Annotation | None = None
-        if panel.has_focus and panel.highlighted is not None:
-            target = self.annotations[panel.highlighted]
-        else:
-            target = self.annotation_at(self.view.cursor)
+        target = self.panel.highlighted or self.spans.annotation_at(self.view.cursor)
         if target is None:
-            self.app.notify("No annotation at the cursor", severity="warning")
+            self.notify("No annotation at the cursor", severity="warning")
             return
-        try:
-            delete_annotation(self.db, target.id)
-        except Exception as e:
-            self.app.notify(f"Not deleted: {e}", severity="error", timeout=10)
-            return
-        self.refresh_highlights()
-        self.set_status(f"Deleted {target.label} #{target.id} (u undoes)")
+        self.save(lambda: self.edits.delete(target), failed=lambda e: f"Not deleted: {e}")
 
     def action_undo(self) -> None:
-        self._replay(undo, "Undone", "Nothing to undo")
+        self.save(self.edits.undo)
 
     def action_redo(self) -> None:
-        self._replay(redo, "Redone", "Nothing to redo")
+        self.save(self.edits.redo)
 
-    def _replay(self, operation, done: str, nothing: str) -> None:
-        try:
-            replayed = operation(self.db, self.article_id)
-        except Exception as e:
-            self.app.notify(f"Not saved: {e}", severity="error", timeout=10)
+    def action_adjust_bounds(self, edge: str, step: int) -> None:
+        annotation = self.spans.annotation_at(self.view.cursor)
+        if annotation is None:
+            self.notify("No annotation at the cursor", severity="warning")
             return
-        if replayed is None:
-            self.set_status(nothing)
+        text = self.article.text
+        position = annotation.start if edge == "start" else annotation.end
+        if edge == "start" and step > 0:
+            # A leading quote mark goes with the first word, not as a word of its own.
+            while position < annotation.end and not text[position].isalnum():
+                position += 1
+        # A word from the edge, as if the cursor stood there.
+        target = self.view.target("word", step, selecting=(edge == "end"), origin=position)
+        bounds = (target, annotation.end) if edge == "start" else (annotation.start, target)
+        start, end = trimmed(text, *bounds)
+        if start >= end or (start, end) == (annotation.start, annotation.end):
             return
-        self.refresh_highlights()
-        what = "entity" if replayed.kind.startswith("entity.") else "annotation"
-        self.set_status(f"{done}: {replayed.kind.split('.', 1)[1]} of {what} #{replayed.target_id}")
+        saved = self.save(lambda: self.edits.update(annotation, start=start, end=end))
+        if saved and not (start <= self.view.cursor < end):
+            self.view.jump_to(start)
 
-    def action_jump_annotation(self, step: int) -> None:
+    # -- actions: quote suggestions and speakers ------------------------------
+
+    def action_step_suggestion(self, step: int) -> None:
+        target = self.spans.next_suggestion(self.view.cursor, step)
+        if target is None:
+            none = "No more suggestions this way" if self.spans.suggestions else "No suggested quotes"
+            self.status.say(none)
+            return
+        self.view.jump_to(target.start)
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self.spans.suggestion_at(self.view.cursor)
+        if suggestion is None:
+            self.notify("No suggested quote at the cursor (n goes to the next)", severity="warning")
+            return
+        self.save(
+            lambda: self.edits.accept(
+                suggestion, suggestion.speaker, suggestion.speaker_start, suggestion.speaker_end
+            )
+        )
+
+    def action_reject_suggestion(self) -> None:
+        suggestion = self.spans.suggestion_at(self.view.cursor)
+        if suggestion is None:
+            self.notify("No suggested quote at the cursor", severity="warning")
+            return
+        if self.save(lambda: self.edits.reject(suggestion)):
+            self.action_step_suggestion(1)
+
+    def action_set_speaker(self) -> None:
         cursor = self.view.cursor
-        starts = sorted({a.start for a in self.annotations})
-        if step > 0:
-            target = next((s for s in starts if s > cursor), None)
-        else:
-            target = next((s for s in reversed(starts) if s < cursor), None)
-        if target is not None:
-            self.view.jump_to(target)
+        annotation = self.spans.annotation_at(cursor)
+        if annotation is not None and annotation.label != "QUOTE":
+            annotation = None
+        suggestion = self.spans.suggestion_at(cursor) if annotation is None else None
+        target = annotation or suggestion
+        if target is None:
+            self.notify("Put the cursor in a QUOTE (or a suggested quote) first", severity="warning")
+            return
+        candidates = speaker_candidates(self.db, self.article_id, near=target.start, guess=target.speaker)
 
-    @on(OptionList.OptionSelected, "#annotations")
-    def _annotation_chosen(self, event: OptionList.OptionSelected) -> None:
-        annotation = next(a for a in self.annotations if str(a.id) == event.option.id)
-        self.view.jump_to(annotation.start)
-        self.view.focus()
+        def chosen(value: object) -> None:
+            choice = speaker_choice(value)
+            if choice is None:
+                return
+            mention = (choice.mention_start, choice.mention_end)
+            if annotation is not None:
+                self.save(lambda: self.edits.set_speaker(annotation, choice.name, *mention))
+            elif suggestion is not None:
+                self.save(lambda: self.edits.accept(suggestion, choice.name, *mention))
+
+        self.app.push_screen(SpeakerPicker(candidates, target.speaker), chosen)
+
+    # -- actions: entities (corrected as in Prodigy's ner.correct) ------------
+
+    def action_toggle_entities(self) -> None:
+        self.legend.toggle_entities()
+        self.repaint()
+
+    def action_entity_labels(self) -> None:
+        def apply(hidden: set[str] | None) -> None:
+            if hidden is not None:
+                self.legend.hide_only(hidden)
+                self.repaint()
+
+        self.app.push_screen(EntityLabelsScreen(self.legend.entity_labels, self.legend.hidden_labels), apply)
+
+    def _pick_entity_label(self, title: str, then: Callable[[str], object]) -> None:
+        labels = list(dict.fromkeys([*self.spans.entity_labels, *ENTITY_COLOURS]))
+
+        def picked(value: object) -> None:
+            if isinstance(value, str) and value.strip():
+                then(value.strip().upper())
+
+        self.app.push_screen(
+            Picker(title, [(label, "", label) for label in labels], placeholder="an entity label"), picked
+        )
+
+    def action_entity_add(self) -> None:
+        if (selection := self.view.selection) is None:
+            self.notify("Select the entity's text first", severity="warning")
+            return
+        start, end = selection
+
+        def add(label: str) -> None:
+            self.view.clear_selection()
+            self.save(lambda: self.edits.add_entity(start, end, label))
+
+        self._pick_entity_label("[b]Entity label[/b]  type to filter; Enter picks", add)
+
+    def action_entity_relabel(self) -> None:
+        entity = self.spans.entity_at(self.view.cursor)
+        if entity is None:
+            self.notify("No entity at the cursor", severity="warning")
+            return
+        self._pick_entity_label(
+            f"[b]Relabel[/b] {entity.text!r} ({entity.label})",
+            lambda label: self.save(lambda: self.edits.relabel_entity(entity, label)),
+        )
+
+    def action_entity_reject(self) -> None:
+        entity = self.spans.entity_at(self.view.cursor)
+        if entity is None:
+            self.notify("No entity at the cursor", severity="warning")
+            return
+        self.save(lambda: self.edits.reject_entity(entity))

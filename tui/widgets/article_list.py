@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from newsmark.store.db import Queryable
 
 from collections import OrderedDict
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -57,19 +57,22 @@ class RowSource(Protocol):
     def position(self, article_id: str) -> int | None: ...
 
 
-class _PageCache:
+Item = TypeVar("Item")
+
+
+class _PageCache(Generic[Item]):
     """The last pages read, least recently used dropped first."""
 
     def __init__(self) -> None:
-        self.pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self.pages: OrderedDict[int, list[Item]] = OrderedDict()
 
-    def get(self, page: int) -> list[ArticleRow] | None:
+    def get(self, page: int) -> list[Item] | None:
         rows = self.pages.get(page)
         if rows is not None:
             self.pages.move_to_end(page)
         return rows
 
-    def put(self, page: int, rows: list[ArticleRow]) -> list[ArticleRow]:
+    def put(self, page: int, rows: list[Item]) -> list[Item]:
         self.pages[page] = rows
         while len(self.pages) > CACHED_PAGES:
             self.pages.popitem(last=False)
@@ -82,7 +85,7 @@ class LibraryRows:
     def __init__(self, db: Queryable) -> None:
         self.db = db
         self._count = count_articles(db)
-        self._cache = _PageCache()
+        self._cache = _PageCache[ArticleRow]()
 
     def __len__(self) -> int:
         return self._count
@@ -116,8 +119,8 @@ class SearchRows:
         self.text = text
         # A long list's exact length is counted later (see LibraryScreen.count_matches).
         self.matches = Matches(db, text, prefix=True, count_later=True)
-        self._keys = _PageCache()  # page -> (key, id) of its matches
-        self._cache = _PageCache()
+        self._keys = _PageCache[tuple[int, str]]()  # page -> (key, id) of its matches
+        self._cache = _PageCache[ArticleRow]()
 
     def __len__(self) -> int:
         return len(self.matches)

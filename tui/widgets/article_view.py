@@ -56,7 +56,7 @@ class ArticleView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = ""
         self.sentences: list[tuple[int, int]] = []
-        self.anchor: int | None = None
+        self._anchor: int | None = None
         # Mark mode (vim's v, emacs' C-SPC): plain movements extend the selection.
         self.marking = False
         self._match_at: list[bool] = []
@@ -74,7 +74,7 @@ class ArticleView(ScrollView, can_focus=True):
     def set_document(self, text: str, sentences: list[tuple[int, int]]) -> None:
         self.text = text
         self.sentences = sorted(sentences)
-        self.anchor = None
+        self._anchor = None
         self._wrap_width = 0
         # No highlights until set_highlights paints them (rendering reads past the end as none).
         self._entity_at, self._annotation_at, self._suggestion_at, self._match_at = [], [], [], []
@@ -286,9 +286,9 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected [start, end), or None."""
-        if self.anchor is None or self.anchor == self.cursor:
+        if self._anchor is None or self._anchor == self.cursor:
             return None
-        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+        return min(self._anchor, self.cursor), max(self._anchor, self.cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_cursor()
@@ -306,24 +306,25 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=line - height + 1, animate=False)
 
     def set_selection(self, start: int, end: int) -> None:
-        self.anchor = start
+        self._anchor = start
         self.cursor = end
         self.refresh()
 
     def clear_selection(self) -> None:
-        self.anchor = None
+        self._anchor = None
         self.marking = False
         self.refresh()
 
     def set_mark(self) -> None:
         """Start a selection at the cursor that plain movements extend."""
-        self.anchor = self.cursor
+        self._anchor = self.cursor
         self.marking = True
         self.refresh()
 
-    def target(self, kind: str, step: int, *, selecting: bool = False) -> int:
-        """Where a movement of `kind` by `step` takes the cursor."""
-        pos, text = self.cursor, self.text
+    def target(self, kind: str, step: int, *, selecting: bool = False, origin: int | None = None) -> int:
+        """Where a movement of `kind` by `step` takes the cursor, or from `origin` if given
+        (an annotation's edge, moved by a word)."""
+        pos, text = self.cursor if origin is None else origin, self.text
         n = len(text)
         if kind == "char":
             return max(0, min(n, pos + step))
@@ -412,7 +413,7 @@ class ArticleView(ScrollView, can_focus=True):
         the selection and mark mode, except that with `keep_selection` a set mark stays and
         the jump extends its region (as a search does in emacs)."""
         if not (keep_selection and self.marking):
-            self.anchor = None
+            self._anchor = None
             self.marking = False
         self.cursor = max(0, min(len(self.text), position))
         self.refresh()
@@ -421,15 +422,15 @@ class ArticleView(ScrollView, can_focus=True):
         if self.marking:
             self.extend(kind, step)
             return
-        self.anchor = None
+        self._anchor = None
         self.cursor = self.target(kind, step)
         self.refresh()
 
     def extend(self, kind: str, step: int) -> None:
-        if self.anchor is None:
+        if self._anchor is None:
             if kind == "sentence" and (sentence := self.sentence_at(self.cursor)):
                 self.set_selection(*sentence)
                 return
-            self.anchor = self.cursor
+            self._anchor = self.cursor
         self.cursor = self.target(kind, step, selecting=True)
         self.refresh()

@@ -37,9 +37,10 @@ class KeyHints(Widget):
     """
     COMPONENT_CLASSES = {"key-hints--key"}
 
-    def __init__(self, scope: str, *, id: str | None = None) -> None:
+    def __init__(self, scope: str, keymap: dict[str, str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.scope = scope
+        self.keymap = keymap
 
     def render(self) -> Text:
         # Built at each render, from the styles of the moment: a theme change restyles it.
@@ -48,7 +49,7 @@ class KeyHints(Widget):
     def hints(self, width: int) -> Text:
         """The screen's keys, then the app's (quit, help, the palette, where every action
         is); when the line is too narrow the screen's last keys give way, not the app's."""
-        keymap: dict[str, str] = self.app.keymap  # type: ignore[attr-defined]
+        keymap = self.keymap
         key_style = self.get_component_rich_style("key-hints--key", partial=True)
 
         def hint(action_id: str) -> Text:

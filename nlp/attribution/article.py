@@ -1,0 +1,95 @@
+"""The article the later steps read: its Doc with each token's quote and paragraph,
+the people it names, and where its headline ends.
+
+Also the token-walking helpers that cues and speakers share (token ranges, the word
+before a token, whether two tokens are in one sentence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsmark.nlp.attribution.marks import RawQuote, paragraphs
+from newsmark.nlp.attribution.people import Person, build_persons, clean_key
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Doc
+
+
+SENTENCE_END = frozenset({".", "!", "?"})
+
+
+@dataclass
+class Article:
+    doc: Doc
+    text: str
+    quote_of_token: list[int]  # index into the RawQuote list build_article was given, or -1
+    para_of_token: list[int]  # index into marks.paragraphs(text)
+    persons: dict[str, Person]  # surname (lower) -> person
+    first_names: dict[str, str]  # given name (lower) -> surname key, when unique
+    headline_end: int
+    pronoun_cache: dict[int, str | None] = field(default_factory=dict)
+    quote_speakers: list[tuple[int, str]] = field(default_factory=list)  # (char pos, name)
+    titles: set[int] = field(default_factory=set)  # quote-marked names/titles, not quotes
+    mentions: dict[str, list[int]] = field(default_factory=dict)  # surname -> offsets outside quotes
+
+
+def _headline_end(text: str) -> int:
+    """End of the headline: the first line, unless it reads as a sentence
+    (a lede ending in a full stop is body text, not a title-cased headline)."""
+    nl = text.find("\n")
+    first = text[:nl] if nl >= 0 else text
+    if not first.strip() or first.rstrip().endswith((".", "!", "?", "”", '"')):
+        return 0
+    return len(first)
+
+
+def build_article(doc: Doc, quotes: list[RawQuote]) -> Article:
+    text = doc.text
+    n = len(doc)
+    quote_of_token = [-1] * n
+    para_of_token = [0] * n
+    paras = paragraphs(text)
+    q_idx = 0
+    p_idx = 0
+    for tok in doc:
+        while q_idx < len(quotes) and quotes[q_idx].end <= tok.idx:
+            q_idx += 1
+        if q_idx < len(quotes) and quotes[q_idx].start <= tok.idx < quotes[q_idx].end:
+            quote_of_token[tok.i] = q_idx
+        while p_idx + 1 < len(paras) and paras[p_idx + 1][0] <= tok.idx:
+            p_idx += 1
+        para_of_token[tok.i] = p_idx
+    headline_end = _headline_end(text)
+    persons, first_names = build_persons(doc, headline_end, quote_of_token)
+    art = Article(doc, text, quote_of_token, para_of_token, persons, first_names, headline_end)
+    for tok in doc:
+        key = clean_key(tok.text)
+        if key in persons and quote_of_token[tok.i] < 0:
+            art.mentions.setdefault(key, []).append(tok.idx)
+    return art
+
+
+def tokens_in(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token index range [i, j) covering the char range."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return 0, 0
+    return span.start, span.end
+
+
+def previous_word(art: Article, i: int) -> int:
+    """Index of the closest non-space token before i, or -1."""
+    i -= 1
+    while i >= 0 and art.doc[i].is_space:
+        i -= 1
+    return i
+
+
+def same_sentence(art: Article, a: int, b: int) -> bool:
+    """No paragraph change or sentence end (outside quotes) between tokens a and b."""
+    lo, hi = min(a, b), max(a, b)
+    if art.para_of_token[lo] != art.para_of_token[hi]:
+        return False
+    return not any(art.doc[k].text in SENTENCE_END and art.quote_of_token[k] < 0 for k in range(lo + 1, hi))

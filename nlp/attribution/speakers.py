@@ -1,0 +1,187 @@
+"""Step 4b: resolve a speaker mention to the name of who spoke.
+
+Names go to the fullest form the article uses (people.py); "he"/"she" go to the
+nearest earlier person subject outside quotes (gender is ignored); role nouns ("the
+Russian minister") go to the already-named person whose title words best match;
+organisations keep their fullest ORG form, and "the company" the last one named.
+Anonymous speakers ("one witness") resolve to None.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from newsmark.nlp.attribution.article import Article
+from newsmark.nlp.attribution.lexicons import NAME_TITLES, ORG_NOUNS, PERSON_PRONOUNS, ROLE_SYNONYMS
+from newsmark.nlp.attribution.people import Person, clean_key, clean_possessive
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Token
+
+
+_PRONOUN_LOOKBACK = 400  # tokens searched back for a pronoun's antecedent
+
+
+def _person_for_token(art: Article, tok: Token) -> Person | None:
+    key = clean_key(tok.text)
+    if key in art.persons:
+        return art.persons[key]
+    if key in art.first_names:
+        return art.persons[art.first_names[key]]
+    for child in tok.children:
+        if child.dep_ == "compound" and clean_key(child.text) in art.persons:
+            return art.persons[clean_key(child.text)]
+    return None
+
+
+def _propn_name(tok: Token) -> str:
+    """A proper-noun phrase the NER did not tag as a person."""
+    parts = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok]
+    words = [clean_possessive(t.text) for t in parts]
+    while len(words) > 1 and words[0].lower().rstrip(".") in NAME_TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _role_words(tok: Token) -> tuple[str, set[str]]:
+    mods = set()
+    for c in tok.subtree:
+        if c.i < tok.i and c.pos_ in ("ADJ", "NOUN", "PROPN"):
+            mods.add(c.lemma_.lower())
+            mods.add(c.text.lower())
+    return tok.lemma_.lower(), mods
+
+
+def _last_mention_before(art: Article, key: str, pos: int) -> int:
+    """Char offset of the last mention of a person before pos (or -1)."""
+    offsets = art.mentions.get(key, [])
+    i = bisect.bisect_left(offsets, pos)
+    return offsets[i - 1] if i > 0 else -1
+
+
+def _is_role(tok: Token) -> bool:
+    """'the Russian President', 'his counterpart', 'the minister'."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return tok.lower_ in NAME_TITLES or any(c.dep_ in ("det", "poss") for c in tok.lefts)
+
+
+def _resolve_role(art: Article, tok: Token) -> str | None:
+    """'the Russian minister' -> the person already named whose title words
+    match best (head noun required, modifiers break ties, then recency)."""
+    head, mods = _role_words(tok)
+    wanted = ROLE_SYNONYMS.get(head, frozenset()) | {head, tok.lower_}
+    best: tuple[int, int, str] | None = None
+    for key, person in art.persons.items():
+        desc = person.descriptors
+        if not (wanted & desc):
+            continue
+        last = _last_mention_before(art, key, tok.idx)
+        if last < 0:
+            continue  # a role refers back to someone already named
+        cand = (2 + len(mods & desc), last, person.canonical)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    return best[2] if best is not None else None
+
+
+def appos_name(tok: Token) -> Token | None:
+    """'the group's director, Omar Haddad,' -> Haddad."""
+    for child in tok.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            return child
+    return None
+
+
+def resolve_person(art: Article, tok: Token) -> str | None:
+    """Resolve a mention to a person's fullest name, or None."""
+    if tok.pos_ == "PRON":
+        return _resolve_pronoun(art, tok) if tok.lower_ in PERSON_PRONOUNS else None
+    person = _person_for_token(art, tok)
+    if person is not None:
+        return person.canonical
+    appos = appos_name(tok)
+    appos_person = _person_for_token(art, appos) if appos is not None else None
+    if appos_person is not None:
+        return appos_person.canonical
+    if _is_role(tok):
+        return _resolve_role(art, tok)
+    return None
+
+
+def _resolve_pronoun(art: Article, tok: Token) -> str | None:
+    """'he'/'she' -> the nearest earlier person in subject position outside
+    quotes; failing that, the last resolved quote speaker."""
+    if tok.i in art.pronoun_cache:
+        return art.pronoun_cache[tok.i]
+    art.pronoun_cache[tok.i] = None  # guards against cycles
+    doc = art.doc
+    result: str | None = None
+    j = tok.i - 1
+    while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and result is None:
+        cand = doc[j]
+        if art.quote_of_token[j] < 0 and cand.dep_ in ("nsubj", "nsubjpass") and cand.idx >= art.headline_end:
+            if cand.pos_ == "PRON":
+                if cand.lower_ == tok.lower_:
+                    result = _resolve_pronoun(art, cand)
+            else:
+                result = resolve_person(art, cand)
+        j -= 1
+    if result is None:
+        earlier = [name for pos, name in art.quote_speakers if pos < tok.idx]
+        result = earlier[-1] if earlier else None
+    art.pronoun_cache[tok.i] = result
+    return result
+
+
+def _org_fullest(art: Article, name: str) -> str:
+    """'Brightline' -> 'Brightline Software' when the article uses that."""
+    words = name.lower().split()
+    best = name
+    for ent in art.doc.ents:
+        if ent.label_ != "ORG" or "\n" in ent.text:
+            continue
+        full = _strip_det(ent.text)
+        fw = full.lower().split()
+        if fw[: len(words)] == words and len(fw) > len(best.split()):
+            best = full
+    return best
+
+
+def _last_org_before(art: Article, pos: int) -> str | None:
+    found = None
+    for ent in art.doc.ents:
+        if ent.start_char >= pos:
+            break
+        if ent.label_ == "ORG" and art.quote_of_token[ent.start] < 0 and ent.start_char >= art.headline_end:
+            found = _strip_det(ent.text)
+    return _org_fullest(art, found) if found else None
+
+
+def _strip_det(text: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
+
+
+def resolve_mention(art: Article, tok: Token) -> str | None:
+    """Resolve a speaker mention to a person, else an organisation or a
+    proper name as written, else None ('one resident', 'both sides')."""
+    person = resolve_person(art, tok)
+    if person is not None or tok.pos_ == "PRON":
+        return person
+    if tok.pos_ == "PROPN":
+        ent = next((e for e in art.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC", "PERSON"):
+            return _org_fullest(art, _strip_det(ent.text))
+        if not _is_role(tok):
+            return _propn_name(tok)
+        return None
+    if tok.pos_ == "NOUN":
+        # "TASS news agency": a proper name inside a common-noun phrase.
+        for child in tok.lefts:
+            if child.pos_ == "PROPN" and child.ent_type_ in ("ORG", "PERSON"):
+                return resolve_mention(art, child)
+        if tok.lemma_.lower() in ORG_NOUNS and any(c.lower_ == "the" for c in tok.lefts):
+            return _last_org_before(art, tok.idx)  # "the company said"
+    return None

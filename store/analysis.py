@@ -1,0 +1,75 @@
+"""Caching what analysis found for an article: entities, sentences, tokens, suggestions.
+
+nlp produces an `Analysis` per article; `save_analysis` stores it. The user's own
+work (entities they added, relabelled or rejected; suggestions they decided) stays.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsmark.store.articles import now_iso
+from newsmark.store.db import retry_when_locked
+from newsmark.store.entities import merge_model_entities
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What nlp produces for one article, in store terms (plain offsets)."""
+
+    article_id: str
+    model: str
+    entities: Sequence[tuple[int, int, str]]
+    sentences: Sequence[tuple[int, int]]
+    tokens: Sequence[tuple[int, int]]
+    suggestions: Sequence[dict]
+
+
+@retry_when_locked
+def save_analysis(db: Database, analysis: Analysis) -> None:
+    """Replace the model's cached output for one article; the user's own work stays."""
+    text_row = db.execute("select text from articles where id = ?", [analysis.article_id]).fetchone()
+    if text_row is None:
+        return
+    text = text_row[0]
+    now = now_iso()
+    aid = analysis.article_id
+    with db.atomic():
+        # Model entities the user relabelled or rejected survive; new ones never contradict them.
+        found = merge_model_entities(db, aid, analysis.entities)
+        db.execute("delete from sentences where article_id = ?", [aid])
+        db.execute("delete from suggestions where article_id = ? and status = 'open'", [aid])
+        db.conn.executemany(
+            'insert into entities (article_id, start, "end", label, text, origin, status,'
+            " created_at) values (?, ?, ?, ?, ?, 'model', 'accepted', ?)",
+            [(aid, s, e, label, text[s:e], now) for s, e, label in found],
+        )
+        db.conn.executemany(
+            'insert or ignore into sentences (article_id, start, "end") values (?, ?, ?)',
+            [(aid, s, e) for s, e in analysis.sentences],
+        )
+        flat = [x for pair in analysis.tokens for x in pair]
+        db.execute(
+            "insert or replace into tokens (article_id, model, offsets) values (?, ?, ?)",
+            [aid, analysis.model, json.dumps(flat, separators=(",", ":"))],
+        )
+        decided = {
+            (r[0], r[1])
+            for r in db.execute(
+                "select start, \"end\" from suggestions where article_id = ? and status != 'open'",
+                [aid],
+            )
+        }
+        db.table("suggestions").insert_all(
+            [{"article_id": aid, **s} for s in analysis.suggestions if (s["start"], s["end"]) not in decided]
+        )
+        db.execute(
+            "update articles set analysis_model = ?, analyzed_at = ? where id = ?",
+            [analysis.model, now, aid],
+        )

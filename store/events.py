@@ -1,0 +1,190 @@
+"""The event log behind undo and redo: every change, with what it was before and after.
+
+Each writer logs its change with `log_event` in the transaction that makes it, so
+the log never disagrees with the rows. Undo replays an event's `before`, redo its
+`after`, through the one handler its kind names in REPLAY; annotation, entity and
+suggestion changes share the log, so one undo stack covers them all.
+
+`before` and `after` hold the changed fields: for an annotation the fields
+themselves (an add has no `before`: undoing it is a soft delete); for an entity
+and a suggestion, their id too (`entity_id`, `suggestion_id`), as `annotation_id`
+is NULL for them. Undoing an entity's add marks it rejected: for exports that is
+the same as never added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsmark.store.articles import now_iso
+from newsmark.store.db import retry_when_locked
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+ENTITY_FIELDS = ("label", "status")
+ENTITY_STATUSES = ("accepted", "rejected")
+SUGGESTION_STATUSES = ("open", "accepted", "rejected")
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What an undo or redo changed: an annotation, an entity or a suggestion, by id."""
+
+    kind: str  # the event kind, e.g. "annotation.add", "entity.reject"
+    target_id: int
+
+
+# A handler applies one event's `before` (undo) or `after` (redo): it gets the
+# event's annotation_id and that side decoded, and returns the id it changed.
+Replay = Callable[["Database", int | None, dict | None], int]
+
+
+def _replay_annotation(db: Database, annotation_id: int | None, change: dict | None) -> int:
+    if annotation_id is None:
+        raise ValueError("an annotation event without its annotation")
+    # An add has no `before`: undoing it is a soft delete.
+    fields = change if change is not None else {"deleted": 1}
+    db.table("annotations").update(annotation_id, {**fields, "updated_at": now_iso()})
+    return annotation_id
+
+
+def _replay_entity(db: Database, _annotation_id: int | None, change: dict | None) -> int:
+    fields = {k: v for k, v in (change or {}).items() if k != "entity_id"}
+    if (
+        change is None
+        or "entity_id" not in change
+        or not fields
+        or set(fields) - set(ENTITY_FIELDS)
+        or fields.get("status", "accepted") not in ENTITY_STATUSES
+    ):
+        raise ValueError(f"not an entity change: {change}")
+    entity_id = int(change["entity_id"])
+    db.table("entities").update(entity_id, fields)
+    return entity_id
+
+
+def _replay_suggestion(db: Database, _annotation_id: int | None, change: dict | None) -> int:
+    if change is None or change.get("status") not in SUGGESTION_STATUSES or "suggestion_id" not in change:
+        raise ValueError(f"not a suggestion change: {change}")
+    suggestion_id = int(change["suggestion_id"])
+    db.execute("update suggestions set status = ? where id = ?", [change["status"], suggestion_id])
+    return suggestion_id
+
+
+REPLAY: dict[str, Replay] = {
+    "annotation.add": _replay_annotation,
+    "annotation.delete": _replay_annotation,
+    "annotation.update": _replay_annotation,
+    "entity.add": _replay_entity,
+    "entity.relabel": _replay_entity,
+    "entity.reject": _replay_entity,
+    **{f"suggestion.{status}": _replay_suggestion for status in SUGGESTION_STATUSES},
+}
+"""Every kind of event, and how it is undone and redone: log_event refuses any other kind."""
+
+
+# The batch of the action being recorded, if any (see event_batch).
+_current_batch: ContextVar[int | None] = ContextVar("newsmark_event_batch", default=None)
+
+
+@contextmanager
+def event_batch(db: Database) -> Iterator[None]:
+    """Events logged inside share one batch, so undo and redo treat them as one action."""
+    if _current_batch.get() is not None:  # nested: the outer action owns the batch
+        yield
+        return
+    batch = db.execute("select coalesce(max(batch), 0) + 1 from events").fetchone()[0]
+    token = _current_batch.set(batch)
+    try:
+        yield
+    finally:
+        _current_batch.reset(token)
+
+
+def log_event(
+    db: Database,
+    kind: str,
+    article_id: str,
+    annotation_id: int | None,
+    before: dict | None,
+    after: dict | None,
+) -> None:
+    """Record one change in the article's undo log; the caller holds the transaction
+    that makes the change. Entity and suggestion changes pass annotation_id None."""
+    if kind not in REPLAY:
+        raise ValueError(f"unknown event kind {kind!r}: add its handler to store.events.REPLAY")
+    # A new change ends the redo chain; the undone events stay for the audit trail.
+    db.execute(
+        "update events set state = 'dropped' where article_id = ? and state = 'undone'",
+        [article_id],
+    )
+    db.table("events").insert(
+        {
+            "at": now_iso(),
+            "kind": kind,
+            "article_id": article_id,
+            "annotation_id": annotation_id,
+            "before": json.dumps(before) if before is not None else None,
+            "after": json.dumps(after) if after is not None else None,
+            "state": "done",
+            "batch": _current_batch.get(),
+        }
+    )
+
+
+def _replay(db: Database, article_id: str, *, undoing: bool) -> Replayed | None:
+    """Undo the article's last action, or redo the one undone last; the events of one
+    batch are undone (or redone) together, in one transaction."""
+    state, order = ("done", "desc") if undoing else ("undone", "asc")
+    first = db.execute(
+        f"select id, batch from events where article_id = ? and state = ? order by id {order} limit 1",
+        [article_id, state],
+    ).fetchone()
+    if first is None:
+        return None
+    event_id, batch = first
+    if batch is None:
+        ids = [event_id]
+    else:
+        ids = [
+            r[0]
+            for r in db.execute(
+                f"select id from events where article_id = ? and state = ? and batch = ? order by id {order}",
+                [article_id, state, batch],
+            )
+        ]
+    replayed = None
+    with db.atomic():
+        for one in ids:
+            replayed = _replay_event(db, one, undoing=undoing)
+    return replayed
+
+
+def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
+    column = "before" if undoing else "after"
+    kind, annotation_id, change = db.execute(
+        f"select kind, annotation_id, {column} from events where id = ?", [event_id]
+    ).fetchone()
+    if kind not in REPLAY:
+        raise ValueError(f"event {event_id}: unknown kind {kind!r}; nothing undone")
+    target = REPLAY[kind](db, annotation_id, json.loads(change) if change is not None else None)
+    db.execute("update events set state = ? where id = ?", ["undone" if undoing else "done", event_id])
+    return Replayed(kind, target)
+
+
+@retry_when_locked
+def undo(db: Database, article_id: str) -> Replayed | None:
+    """Undo the article's last change (annotation, entity or suggestion), or None when there is none."""
+    return _replay(db, article_id, undoing=True)
+
+
+@retry_when_locked
+def redo(db: Database, article_id: str) -> Replayed | None:
+    """Redo the change undone last, or None when there is none."""
+    return _replay(db, article_id, undoing=False)

@@ -1,0 +1,281 @@
+"""Each step of nlp.attribution alone (the whole: tests/test_quotes.py).
+
+Steps that read a parse get the real pipeline (the `nlp` fixture); marks and the
+quotation tests that need no parse run on plain strings.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Token
+
+from newsmark.nlp.attribution.article import Article, build_article, previous_word, same_sentence, tokens_in
+from newsmark.nlp.attribution.cues import Cue, find_cue, trim_unclosed
+from newsmark.nlp.attribution.marks import RawQuote, pair_marks, paragraphs
+from newsmark.nlp.attribution.mentions import animate, context_speaker, mention_span, subject_of
+from newsmark.nlp.attribution.people import build_persons, clean_key
+from newsmark.nlp.attribution.quotations import is_label, is_partial, looks_like_name_or_title
+from newsmark.nlp.attribution.speakers import resolve_mention
+
+
+def article_of(nlp: Language, text: str) -> tuple[Article, list[RawQuote]]:
+    """The article the cue and speaker steps read, prepared as suggest_quotes prepares it."""
+    doc = nlp(text)
+    raw = pair_marks(text)
+    trim_unclosed(doc, raw)
+    art = build_article(doc, raw)
+    art.titles = {qi for qi, q in enumerate(raw) if looks_like_name_or_title(text, q)}
+    return art, raw
+
+
+def first_cue(nlp: Language, text: str) -> tuple[Article, Cue | None]:
+    art, raw = article_of(nlp, text)
+    q = raw[0]
+    first_tok, last_tok = tokens_in(art.doc, q.start, q.end)
+    return art, find_cue(art, 0, q, first_tok, last_tok, is_partial(text, q))
+
+
+def cue_text(text: str, cue: Cue | None) -> str | None:
+    return text[cue.start : cue.end] if cue is not None else None
+
+
+def token(art: Article, text: str) -> Token:
+    return next(t for t in art.doc if t.text == text)
+
+
+def spans(text: str) -> list[tuple[str, bool, int]]:
+    return [(text[q.start : q.end], q.closed, q.paragraph) for q in pair_marks(text)]
+
+
+# --------------------------------------------------------------------------- marks
+
+
+def test_paragraphs_are_the_non_blank_lines_without_their_padding() -> None:
+    assert paragraphs("A\n\n  B  \n") == [(0, 1), (5, 6)]
+
+
+def test_marks_pair_within_a_paragraph_and_skip_a_stray_closing_mark() -> None:
+    text = 'He said “We will win,” and "soon".\nA stray ” mark here.'
+    assert spans(text) == [("“We will win,”", True, 0), ('"soon"', True, 0)]
+
+
+def test_a_wrong_way_curly_mark_pairs_by_its_surroundings() -> None:
+    assert spans("He said ”We are ready.” Then") == [("”We are ready.”", True, 0)]
+
+
+def test_a_quoted_sentence_continues_into_a_paragraph_that_opens_with_a_mark() -> None:
+    text = "“First part of it.\n“Second part,” she said."
+    assert spans(text) == [("“First part of it.\n“Second part,”", True, 1)]
+
+
+def test_an_unclosed_phrase_runs_to_its_paragraph_end_only() -> None:
+    # Lower case: a phrase that lost its closing mark, not a quoted sentence running on.
+    text = "“lower phrase\n“Next one.”"
+    assert spans(text) == [("“lower phrase", False, 0), ("“Next one.”", True, 1)]
+
+
+# --------------------------------------------------------------------------- quotations
+
+
+@pytest.mark.parametrize(
+    "text,name_or_title",
+    [
+        ("Putin spoke at the “Russia Calling!” forum.", True),
+        ("Critics mocked the so-called “peace dividend” of the plan.", True),
+        ("He was “surprised” by it.", True),
+        ("“No,” he said.", False),
+        ("“We will not stop,” the minister said.", False),
+    ],
+)
+def test_names_titles_and_scare_words_are_told_from_quotations(text: str, name_or_title: bool) -> None:
+    (q,) = pair_marks(text)
+    assert looks_like_name_or_title(text, q) is name_or_title
+
+
+@pytest.mark.parametrize(
+    "text,partial",
+    [
+        ("He called it “a historic step” for the region.", True),
+        ("“Never again,” she said.", True),
+        ("“We will rebuild the bridge.”", False),
+        ("“We will rebuild the bridge by spring,” Ruiz said.", False),
+    ],
+)
+def test_a_phrase_inside_a_sentence_is_partial(text: str, partial: bool) -> None:
+    (q,) = pair_marks(text)
+    assert is_partial(text, q) is partial
+
+
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        ("The state drew on its “rainy day” fund last year.", True),
+        ("Lavrov called the talks “a useful exchange” on Monday.", False),
+    ],
+)
+def test_a_short_quoted_phrase_modifying_the_next_noun_is_a_label(
+    nlp: Language, text: str, label: bool
+) -> None:
+    doc = nlp(text)
+    (q,) = pair_marks(text)
+    first_tok, last_tok = tokens_in(doc, q.start, q.end)
+    assert is_label(doc, text, q, first_tok, last_tok) is label
+
+
+# --------------------------------------------------------------------------- people and the article
+
+
+def test_clean_key_drops_possessives_and_case() -> None:
+    assert [clean_key(w) for w in ("Lavrov’s", "Lavrov's", "Jones'", "LAVROV")] == [
+        "lavrov",
+        "lavrov",
+        "jones",
+        "lavrov",
+    ]
+
+
+def test_people_are_grouped_by_surname_under_their_fullest_name_with_their_titles(nlp: Language) -> None:
+    doc = nlp("Russian Foreign Minister Sergei Lavrov arrived on Monday. Lavrov met reporters.")
+    persons, first_names = build_persons(doc, 0, [-1] * len(doc))
+    assert list(persons) == ["lavrov"]
+    assert persons["lavrov"].canonical == "Sergei Lavrov"
+    assert {"russian", "foreign", "minister"} <= persons["lavrov"].descriptors
+    assert first_names == {"sergei": "lavrov"}
+
+
+def test_article_marks_tokens_by_quote_and_paragraph_and_skips_names_in_quotes(nlp: Language) -> None:
+    text = "Talks Resume In Delhi\nMaria Lopez said “Ask Pedro Alvarez about it.”\nLopez left."
+    art, _ = article_of(nlp, text)
+    assert (art.headline_end, text[: art.headline_end]) == (21, "Talks Resume In Delhi")
+    quoted = [t.text for t in art.doc if art.quote_of_token[t.i] == 0]
+    assert quoted == ["“", "Ask", "Pedro", "Alvarez", "about", "it", ".", "”"]
+    assert art.para_of_token[token(art, "Maria").i] == 1
+    assert art.para_of_token[token(art, "left").i] == 2
+    assert list(art.persons) == ["lopez"]  # Pedro Alvarez is only named inside the quote
+    assert art.mentions == {"lopez": [text.index("Lopez"), text.rindex("Lopez")]}
+
+
+def test_token_helpers_skip_spaces_and_stop_at_sentence_and_paragraph_ends(nlp: Language) -> None:
+    text = "Lavrov spoke. He left.\nThen it rained."
+    art, _ = article_of(nlp, text)
+    spoke, he, left, then = (token(art, w).i for w in ("spoke", "He", "left", "Then"))
+    assert tokens_in(art.doc, text.index("He"), text.index("left") + 2) == (he, left + 1)
+    assert previous_word(art, then) == left + 1  # the full stop, not the newline
+    assert same_sentence(art, he, left)
+    assert not same_sentence(art, spoke, he)
+    assert not same_sentence(art, left, then)
+
+
+# --------------------------------------------------------------------------- cues
+
+
+@pytest.mark.parametrize(
+    "text,cue",
+    [
+        ("“We are ready to talk,” Lavrov said on Monday.", "said"),  # after the quote
+        ("Lavrov described the talks as “a useful exchange of views” on Monday.", "described"),  # governs it
+        ("Lavrov said on Monday: “We are ready to talk.”", "said"),  # before it
+        ("Lavrov spoke for an hour, adding: “We are ready to talk.”", "adding"),
+        ("“Prices will rise next year,” according to the central bank.", "according to"),
+        ("“We are ready to talk.” The talks began.", None),  # the quote ends its sentence
+    ],
+)
+def test_the_cue_is_the_speech_verb_or_phrase_that_reports_the_quote(
+    nlp: Language, text: str, cue: str | None
+) -> None:
+    _, found = first_cue(nlp, text)
+    assert cue_text(text, found) == cue
+
+
+def test_according_to_names_its_agent(nlp: Language) -> None:
+    text = "“Prices will rise next year,” according to the central bank."
+    _, cue = first_cue(nlp, text)
+    assert cue is not None and cue.verb is None
+    assert cue.agent is not None and cue.agent.text == "bank"
+
+
+def test_an_unclosed_quote_is_cut_before_a_following_said(nlp: Language) -> None:
+    text = "The minister arrived.\n“We are ready to talk, Lavrov said on Monday."
+    doc = nlp(text)
+    (q,) = pair_marks(text)
+    assert (q.end, q.closed) == (len(text), False)
+    trim_unclosed(doc, [q])
+    assert (text[q.start : q.end], q.trimmed) == ("“We are ready to talk,", True)
+
+
+# --------------------------------------------------------------------------- speaker mentions
+
+
+@pytest.mark.parametrize(
+    "text,mention",
+    [
+        ("“We are ready to talk,” Lavrov said on Monday.", "Lavrov"),
+        ("“We are ready to talk,” said Lavrov.", "Lavrov"),  # inverted after the quote
+        ("Lavrov spoke for an hour, adding: “We are ready to talk.”", "Lavrov"),  # the participle's clause
+        ("“It was very loud,” one resident said.", "one resident"),
+        (
+            "Russian Foreign Minister Sergei Lavrov met Indian officials on Monday.\n"
+            "“We are ready to talk,” the Russian minister said.",
+            "the Russian minister",
+        ),
+    ],
+)
+def test_the_mention_is_the_cue_verbs_subject(nlp: Language, text: str, mention: str) -> None:
+    art, cue = first_cue(nlp, text)
+    assert cue is not None and cue.verb is not None
+    subject = subject_of(art, cue.verb)
+    assert subject is not None
+    start, end = mention_span(art, subject)
+    assert text[start:end] == mention
+
+
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        ("Putin: “We will win.”", "Putin"),  # headline style
+        ("Collins was more cautious: “It is too early to tell.”", "Collins"),
+    ],
+)
+def test_a_quote_without_a_cue_takes_the_subject_that_introduces_it(
+    nlp: Language, text: str, speaker: str
+) -> None:
+    art, raw = article_of(nlp, text)
+    first_tok, _ = tokens_in(art.doc, raw[0].start, raw[0].end)
+    subject = context_speaker(art, first_tok)
+    assert subject is not None and subject.text == speaker
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+@pytest.mark.parametrize(
+    "text,mention,speaker",
+    [
+        (
+            "Sergei Lavrov arrived in Delhi on Monday.\n“We are ready to talk,” he said.",
+            "he",
+            "Sergei Lavrov",
+        ),
+        (
+            "Russian Foreign Minister Sergei Lavrov met Indian officials on Monday.\n"
+            "“We are ready to talk,” the Russian minister said.",
+            "minister",
+            "Sergei Lavrov",
+        ),
+        ("Mayor Ana Ruiz opened the bridge.\n“It took three years,” Ana said.", "Ana", "Ana Ruiz"),
+        (
+            "Brightline Software cut 200 jobs on Monday.\n“We regret the decision,” the company said.",
+            "company",
+            "Brightline Software",
+        ),
+        ("“It was very loud,” one resident said.", "resident", None),
+    ],
+)
+def test_mentions_resolve_to_the_fullest_name_the_article_uses(
+    nlp: Language, text: str, mention: str, speaker: str | None
+) -> None:
+    art, _ = article_of(nlp, text)
+    tok = token(art, mention)
+    assert resolve_mention(art, tok) == speaker
+    assert animate(art, tok) is (speaker is not None)

@@ -1,0 +1,133 @@
+"""The reader's writes: each one change to the store (one undo) and what the status says after it.
+
+The reader runs every one of them through its save path (ReaderScreen.save), which
+reports a refused write; here are the writes themselves, free of the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsmark.store.annotations import (
+    AlreadyTagged,
+    Annotation,
+    add_annotation,
+    delete_annotation,
+    update_annotation,
+)
+from newsmark.store.entities import Entity, add_entity, reject_entity, relabel_entity
+from newsmark.store.events import Replayed, event_batch, redo, undo
+from newsmark.store.suggestions import Suggestion, set_suggestion_status
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a write did, as the status line says it. `annotation`: the one it saved,
+    picked out in the panel; `changed`: False when the store was left as it was."""
+
+    message: str
+    annotation: Annotation | None = None
+    changed: bool = True
+
+
+def not_saved(error: Exception) -> str:
+    return f"Not saved: {error}"
+
+
+class ArticleEdits:
+    """The writes to one article."""
+
+    def __init__(self, db: Database, article_id: str) -> None:
+        self.db = db
+        self.article_id = article_id
+
+    # -- annotations -------------------------------------------------------------
+
+    def tag(self, start: int, end: int, label: str) -> Outcome:
+        try:
+            annotation = add_annotation(self.db, self.article_id, start, end, label)
+        except AlreadyTagged as e:
+            return Outcome(f"Not added: {e}", changed=False)
+        return Outcome(f"Saved {annotation.label} #{annotation.id}", annotation)
+
+    def tag_all(self, spans: list[tuple[int, int]], label: str, saved: list[Annotation]) -> Outcome:
+        """Tag every span, in one undo; `saved` grows as they are stored, so that a
+        failure part-way can say how many were."""
+        already = 0
+        with event_batch(self.db):
+            for start, end in spans:
+                try:
+                    saved.append(add_annotation(self.db, self.article_id, start, end, label))
+                except AlreadyTagged:
+                    already += 1
+        were = f" ({already} were tagged already)" if already else ""
+        return Outcome(f"Saved {len(saved)} {label} annotations{were}")
+
+    def delete(self, annotation: Annotation) -> Outcome:
+        delete_annotation(self.db, annotation.id)
+        return Outcome(f"Deleted {annotation.label} #{annotation.id} (u undoes)")
+
+    def update(self, annotation: Annotation, **changes: object) -> Outcome:
+        updated = update_annotation(self.db, annotation.id, **changes)
+        detail = f" — {updated.speaker}" if updated.speaker else ""
+        return Outcome(f"Saved {updated.label} #{updated.id}{detail}", updated)
+
+    def set_speaker(
+        self, annotation: Annotation, speaker: str, mention_start: int | None, mention_end: int | None
+    ) -> Outcome:
+        return self.update(annotation, speaker=speaker, speaker_start=mention_start, speaker_end=mention_end)
+
+    def undo(self) -> Outcome:
+        return self._replayed(undo(self.db, self.article_id), "Undone", "Nothing to undo")
+
+    def redo(self) -> Outcome:
+        return self._replayed(redo(self.db, self.article_id), "Redone", "Nothing to redo")
+
+    def _replayed(self, replayed: Replayed | None, done: str, nothing: str) -> Outcome:
+        if replayed is None:
+            return Outcome(nothing, changed=False)
+        what = "entity" if replayed.kind.startswith("entity.") else "annotation"
+        return Outcome(f"{done}: {replayed.kind.split('.', 1)[1]} of {what} #{replayed.target_id}")
+
+    # -- quote suggestions -------------------------------------------------------
+
+    def accept(
+        self, suggestion: Suggestion, speaker: str | None, mention_start: int | None, mention_end: int | None
+    ) -> Outcome:
+        """The suggestion becomes a QUOTE said by `speaker` (mentioned at the span given)."""
+        with event_batch(self.db):  # the QUOTE and the suggestion's status: one undo
+            annotation = add_annotation(
+                self.db,
+                self.article_id,
+                suggestion.start,
+                suggestion.end,
+                "QUOTE",
+                speaker=speaker,
+                speaker_start=mention_start,
+                speaker_end=mention_end,
+            )
+            set_suggestion_status(self.db, suggestion.id, "accepted")
+        return Outcome(f"Saved QUOTE #{annotation.id} — {speaker or 'no speaker'}", annotation)
+
+    def reject(self, suggestion: Suggestion) -> Outcome:
+        set_suggestion_status(self.db, suggestion.id, "rejected")
+        return Outcome("Suggestion rejected")
+
+    # -- entities (corrected as in Prodigy's ner.correct) -------------------------
+
+    def add_entity(self, start: int, end: int, label: str) -> Outcome:
+        """A user entity; the model's entities it overlaps are rejected with it."""
+        add_entity(self.db, self.article_id, start, end, label, replace=True)
+        return Outcome(f"Saved entity {label} (u undoes)")
+
+    def relabel_entity(self, entity: Entity, label: str) -> Outcome:
+        relabel_entity(self.db, entity.id, label)
+        return Outcome(f"Relabelled {entity.text!r} as {label}")
+
+    def reject_entity(self, entity: Entity) -> Outcome:
+        reject_entity(self.db, entity.id)
+        return Outcome(f"Rejected {entity.label} {entity.text!r} (u undoes)")
