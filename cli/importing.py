@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from newsmark.cli.common import db_option, open_or_fail
+from newsmark.cli.ingest import encoding_option
 from newsmark.store.formats import DEFAULT_IMPORT_FORMAT, IMPORT_FORMATS
 
 
@@ -36,7 +37,8 @@ def _default_format_help() -> str:
     + f" {_default_format_help()}",
 )
 @db_option
-def import_(path: Path, fmt: str | None, db_path: Path | None) -> None:
+@encoding_option
+def import_(path: Path, fmt: str | None, db_path: Path | None, encoding: str | None) -> None:
     """Add the articles and annotations in PATH (a file or a folder).
 
     An article already stored (same text) gets the annotations, not a duplicate;
@@ -48,7 +50,7 @@ def import_(path: Path, fmt: str | None, db_path: Path | None) -> None:
     from newsmark.store.imports.reading import import_path
 
     db = open_or_fail(db_path, create=True)
-    result = import_path(db, path, fmt)
+    result = import_path(db, path, fmt, encoding)
     for error in result.errors:
         click.echo(f"newsmark: {error}", err=True)
     for notice in result.notices:

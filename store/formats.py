@@ -51,7 +51,8 @@ class ExportFormat:
 
 @dataclass(frozen=True)
 class ImportFormat:
-    """One import format: `reader(db, path, result)` adds what `path` holds, reporting in `result`.
+    """One import format: `reader(db, path, result, encoding=None)` adds what `path` holds, reporting
+    in `result`; `encoding` is the user's --encoding, for the reader to decode with (ingest.decode).
 
     A "file" format reads one file; a "folder" format reads a folder, or one file of the set.
     When `newsmark import` is not told the format, a folder goes to the first folder format,

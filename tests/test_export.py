@@ -255,8 +255,8 @@ def write_titles(items, out):
         out.write(item.article.title + "\\n")
     return n
 
-def import_lines(db, path, result):
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+def import_lines(db, path, result, encoding=None):
+    for lineno, line in enumerate(path.read_text(encoding=encoding or "utf-8").splitlines(), 1):
         store_document(db, DocumentIn(f"{path}:{lineno}", line, f"{path}:{lineno}", line.split()[0]), result)
 
 EXPORT_FORMATS["titles"] = ExportFormat(

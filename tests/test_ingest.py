@@ -525,3 +525,64 @@ def test_import_takes_no_declaration_from_the_data_in_a_json_lines_file(tmp_path
     db = open_db(tmp_path / "n.db")
     assert db.execute("select text from articles").fetchall() == [(page,)]
     db.conn.close()
+
+
+def test_import_decodes_what_encoding_says_as_ingest_does(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsmark.cli.main import main
+    from newsmark.store import open_db
+
+    text = "Café crème\nÀ la carte, señor.\n"
+    (tmp_path / "brat").mkdir()
+    (tmp_path / "brat" / "doc.txt").write_bytes(text.encode("latin-1"))
+    (tmp_path / "brat" / "doc.ann").write_bytes("T1\tCLAIM 0 10\tCafé crème\n".encode("latin-1"))
+    line = {"text": "Señor Núñez said so.", "spans": [{"start": 0, "end": 11, "label": "SOURCE"}]}
+    (tmp_path / "lines.jsonl").write_bytes(json.dumps(line, ensure_ascii=False).encode("latin-1"))
+    db = str(tmp_path / "n.db")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["import", str(tmp_path / "lines.jsonl"), "--db", db])
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"newsmark: {tmp_path / 'lines.jsonl'}: not UTF-8 text (byte 0xf1 at offset 12)\n",
+    )
+    for path in ["brat", "lines.jsonl"]:
+        run = runner.invoke(main, ["import", str(tmp_path / path), "--encoding", "latin-1", "--db", db])
+        assert (run.exit_code, run.stderr) == (0, ""), run.output
+    bad = runner.invoke(main, ["import", str(tmp_path / "brat"), "--encoding", "base64", "--db", db])
+    assert (bad.exit_code, bad.stderr) == (1, "newsmark: --encoding base64: not a known text encoding\n")
+    stored = open_db(tmp_path / "n.db").execute(
+        "select a.text, n.text from annotations n join articles a on a.id = n.article_id order by a.rowid"
+    )
+    assert stored.fetchall() == [(text, "Café crème"), ("Señor Núñez said so.", "Señor Núñez")]
+
+
+def test_import_reports_a_folder_it_cannot_read_and_a_named_pipe() -> None:
+    """A brat folder is walked as ingest walks one: nothing skipped silently, no pipe waited on.
+    The locked folder is read as a user other than root, who meets its permissions."""
+    from click.testing import CliRunner
+
+    from newsmark.cli.main import main
+
+    with shared_folder() as shared:
+        corpus = shared / "brat"
+        (corpus / "locked").mkdir(parents=True)
+        (corpus / "locked" / "hidden.txt").write_text("Hidden\n")
+        (corpus / "doc.txt").write_text("Seen\n")
+        (corpus / "doc.ann").write_text("T1\tCLAIM 0 4\tSeen\n")
+        os.mkfifo(corpus / "pipe.txt")
+        (corpus / "locked").chmod(0o000)
+
+        def import_() -> dict:
+            run = CliRunner().invoke(main, ["import", str(corpus), "--db", str(shared / "n.db")])
+            return {"exit": run.exit_code, "errors": run.stderr.splitlines(), "out": run.stdout}
+
+        outcome = as_other_user(import_)
+    assert (outcome["exit"], outcome["errors"]) == (
+        1,
+        [
+            f"newsmark: {corpus / 'pipe.txt'}: not a regular file",
+            f"newsmark: {corpus / 'locked'}: cannot read folder (Permission denied)",
+        ],
+    )
+    assert outcome["out"].startswith("1 articles added, 0 already present; 1 annotations added")

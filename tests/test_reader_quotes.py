@@ -167,3 +167,45 @@ async def test_one_undo_per_action(app_db_path: Path) -> None:
         assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(0,)]
         await pilot.press("ctrl+r")
         assert query(app_db_path, "select count(*) from annotations where deleted = 0") == [(tagged,)]
+
+
+async def test_every_write_the_database_refuses_says_so(app_db_path: Path) -> None:
+    """Each action that writes goes through one save path: when SQLite refuses the write
+    (PRAGMA query_only refuses as a read-only file does), the reader says it was not
+    saved, never "Saved", and the article shows what the file holds."""
+    async with make_app(app_db_path).run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, LAVROV_ARTICLE)
+        await pilot.press("n", "n", "a")  # one QUOTE, saved while the file is writable
+        quote = reader.annotations[0]
+        pilot.app.db.execute("PRAGMA query_only = ON")
+        entity = next(e for e in reader.spans.entities if e.text == "Sergei Lavrov")
+
+        async def refused(*keys: str, text: str | None = None) -> list[str]:
+            """What pressing `keys` (then typing `text` into a picker) notifies."""
+            before = len(pilot.app._notifications)
+            reader.status.say("")  # the write before (when it was writable) was saved
+            await pilot.press(*keys)
+            if text is not None:
+                await pilot.pause()
+                await pilot.press(*text, "enter")
+            await pilot.pause()
+            assert "Saved" not in str(reader.status.content)
+            return [n.message for n in list(pilot.app._notifications)[before:]]
+
+        readonly = "attempt to write a readonly database"
+        reader.view.jump_to(quote.start)
+        assert await refused("d") == [f"Not deleted: {readonly}"]
+        assert await refused("greater_than_sign") == [f"Not saved: {readonly}"]
+        assert await refused("p", text="Someone") == [f"Not saved: {readonly}"]
+        assert await refused("u") == [f"Not saved: {readonly}"]
+        assert await refused("n", "r") == [f"Not saved: {readonly}"]
+        assert await refused("a") == [f"Not saved: {readonly}"]
+        assert await refused("right_parenthesis", "s", "1") == [f"Not saved: {readonly}"]
+        reader.view.jump_to(entity.start)
+        assert await refused("minus") == [f"Not saved: {readonly}"]
+        assert await refused("equals_sign", text="NORP") == [f"Not saved: {readonly}"]
+        assert await refused("W", "plus", text="TITLE") == [f"Not saved: {readonly}"]
+        assert await refused("slash", *"putin", "enter", "T", "3") == [f"Stopped after 0 saved: {readonly}"]
+        assert reader.annotations == [quote]
+    assert query(app_db_path, "select count(*) from annotations") == [(1,)]
+    assert query(app_db_path, "select count(*) from entities where origin = 'user'") == [(0,)]

@@ -130,16 +130,6 @@ CALLER_HOLDS_THE_TRANSACTION: dict[str, str] = {
     "newsmark.store.imports.jsonl.import_jsonl": "part of an import, inside import_path's transaction",
 }
 
-# Writers in modules being rewritten by others right now (issue 11, items 4 and 5): listed
-# so this file passes meanwhile; each entry is checked to still need it, so a wrapped one
-# must come off this list (and into WRITERS).
-NOT_YET_RETRIED: dict[str, str] = {
-    "newsmark.store.ingest.ingest_text": "store/ingest: wrap in retry_when_locked",
-    "newsmark.store.ingest.ingest_paths": "store/ingest: wrap in retry_when_locked",
-    "newsmark.store.imports.reading.import_path": "store/imports: wrap in retry_when_locked",
-}
-
-
 # --- finding the writers by reading the code ------------------------------------------
 
 # SQL that changes the database, in any string a function holds.
@@ -224,7 +214,7 @@ def retries_when_locked(fn: Callable) -> bool:
 
 def test_every_public_writer_in_the_store_retries_when_locked() -> None:
     functions = store_functions()
-    listed = set(WRITERS) | set(CALLER_HOLDS_THE_TRANSACTION) | set(NOT_YET_RETRIED)
+    listed = set(WRITERS) | set(CALLER_HOLDS_THE_TRANSACTION)
     assert sorted(listed - set(functions)) == [], "listed here, but no such function in the store (moved?)"
     writers = {name for name, fn in functions.items() if writes(fn) and fn not in migrations()}
     writers |= WRITE_THROUGH_A_REGISTRY
@@ -236,8 +226,7 @@ def test_every_public_writer_in_the_store_retries_when_locked() -> None:
     )
     assert sorted(wrapped - set(WRITERS)) == [], "wrapped, so add it to WRITERS to be called under a lock"
     assert sorted(listed - writers - wrapped) == [], "listed here, but no longer a writer in the store"
-    assert sorted(set(WRITERS) - set(NOT_YET_RETRIED) - wrapped) == [], "not wrapped in retry_when_locked"
-    assert sorted(set(NOT_YET_RETRIED) & wrapped) == [], "retries now: take it off NOT_YET_RETRIED"
+    assert sorted(set(WRITERS) - wrapped) == [], "not wrapped in retry_when_locked"
 
 
 # --- calling each one while another connection holds the write lock --------------------
@@ -276,15 +265,7 @@ def _resolve(name: str) -> Callable:
     return getattr(importlib.import_module(module), function)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET_RETRIED[name]))
-        if name in NOT_YET_RETRIED
-        else name
-        for name in sorted(WRITERS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(WRITERS))
 def test_writer_waits_out_another_connections_write_lock(scene: Scene, name: str) -> None:
     writer = _resolve(name)
     args = WRITERS[name](scene)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from newsmark.store.export.brat import SPEAKER_NOTE, SPEAKER_TYPE
 from newsmark.store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from newsmark.store.imports.files import read_text
+from newsmark.store.ingest.walk import iter_files
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -46,31 +47,31 @@ def unescape_note(note: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), note)
 
 
-def pairs_under(path: Path) -> list[tuple[Path, Path | None]]:
-    """(text file, annotation file or None) for a folder, a .txt or a .ann."""
-    if path.is_dir():
-        found = []
-        for root, dirs, files in os.walk(path, followlinks=False):
-            dirs.sort()
-            for name in sorted(files):
-                if name.endswith(".txt"):
-                    txt = Path(root) / name
-                    ann = txt.with_suffix(".ann")
-                    found.append((txt, ann if ann.exists() else None))
-        return found
-    txt = path.with_suffix(".txt")
-    ann = path.with_suffix(".ann")
-    return [(txt, ann if ann.exists() else None)]
+def pairs_under(path: Path, errors: list[str]) -> list[tuple[Path, Path | None]]:
+    """(text file, annotation file or None) for a folder, a .txt or a .ann.
+
+    A folder is walked as ingest walks one: what cannot be read (a folder, a named
+    pipe) is a line in `errors`, as is an .ann with no .txt beside it.
+    """
+    if not path.is_dir():
+        txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
+        return [(txt, ann if ann.exists() else None)]
+    # The walk gives absolute paths; sources and messages keep the folder as it was named.
+    top = os.path.abspath(path)
+    found = [path / os.path.relpath(f.path, top) for f in iter_files([path], (".txt", ".ann"), errors)]
+    listed = set(found)
+    for p in found:
+        if p.suffix == ".ann" and not p.with_suffix(".txt").exists():
+            errors.append(f"{p}: no {p.with_suffix('.txt').name} beside it; not imported")
+    pairs = [(p, p.with_suffix(".ann")) for p in found if p.suffix == ".txt"]
+    return [(txt, ann if ann in listed else None) for txt, ann in pairs]
 
 
-def import_brat(db: Database, path: Path, result: ImportResult) -> None:
-    if path.is_dir():
-        orphans = sorted(p for p in path.rglob("*.ann") if not p.with_suffix(".txt").exists())
-        result.errors += [f"{p}: no {p.with_suffix('.txt').name} beside it; not imported" for p in orphans]
-    for txt, ann in pairs_under(path):
+def import_brat(db: Database, path: Path, result: ImportResult, encoding: str | None = None) -> None:
+    for txt, ann in pairs_under(path, result.errors):
         try:
-            text = read_text(txt)
-            ann_content = read_text(ann) if ann is not None else ""
+            text = read_text(txt, encoding)
+            ann_content = read_text(ann, encoding) if ann is not None else ""
         except ValueError as e:
             result.errors.append(str(e))
             continue

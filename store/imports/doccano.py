@@ -36,10 +36,10 @@ KNOWN_FIELDS = {
 }
 
 
-def import_doccano(db: Database, path: Path, result: ImportResult) -> None:
+def import_doccano(db: Database, path: Path, result: ImportResult, encoding: str | None = None) -> None:
     unknown: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
-    for where, record in json_lines(path, result.errors):
+    for where, record in json_lines(path, result.errors, encoding):
         unknown.update(k for k in record if k not in KNOWN_FIELDS)
         if record.get("comments") or record.get("Comments"):
             dropped["comments"] += 1

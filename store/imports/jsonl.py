@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 KNOWN_FIELDS = {"text", "meta", "tokens", "spans", "relations", "entities", "quotes", "answer"}
 
 
-def import_jsonl(db: Database, path: Path, result: ImportResult) -> None:
+def import_jsonl(db: Database, path: Path, result: ImportResult, encoding: str | None = None) -> None:
     skipped: Counter[str] = Counter()
     unknown_fields: Counter[str] = Counter()
     other_relations: Counter[str] = Counter()
-    for where, record in json_lines(path, result.errors):
+    for where, record in json_lines(path, result.errors, encoding):
         answer = record.get("answer", "accept")
         if answer != "accept":
             skipped[str(answer)] += 1

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsmark.store.articles import article_id_for, now_iso
+from newsmark.store.db import retry_when_locked
 from newsmark.store.ingest.article_files import iter_input_files, normalise_line_endings
 from newsmark.store.ingest.bulk_index import BatchSearchIndexer, bulk_page_cache
 from newsmark.store.ingest.reading import read_in_order
@@ -41,6 +42,7 @@ class IngestResult:
         return f"{len(self.added)} added, {len(self.present)} already present, {len(self.errors)} skipped"
 
 
+@retry_when_locked
 def ingest_paths(
     db: Database,
     paths: Iterable[str | Path],
@@ -102,6 +104,7 @@ def ingest_paths(
     return result
 
 
+@retry_when_locked
 def ingest_text(db: Database, text: str, source: str, title: str | None = None) -> tuple[str, bool]:
     """Store one text (from an import, say); returns (article id, whether it was new)."""
     text = normalise_line_endings(text)

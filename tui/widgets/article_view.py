@@ -56,6 +56,7 @@ class ArticleView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = ""
         self.sentences: list[tuple[int, int]] = []
+        # Where the selection started; not `anchor`, which is Widget's scroll-anchoring method.
         self._anchor: int | None = None
         # Mark mode (vim's v, emacs' C-SPC): plain movements extend the selection.
         self.marking = False
