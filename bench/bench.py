@@ -363,10 +363,11 @@ def bench_ingest(
     from sqlite_utils import Database
 
     from newsmark.store import open_db
-    from newsmark.store.articles import article_id_for, now_iso
+    from newsmark.store.articles import article_id_for
     from newsmark.store.ingest import ingest_paths
     from newsmark.store.ingest.article_files import iter_input_files
     from newsmark.store.ingest.titles import title_for, word_count
+    from newsmark.store.timestamps import now_iso
 
     path = work / "big.db"
     plain_path = work / "plain.db"
@@ -556,9 +557,9 @@ def bench_library(db_path: Path, repeats: int) -> list[Figure]:
 
 def bench_export(db_path: Path, n_annotations: int, repeats: int, profile: bool) -> list[Figure]:
     from newsmark.store import open_db
-    from newsmark.store.articles import now_iso
     from newsmark.store.export import export_items
     from newsmark.store.export.jsonl import write_jsonl
+    from newsmark.store.timestamps import now_iso
 
     db = open_db(db_path)
     per_article = 10

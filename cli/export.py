@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.cli.common import db_option, fail, open_or_fail
+from newsmark.cli.common import db_option, echo, fail, open_or_fail
 from newsmark.store.formats import EXPORT_FORMATS
 
 FOLDER_FORMATS = " and ".join(f.name for f in EXPORT_FORMATS.values() if f.writes == "folder")
@@ -31,10 +31,23 @@ FOLDER_FORMATS = " and ".join(f.name for f in EXPORT_FORMATS.values() if f.write
 )
 @click.option("--labels", default=None, help="Only these annotation labels, comma-separated.")
 @click.option("--articles", default=None, help="Only these article ids, comma-separated.")
+@click.option(
+    "--status",
+    type=click.Choice(["done", "all"]),
+    default="all",
+    show_default=True,
+    help="done: only the articles marked done; all: every article (jsonl marks the others 'ignore').",
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @db_option
 def export(
-    fmt: str, out: Path, labels: str | None, articles: str | None, force: bool, db_path: Path | None
+    fmt: str,
+    out: Path,
+    labels: str | None,
+    articles: str | None,
+    status: str,
+    force: bool,
+    db_path: Path | None,
 ) -> None:
     """Write every annotation and the corrected entities as a dataset."""
     from newsmark.store.export import SpanMismatch
@@ -43,11 +56,14 @@ def export(
     db = open_or_fail(db_path)
     article_ids = [a.strip() for a in articles.split(",")] if articles else None
     label_set = {label.strip().upper() for label in labels.split(",")} if labels else None
+    only = None if status == "all" else status
     try:
         if str(out) == "-":
-            export_to_stream(db, fmt, sys.stdout, article_ids=article_ids, labels=label_set)
+            export_to_stream(db, fmt, sys.stdout, article_ids=article_ids, labels=label_set, status=only)
             return
-        summary = run_export(db, fmt, out, force=force, article_ids=article_ids, labels=label_set)
+        summary = run_export(
+            db, fmt, out, force=force, article_ids=article_ids, labels=label_set, status=only
+        )
     except ExportRefused as e:
         fail(str(e))
     except KeyError as e:
@@ -57,4 +73,4 @@ def export(
     except OSError as e:
         fail(f"{out}: cannot write ({e.strerror or e})")
     for line in summary.split("; "):
-        click.echo(line)
+        echo(line)

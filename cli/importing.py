@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.cli.common import db_option, open_or_fail
+from newsmark.cli.common import db_option, echo, open_or_fail
 from newsmark.cli.ingest import encoding_option
 from newsmark.store.formats import DEFAULT_IMPORT_FORMAT, IMPORT_FORMATS
 
@@ -52,8 +52,8 @@ def import_(path: Path, fmt: str | None, db_path: Path | None, encoding: str | N
     db = open_or_fail(db_path, create=True)
     result = import_path(db, path, fmt, encoding)
     for error in result.errors:
-        click.echo(f"newsmark: {error}", err=True)
+        echo(f"newsmark: {error}", err=True)
     for notice in result.notices:
-        click.echo(f"newsmark: note: {notice}", err=True)
-    click.echo(result.summary)
+        echo(f"newsmark: note: {notice}", err=True)
+    echo(result.summary)
     sys.exit(1 if result.errors else 0)

@@ -11,6 +11,7 @@ import click
 from newsmark.cli.common import (
     _stderr_console,
     db_option,
+    echo,
     fail,
     model_option,
     open_or_fail,
@@ -82,13 +83,13 @@ def ingest(
             fail("interrupted: no file was added (an ingest is stored whole or not at all)")
         fail(f"interrupted after the files were stored: {result.summary}; none analysed")
     for error in result.errors:
-        click.echo(f"newsmark: skipped {error}", err=True)
+        echo(f"newsmark: skipped {error}", err=True)
     analysed = 0
     if not no_analyze:
         from newsmark.store.articles import unanalyzed_article_ids
 
         analysed = run_analysis(db, unanalyzed_article_ids(db), model, processes)
-    click.echo(f"{result.summary}; {analysed} analysed")
+    echo(f"{result.summary}; {analysed} analysed")
     sys.exit(1 if result.errors else 0)
 
 

@@ -1,8 +1,7 @@
-"""`newsmark quotes`: suggested quotes and their speakers."""
+"""`newsmark quotes`: suggested quotes, what the user decided about each, and who said it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -10,22 +9,47 @@ import click
 from newsmark.cli.common import (
     db_option,
     fail,
+    json_line,
     model_option,
     open_or_fail,
     run_analysis,
     table_or_jsonl_option,
 )
+from newsmark.store.events import SUGGESTION_STATUSES
+
+
+def _statuses(_ctx: click.Context, param: click.Parameter, given: tuple[str, ...]) -> tuple[str, ...]:
+    """--status open --status accepted, or --status open,accepted; none given: all of them."""
+    chosen = [s.strip().lower() for value in given for s in value.split(",") if s.strip()]
+    if unknown := [s for s in chosen if s not in SUGGESTION_STATUSES]:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: a status is one of {', '.join(SUGGESTION_STATUSES)}", param=param
+        )
+    return tuple(dict.fromkeys(chosen)) or SUGGESTION_STATUSES
 
 
 @click.command()
 @db_option
 @model_option
 @click.option("--article", "article_id", default=None, help="Only this article id.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    callback=_statuses,
+    metavar="STATUS",
+    help=f"Only suggestions with this status: {', '.join(SUGGESTION_STATUSES)} "
+    "(repeat it, or separate with commas). Default: all.",
+)
 @table_or_jsonl_option("suggestion")
-def quotes(db_path: Path | None, model: str, article_id: str | None, fmt: str) -> None:
-    """Print the suggested direct quotes and who said them (analysing first where needed)."""
+def quotes(
+    db_path: Path | None, model: str, article_id: str | None, statuses: tuple[str, ...], fmt: str
+) -> None:
+    """Print the suggested quotes, each with its status (open, accepted, rejected) and
+    who said it: for an accepted one, the speaker as you last set it (analysing first
+    where needed)."""
     from newsmark.store.articles import unanalyzed_article_ids
-    from newsmark.store.suggestions import suggestions_for
+    from newsmark.store.suggestions import suggestions_as_decided
 
     db = open_or_fail(db_path)
     pending = unanalyzed_article_ids(db)
@@ -34,16 +58,26 @@ def quotes(db_path: Path | None, model: str, article_id: str | None, fmt: str) -
             fail(f"no article {article_id}")
         pending = [a for a in pending if a == article_id]
     run_analysis(db, pending, model, 1)
-    rows = suggestions_for(db, article_id)
+    rows = suggestions_as_decided(db, article_id, statuses=statuses)
     if fmt == "jsonl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json_line(row))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("article", "quote", "speaker", "cue", "score", show_lines=False)
+    from newsmark.tui.visible import literal
+
+    table = Table("article", "quote", "speaker", "status", "cue", "score", show_lines=False)
     for row in rows:
         text = row["text"] if len(row["text"]) <= 70 else row["text"][:69] + "…"
-        table.add_row(row["article"], text, row["speaker"] or "?", row["cue"] or "", f"{row['score']:.2f}")
+        # Quotes, names and cues come from files: literal text, never markup.
+        table.add_row(
+            row["article"],
+            literal(text),
+            literal(row["speaker"] or "?"),
+            row["status"],
+            literal(row["cue"] or ""),
+            f"{row['score']:.2f}",
+        )
     Console().print(table)

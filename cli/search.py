@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from newsmark.cli.common import db_option, open_or_fail, table_or_jsonl_option
+from newsmark.cli.common import db_option, echo, fail, json_line, open_or_fail, table_or_jsonl_option
+
+
+def matching(total: int) -> str:
+    return "1 article matches" if total == 1 else f"{total:,} articles match"
 
 
 @click.command()
@@ -16,34 +19,43 @@ from newsmark.cli.common import db_option, open_or_fail, table_or_jsonl_option
 @table_or_jsonl_option("article")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many.")
 def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
-    """Find articles by words in their title or text ("quoted words" are a phrase).
+    """Find articles by words in their title or text, as the library's search box does:
+    every word must be there, the last one may be the start of a longer word, "quoted
+    words" are a phrase, and OR and NOT (in capitals) go between words
+    (lavrov OR putin, lavrov NOT modi).
 
     Results come best first (a title match counts most), as in the library;
     when more than 5,000 articles match they come in the order they were added.
     """
-    from newsmark.store.search import count_matches
-    from newsmark.store.search import search as run_search
+    from newsmark.store.search import Matches, search_hits
 
     db = open_or_fail(db_path)
-    hits = run_search(db, query, limit=limit)
+    # prefix: as in the library, where the last word is often still being typed.
+    matches = Matches(db, query, prefix=True)
+    if matches.problem is not None:
+        fail(f"cannot search for '{query}': {matches.problem}")
+    if matches.query is None:
+        fail(f"nothing to search for in '{query}': it holds no word")
+    hits = search_hits(matches, limit)
     if fmt == "jsonl":
         for hit in hits:
             row = hit.row
             record = {"id": row.id, "title": row.title, "source": row.source, "words": row.word_count}
-            click.echo(json.dumps(record | {"snippet": hit.snippet}, ensure_ascii=False))
+            click.echo(json_line(record | {"snippet": hit.snippet}))
+        return
+    if not hits:
+        echo(f"No articles match '{query}'.")
         return
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
-    from newsmark.tui.visible import visible_glyph
+    from newsmark.tui.visible import literal
 
-    def shown(text: str) -> Text:
-        # Titles and text come from files: controls are shown, never sent to the terminal.
-        return Text("".join(visible_glyph(ch) for ch in text))
-
-    total = count_matches(db, query)
-    table = Table("id", "title", "snippet", title=f"{total} articles match", show_lines=False)
+    title = matching(len(matches))
+    if len(matches) > len(hits):
+        title += f" (the first {len(hits)} shown)"
+    table = Table("id", "title", "snippet", title=title, show_lines=False)
     for hit in hits:
-        table.add_row(hit.row.id, shown(hit.row.title), shown(hit.snippet))
+        # Titles and text come from files: literal text, never markup.
+        table.add_row(hit.row.id, literal(hit.row.title), literal(hit.snippet))
     Console().print(table)

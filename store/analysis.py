@@ -2,6 +2,7 @@
 
 nlp produces an `Analysis` per article; `save_analysis` stores it. The user's own
 work (entities they added, relabelled or rejected; suggestions they decided) stays.
+A model entity is stored within one line (see within_one_line).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.articles import now_iso
 from newsmark.store.db import retry_when_locked
 from newsmark.store.entities import merge_model_entities
+from newsmark.store.spans import trimmed
+from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -31,6 +33,25 @@ class Analysis:
     suggestions: Sequence[dict]
 
 
+def within_one_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A model entity cut to the first line it has words on, or None when it has none.
+
+    A name never runs over a line break in a stored article, where a line is a headline,
+    a paragraph or a caption; the small English model reads a name that ends a headline
+    on into the photo credit under it ('Jaishankar\n\nImage Source' as PERSON). The part
+    before the break is the name it saw; what follows is the next line's first words.
+    """
+    line_start = start
+    while line_start < end:
+        line_end = text.find("\n", line_start, end)
+        line_end = end if line_end == -1 else line_end
+        s, e = trimmed(text, line_start, line_end)
+        if s < e:
+            return s, e
+        line_start = line_end + 1
+    return None
+
+
 @retry_when_locked
 def save_analysis(db: Database, analysis: Analysis) -> None:
     """Replace the model's cached output for one article; the user's own work stays."""
@@ -41,8 +62,13 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
     now = now_iso()
     aid = analysis.article_id
     with db.atomic():
+        one_line = [
+            (*span, label)
+            for s, e, label in analysis.entities
+            if (span := within_one_line(text, s, e)) is not None
+        ]
         # Model entities the user relabelled or rejected survive; new ones never contradict them.
-        found = merge_model_entities(db, aid, analysis.entities)
+        found = merge_model_entities(db, aid, one_line)
         db.execute("delete from sentences where article_id = ?", [aid])
         db.execute("delete from suggestions where article_id = ? and status = 'open'", [aid])
         db.conn.executemany(

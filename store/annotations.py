@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.articles import now_iso
 from newsmark.store.db import retry_when_locked
 from newsmark.store.events import log_event
 from newsmark.store.spans import article_text, check_bounds
+from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -182,16 +182,21 @@ LABEL_PALETTE = [
 
 
 @retry_when_locked
-def add_label(db: Database, name: str, *, description: str = "") -> Label:
-    """A new label on the first free key 1-9 (or none when all are taken)."""
+def add_label(
+    db: Database, name: str, *, description: str = "", colour: str | None = None, key: int | None = None
+) -> Label:
+    """A new label on `key` when that is free, else on the first free key 1-9 (or none when
+    all are taken); in `colour`, else the palette's colour for its key. (An import passes the
+    colour and key the label had where it was exported.)"""
     name = name.strip().upper()
     if not name or any(c.isspace() for c in name):
         raise ValueError("a label name is one word, not empty")
     taken = {label.key for label in list_labels(db)}
     if any(label.name == name for label in list_labels(db)):
         raise ValueError(f"label {name} exists already")
-    key = next((k for k in range(1, 10) if k not in taken), None)
-    colour = LABEL_PALETTE[(key or 1) - 1]
+    if key not in range(1, 10) or key in taken:
+        key = next((k for k in range(1, 10) if k not in taken), None)
+    colour = colour or LABEL_PALETTE[(key or 1) - 1]
     with db.atomic():
         db.table("labels").insert({"name": name, "colour": colour, "key": key, "description": description})
     return Label(name, colour, key, description)

@@ -1,4 +1,4 @@
-"""Articles: their ids, the library's pages, and reading their cached analysis (no NLP here)."""
+"""Articles: their ids, status, the library's pages, and reading their cached analysis (no NLP here)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from newsmark.store.db import retry_when_locked
+
+# ARTICLE_STATUSES is declared with the other statuses undo replays; the app reads it from here.
+from newsmark.store.events import ARTICLE_STATUSES, log_event
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from newsmark.store.db import Queryable
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def article_id_for(text: str) -> str:
@@ -32,6 +32,7 @@ class Article:
     text: str
     word_count: int
     analysis_model: str | None
+    status: str  # one of ARTICLE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class ArticleRow:
     entity_count: int
     annotation_count: int
     analyzed: bool
+    status: str  # one of ARTICLE_STATUSES
+    open_suggestions: int  # suggestions not yet accepted or rejected
 
 
 @dataclass(frozen=True)
@@ -58,23 +61,60 @@ def get_article(db: Database, article_id: str) -> Article | None:
     if not rows:
         return None
     r = rows[0]
-    return Article(r["id"], r["source"], r["title"], r["text"], r["word_count"], r["analysis_model"])
+    return Article(
+        r["id"], r["source"], r["title"], r["text"], r["word_count"], r["analysis_model"], r["status"]
+    )
 
 
 def count_articles(db: Queryable) -> int:
     return db.execute("select count(*) from article_list").fetchone()[0]
 
 
+def corpus_progress(db: Queryable) -> tuple[int, int, int]:
+    """(articles done, all articles, live annotations), for a header like "2/5 done · 37
+    annotations": one row that triggers keep (schema 0005), never a count over the corpus."""
+    done, articles, annotations = db.execute(
+        "select done, articles, annotations from corpus_totals"
+    ).fetchone()
+    return done, articles, annotations
+
+
+@retry_when_locked
+def set_article_status(db: Database, article_id: str, status: str) -> None:
+    """Mark an article new, in progress or done; logged, so undo brings the old status back.
+    (The first annotation or suggestion decision on a new article starts it by itself: schema 0005.)"""
+    if status not in ARTICLE_STATUSES:
+        raise ValueError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
+    row = db.execute("select status from article_list where id = ?", [article_id]).fetchone()
+    if row is None:
+        raise ValueError(f"no article {article_id}")
+    before = row[0]
+    if before == status:
+        return
+    with db.atomic():
+        db.execute("update articles set status = ? where id = ?", [status, article_id])
+        log_event(
+            db,
+            "article.status",
+            article_id,
+            None,
+            {"article_id": article_id, "status": before},
+            {"article_id": article_id, "status": status},
+        )
+
+
 # The library's columns, read from article_list (kept by triggers, see schema 0002):
 # never from articles, whose rows carry the whole text.
-LIST_COLUMNS = "id, title, source, word_count, entity_count, annotation_count, analyzed"
+LIST_COLUMNS = (
+    "id, title, source, word_count, entity_count, annotation_count, analyzed, status, open_suggestions"
+)
 
 ListKey = tuple[str, str]
 """A row's place in the library's order: (source, id)."""
 
 
 def _list_rows(cursor: Iterable[tuple]) -> list[ArticleRow]:
-    return [ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in cursor]
+    return [ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in cursor]
 
 
 def list_key(row: ArticleRow) -> ListKey:

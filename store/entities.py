@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.articles import now_iso
 from newsmark.store.db import retry_when_locked
 from newsmark.store.events import event_batch, log_event
 from newsmark.store.spans import article_text, check_bounds, trimmed
+from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -172,7 +172,7 @@ def reject_entity(db: Database, entity_id: int) -> Entity:
     return entity
 
 
-def _touched_entity_ids(db: Database, article_id: str) -> set[int]:
+def touched_entity_ids(db: Database, article_id: str) -> set[int]:
     """Entities of the article the user has changed in any way (added, relabelled, rejected)."""
     rows = db.execute(
         "select distinct json_extract(after, '$.entity_id') from events "
@@ -192,7 +192,7 @@ def merge_model_entities(
     (even when that was undone). A new model entity is skipped when a kept entity has exactly its span
     (the user decided about that span) or when it overlaps a kept accepted one.
     """
-    touched = _touched_entity_ids(db, article_id)
+    touched = touched_entity_ids(db, article_id)
     model_rows = db.execute(
         "select id from entities where article_id = ? and origin = 'model'", [article_id]
     ).fetchall()

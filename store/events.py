@@ -6,10 +6,10 @@ the log never disagrees with the rows. Undo replays an event's `before`, redo it
 suggestion changes share the log, so one undo stack covers them all.
 
 `before` and `after` hold the changed fields: for an annotation the fields
-themselves (an add has no `before`: undoing it is a soft delete); for an entity
-and a suggestion, their id too (`entity_id`, `suggestion_id`), as `annotation_id`
-is NULL for them. Undoing an entity's add marks it rejected: for exports that is
-the same as never added.
+themselves (an add has no `before`: undoing it is a soft delete); for an entity,
+a suggestion and an article's status, their id too (`entity_id`, `suggestion_id`,
+`article_id`), as `annotation_id` is NULL for them. Undoing an entity's add marks
+it rejected: for exports that is the same as never added.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from newsmark.store.articles import now_iso
 from newsmark.store.db import retry_when_locked
+from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -30,19 +30,24 @@ if TYPE_CHECKING:
 ENTITY_FIELDS = ("label", "status")
 ENTITY_STATUSES = ("accepted", "rejected")
 SUGGESTION_STATUSES = ("open", "accepted", "rejected")
+ARTICLE_STATUSES = ("new", "in progress", "done")
 
 
 @dataclass(frozen=True)
 class Replayed:
-    """What an undo or redo changed: an annotation, an entity or a suggestion, by id."""
+    """What an undo or redo changed: an annotation, an entity or a suggestion (by their
+    whole-number ids), or an article's status (by the article's id)."""
 
-    kind: str  # the event kind, e.g. "annotation.add", "entity.reject"
-    target_id: int
+    kind: str  # the event kind, e.g. "annotation.add", "entity.reject", "article.status"
+    target_id: int | str
+    # Every kind the action replayed, in replay order: a batch (tag all matches, accept a
+    # suggestion) is one undo, and the reader says what it was.
+    batch_kinds: tuple[str, ...] = ()
 
 
 # A handler applies one event's `before` (undo) or `after` (redo): it gets the
 # event's annotation_id and that side decoded, and returns the id it changed.
-Replay = Callable[["Database", int | None, dict | None], int]
+Replay = Callable[["Database", int | None, dict | None], int | str]
 
 
 def _replay_annotation(db: Database, annotation_id: int | None, change: dict | None) -> int:
@@ -77,6 +82,14 @@ def _replay_suggestion(db: Database, _annotation_id: int | None, change: dict | 
     return suggestion_id
 
 
+def _replay_article_status(db: Database, _annotation_id: int | None, change: dict | None) -> str:
+    if change is None or change.get("status") not in ARTICLE_STATUSES or "article_id" not in change:
+        raise ValueError(f"not an article status change: {change}")
+    article_id = str(change["article_id"])
+    db.execute("update articles set status = ? where id = ?", [change["status"], article_id])
+    return article_id
+
+
 REPLAY: dict[str, Replay] = {
     "annotation.add": _replay_annotation,
     "annotation.delete": _replay_annotation,
@@ -85,6 +98,7 @@ REPLAY: dict[str, Replay] = {
     "entity.relabel": _replay_entity,
     "entity.reject": _replay_entity,
     **{f"suggestion.{status}": _replay_suggestion for status in SUGGESTION_STATUSES},
+    "article.status": _replay_article_status,
 }
 """Every kind of event, and how it is undone and redone: log_event refuses any other kind."""
 
@@ -116,7 +130,7 @@ def log_event(
     after: dict | None,
 ) -> None:
     """Record one change in the article's undo log; the caller holds the transaction
-    that makes the change. Entity and suggestion changes pass annotation_id None."""
+    that makes the change. Entity, suggestion and status changes pass annotation_id None."""
     if kind not in REPLAY:
         raise ValueError(f"unknown event kind {kind!r}: add its handler to store.events.REPLAY")
     # A new change ends the redo chain; the undone events stay for the audit trail.
@@ -159,11 +173,11 @@ def _replay(db: Database, article_id: str, *, undoing: bool) -> Replayed | None:
                 [article_id, state, batch],
             )
         ]
-    replayed = None
+    replayed = []
     with db.atomic():
         for one in ids:
-            replayed = _replay_event(db, one, undoing=undoing)
-    return replayed
+            replayed.append(_replay_event(db, one, undoing=undoing))
+    return replace(replayed[-1], batch_kinds=tuple(r.kind for r in replayed))
 
 
 def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
@@ -180,7 +194,7 @@ def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
 
 @retry_when_locked
 def undo(db: Database, article_id: str) -> Replayed | None:
-    """Undo the article's last change (annotation, entity or suggestion), or None when there is none."""
+    """Undo the article's last change (annotation, entity, suggestion or status); None when there is none."""
     return _replay(db, article_id, undoing=True)
 
 

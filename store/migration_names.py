@@ -6,4 +6,10 @@ needs migrating. tests/test_migrations.py checks they match store.schema.
 """
 
 MIGRATION_SET = "newsmark"
-MIGRATION_NAMES = ("0001_initial", "0002_article_list", "0003_article_versions", "0004_event_batches")
+MIGRATION_NAMES = (
+    "0001_initial",
+    "0002_article_list",
+    "0003_article_versions",
+    "0004_event_batches",
+    "0005_article_status",
+)

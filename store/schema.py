@@ -235,3 +235,105 @@ def event_batches(db: Database) -> None:
     replaces others, accepting a suggestion); a shared batch makes one undo of them all."""
     db.execute("alter table events add column batch integer")
     db.execute("create index events_batch on events(batch) where batch is not null")
+
+
+ARTICLE_STATUS_TRIGGERS = [
+    # article_list's copy of the status (0002's insert trigger, now copying it too).
+    """drop trigger article_list_ai""",
+    """create trigger article_list_ai after insert on articles begin
+      insert or replace into article_list (id, source, title, word_count, analyzed, status)
+      values (new.id, new.source, new.title, new.word_count, new.analysis_model is not null, new.status);
+    end""",
+    """create trigger article_status_au after update of status on articles begin
+      update article_list set status = new.status where id = new.id;
+    end""",
+    # The first annotation or suggestion decision on a new article starts it, whichever
+    # writer makes it (the reader, an import). Read from article_list: the status sits
+    # after the text in an articles row, so reading it there walks the text's pages.
+    """create trigger article_started_by_annotation after insert on annotations
+      when new.deleted = 0 and (select status from article_list where id = new.article_id) = 'new'
+      begin
+      update articles set status = 'in progress' where id = new.article_id;
+    end""",
+    """create trigger article_started_by_decision after update of status on suggestions
+      when new.status != 'open' and (select status from article_list where id = new.article_id) = 'new'
+      begin
+      update articles set status = 'in progress' where id = new.article_id;
+    end""",
+    """create trigger article_started_by_decided_suggestion after insert on suggestions
+      when new.status != 'open' and (select status from article_list where id = new.article_id) = 'new'
+      begin
+      update articles set status = 'in progress' where id = new.article_id;
+    end""",
+    # Open suggestions per article, as the library shows them.
+    """create trigger open_suggestions_ai after insert on suggestions when new.status = 'open' begin
+      update article_list set open_suggestions = open_suggestions + 1 where id = new.article_id;
+    end""",
+    """create trigger open_suggestions_ad after delete on suggestions when old.status = 'open' begin
+      update article_list set open_suggestions = open_suggestions - 1 where id = old.article_id;
+    end""",
+    """create trigger open_suggestions_au after update of status, article_id on suggestions begin
+      update article_list set open_suggestions = open_suggestions - 1
+      where id = old.article_id and old.status = 'open';
+      update article_list set open_suggestions = open_suggestions + 1
+      where id = new.article_id and new.status = 'open';
+    end""",
+    # The corpus totals, kept from article_list (itself kept by the triggers above and 0002's).
+    """create trigger corpus_totals_ai after insert on article_list begin
+      update corpus_totals set articles = articles + 1, done = done + (new.status = 'done'),
+      annotations = annotations + new.annotation_count;
+    end""",
+    """create trigger corpus_totals_ad after delete on article_list begin
+      update corpus_totals set articles = articles - 1, done = done - (old.status = 'done'),
+      annotations = annotations - old.annotation_count;
+    end""",
+    """create trigger corpus_totals_au after update of status, annotation_count on article_list begin
+      update corpus_totals set done = done - (old.status = 'done') + (new.status = 'done'),
+      annotations = annotations - old.annotation_count + new.annotation_count;
+    end""",
+]
+
+
+@migrations(name="0005_article_status")
+def article_status(db: Database) -> None:
+    """Each article's status (new, in progress, done); the library's status and
+    open-suggestion columns; and the corpus totals its header shows, one row, so
+    "2/5 done · 37 annotations" never counts 100,000 rows."""
+    db.execute(
+        "alter table articles add column status text not null default 'new'"
+        " check (status in ('new', 'in progress', 'done'))"
+    )
+    # Work already done in an article started it.
+    db.execute(
+        """
+        update articles set status = 'in progress' where id in (
+          select article_id from annotations where deleted = 0
+          union select article_id from suggestions where status != 'open')"""
+    )
+    db.execute("alter table article_list add column status text not null default 'new'")
+    db.execute("alter table article_list add column open_suggestions integer not null default 0")
+    db.execute(
+        "update article_list set status = a.status from articles a"
+        " where a.id = article_list.id and a.status != 'new'"
+    )
+    db.execute(
+        """
+        update article_list set open_suggestions = s.n
+        from (select article_id, count(*) as n from suggestions where status = 'open' group by article_id) s
+        where s.article_id = article_list.id"""
+    )
+    db.execute(
+        """
+        create table corpus_totals (
+            articles integer not null,
+            done integer not null,
+            annotations integer not null -- live ones (not deleted)
+        )"""
+    )
+    db.execute(
+        "insert into corpus_totals (articles, done, annotations)"
+        " select count(*), coalesce(sum(status = 'done'), 0), coalesce(sum(annotation_count), 0)"
+        " from article_list"
+    )
+    for statement in ARTICLE_STATUS_TRIGGERS:
+        db.execute(statement)

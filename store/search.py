@@ -1,10 +1,14 @@
 """Full-text search over titles and texts (SQLite FTS5, schema 0001/0002).
 
-What the user types is never passed to MATCH as it is: it is cut into words and
-each word (or "quoted phrase") becomes a quoted FTS5 string, so a stray quote,
-bracket, star or operator word (AND, OR, NOT, NEAR) is just text and never an
-FTS5 syntax error. Words are ANDed; results are ranked best first (a match in
-the title counts ten times one in the text).
+The library and `newsmark search` read what the user typed through the one parser
+here (`parse_search`), so a search means the same in both. What FTS5 reads is never
+the raw text: each word, or run of words joined by punctuation ("India-Russia"), and
+each "quoted phrase" becomes a quoted FTS5 string, so a bracket, a star, a colon or
+NEAR is just text. Words are ANDed; `OR`, `NOT` and `AND`, in capitals, are FTS5's
+operators; with `prefix`, the last word also matches longer words. What FTS5 cannot
+run (an unclosed quote, an operator with no words on one side) is not searched: the
+query says why, in one line. Results are ranked best first (a match in the title
+counts ten times one in the text).
 """
 
 from __future__ import annotations
@@ -18,44 +22,72 @@ from typing import TYPE_CHECKING
 from newsmark.store.articles import ArticleRow, list_rows_by_id
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from newsmark.store.db import Queryable
 
 # What FTS5's unicode61 tokenizer keeps as a token: letters and digits (of any script).
 WORD = re.compile(r"[^\W_]+")
-PHRASE = re.compile(r'"([^"]*)"')
+# A "phrase", or a run of characters that are neither space nor quote mark.
+ITEM = re.compile(r'"([^"]*)"|([^\s"]+)')
+OPERATORS = ("AND", "OR", "NOT")
 SNIPPET_TOKENS = 12
 MIN_PREFIX_CHARS = 2
 
 
-def fts_query(text: str, *, prefix: bool = False) -> str | None:
-    """A MATCH expression for what the user typed, or None when it holds no word.
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the user typed, as FTS5 reads it."""
 
-    `prefix`: the last word also matches longer words (search as you type, where
-    the last word is often still being typed).
+    match: str | None  # the MATCH expression; None when there is nothing to run (no word, or a problem)
+    problem: str | None = None  # why what was typed cannot be searched, in one line
+
+
+def _operator_problem(items: list[str]) -> str | None:
+    """Where an operator lacks words on one side, what to write instead."""
+    for i, item in enumerate(items):
+        if item not in OPERATORS:
+            continue
+        example = f"as in 'lavrov {item} modi'"
+        if i == 0:
+            return f"{item} has no words before it: put words on both sides, {example}"
+        if items[i - 1] in OPERATORS:
+            return f"{items[i - 1]} {item}: two operators in a row; put words between them"
+        if i == len(items) - 1:
+            return f"{item} has no words after it: put words on both sides, {example}"
+    return None
+
+
+def parse_search(text: str, *, prefix: bool = False) -> SearchQuery:
+    """What the user typed as an FTS5 MATCH expression, or why it is none.
+
+    `prefix`: the last word also matches longer words (search as you type, where the
+    last word is often still being typed; one letter would match nearly every article).
     """
-    parts: list[str] = []
-    last_is_word = False
-    pos = 0
-    for m in PHRASE.finditer(text):
-        words = WORD.findall(text[pos : m.start()])
-        parts.extend(f'"{w}"' for w in words)
-        phrase = WORD.findall(m.group(1))
-        if phrase:
-            parts.append('"' + " ".join(phrase) + '"')
-        pos = m.end()
-        last_is_word = False
-    # After the last balanced pair, a lone quote is just a character.
-    tail = WORD.findall(text[pos:])
-    parts.extend(f'"{w}"' for w in tail)
-    last_is_word = bool(tail) and not text.rstrip().endswith('"')
-    if not parts:
-        return None
-    # One letter as a prefix matches nearly every article and is slow to count.
-    if prefix and last_is_word and len(tail[-1]) >= MIN_PREFIX_CHARS:
-        parts[-1] += " *"
-    return " ".join(parts)
+    if text.count('"') % 2:
+        return SearchQuery(None, 'a quote mark is not closed: a "phrase" needs a " at each end')
+    items: list[str] = []
+    last_words: list[str] = []  # the words of the last item, when it is not a phrase
+    for m in ITEM.finditer(text):
+        phrase, run = m.groups()
+        if run in OPERATORS:
+            items.append(run)
+            last_words = []
+            continue
+        words = WORD.findall(phrase if phrase is not None else run)
+        if words:
+            items.append('"' + " ".join(words) + '"')
+            last_words = words if run is not None else []
+    if problem := _operator_problem(items):
+        return SearchQuery(None, problem)
+    if not items:
+        return SearchQuery(None)
+    if prefix and last_words and len(last_words[-1]) >= MIN_PREFIX_CHARS:
+        items[-1] += " *"
+    return SearchQuery(" ".join(items))
+
+
+def fts_query(text: str, *, prefix: bool = False) -> str | None:
+    """The MATCH expression for what the user typed, or None (see parse_search)."""
+    return parse_search(text, prefix=prefix).match
 
 
 # Ranking scores every match: ~25 ms for 5,000 here, half a second for 90,000.
@@ -83,7 +115,9 @@ class Matches:
 
     def __init__(self, db: Queryable, text: str, *, prefix: bool = False, count_later: bool = False) -> None:
         self.db = db
-        self.query = fts_query(text, prefix=prefix)
+        parsed = parse_search(text, prefix=prefix)
+        self.query = parsed.match
+        self.problem = parsed.problem  # why nothing was searched for, if it was not
         self.total = 0
         self.ranked = True
         self.counted = True
@@ -185,29 +219,21 @@ class Matches:
         return _run(self.db, sql, [self.query, row[0][0]])[0][0] if found else None
 
 
-def count_matches(db: Database, text: str, *, prefix: bool = False) -> int:
-    query = fts_query(text, prefix=prefix)
-    if query is None:
-        return 0
-    return _run(db, COUNT_SQL, [query])[0][0]
-
-
 @dataclass(frozen=True)
 class SearchHit:
     row: ArticleRow
     snippet: str
 
 
-def search(db: Database, text: str, *, limit: int = 20, prefix: bool = False) -> list[SearchHit]:
+def search_hits(matches: Matches, limit: int) -> list[SearchHit]:
     """The first `limit` matches (in the library's order) with a snippet around the words found."""
-    matches = Matches(db, text, prefix=prefix)
     found = matches.ids(0, limit)
-    rows = {r.id: r for r in list_rows_by_id(db, [i for _, i in found])}
+    rows = {r.id: r for r in list_rows_by_id(matches.db, [i for _, i in found])}
     hits = []
     for _, article_id in found:
         # snippet() needs the MATCH in the same query: one indexed look-up per hit.
         snippet = _run(
-            db,
+            matches.db,
             f"""select snippet(articles_fts, 1, '[', ']', '…', {SNIPPET_TOKENS}) from articles_fts
             where articles_fts match ? and rowid = (select rowid from articles where id = ?)""",
             [matches.query, article_id],

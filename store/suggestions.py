@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -86,3 +87,83 @@ def set_suggestion_status(db: Database, suggestion_id: int, status: str) -> None
             {"suggestion_id": suggestion_id, "status": before},
             {"suggestion_id": suggestion_id, "status": status},
         )
+
+
+def suggestions_as_decided(
+    db: Database, article_id: str | None = None, *, statuses: Collection[str] = SUGGESTION_STATUSES
+) -> list[dict]:
+    """Suggestions as the user left them (the `newsmark quotes` records): each with its
+    status and, once accepted, the speaker of the QUOTE it became, which the user may
+    have changed since (`annotation`: that QUOTE's id; None while open or rejected, or
+    when the QUOTE was deleted, and the speaker is then the model's).
+
+    The QUOTE is the one added in the same batch as the latest accept (store.events),
+    so later edits to its bounds or label keep the link; a decision that came without
+    the event log (an import) takes the QUOTE on the suggestion's exact words.
+    """
+    unknown = set(statuses) - set(SUGGESTION_STATUSES)
+    if unknown:
+        raise ValueError(f"unknown suggestion status {', '.join(sorted(unknown))}")
+    where = [f"s.status in ({', '.join('?' * len(statuses))})"]
+    params: list[object] = list(statuses)
+    if article_id is not None:
+        where.append("s.article_id = ?")
+        params.append(article_id)
+    sql = f"""
+        with quote_of as (
+          select s.id as suggestion_id, coalesce(
+            (select added.annotation_id from events added
+             where added.kind = 'annotation.add' and added.batch = (
+               select accept.batch from events accept
+               where accept.article_id = s.article_id and accept.state = 'done'
+                 and accept.kind = 'suggestion.accepted'
+                 and json_extract(accept.after, '$.suggestion_id') = s.id
+               order by accept.id desc limit 1)
+             order by added.id limit 1),
+            (select n.id from annotations n
+             where n.article_id = s.article_id and n.start = s.start and n."end" = s."end"
+               and n.label = 'QUOTE' and n.deleted = 0
+             order by n.id desc limit 1)
+          ) as annotation_id
+          from suggestions s where s.status = 'accepted'
+        )
+        select s.id, s.article_id as article, a.source, s.start, s."end", s.text, s.status,
+               n.id as annotation,
+               case when n.id is null then s.speaker else n.speaker end as speaker,
+               case when n.id is null then s.speaker_start else n.speaker_start end as speaker_start,
+               case when n.id is null then s.speaker_end else n.speaker_end end as speaker_end,
+               s.cue, s.cue_start, s.cue_end, s.score
+        from suggestions s join articles a on a.id = s.article_id
+        left join quote_of q on q.suggestion_id = s.id
+        left join annotations n on n.id = q.annotation_id and n.deleted = 0
+        where {" and ".join(where)}
+        order by a.source, s.article_id, s.start"""
+    return list(db.query(sql, params))
+
+
+# What a decided suggestion is, field by field, as exports carry it and imports store it again.
+DECIDED_FIELDS = (
+    "start",
+    "end",
+    "text",
+    "status",
+    "speaker",
+    "speaker_start",
+    "speaker_end",
+    "cue",
+    "cue_start",
+    "cue_end",
+    "score",
+)
+
+
+def decided_suggestions(db: Database, article_id: str) -> list[dict]:
+    """The article's accepted and rejected suggestions (the user's decisions), in text order."""
+    columns = ", ".join(f'"{c}"' for c in DECIDED_FIELDS)
+    return list(
+        db.query(
+            f"select {columns} from suggestions where article_id = ? and status != 'open'"
+            ' order by start, "end", id',
+            [article_id],
+        )
+    )

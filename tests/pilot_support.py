@@ -41,3 +41,24 @@ async def searches_counted(pilot) -> None:
             break
         await pilot.pause(0.01)
     await pilot.pause()
+
+
+def screen_lines(app) -> list[str]:
+    """The text of the active screen as the terminal shows it, a string per row
+    (through the compositor: Textual is pinned, and this is what a user reads)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def lines_seen_while_paging(pilot, key: str = "pagedown", limit: int = 100) -> list[str]:
+    """Every row shown while pressing `key` until the screen stops changing."""
+    seen: list[str] = []
+    previous: list[str] = []
+    for _ in range(limit):
+        await pilot.pause()
+        lines = screen_lines(pilot.app)
+        if lines == previous:
+            return seen
+        seen += lines
+        previous = lines
+        await pilot.press(key)
+    raise AssertionError(f"the screen still changed after {limit} presses of {key}")

@@ -189,3 +189,50 @@ def test_corrections_survive_reanalysis(analysed_db, nlp) -> None:
     # No two accepted entities overlap, so doc.ents and IOB can hold them.
     accepted.sort()
     assert all(a[1] <= b[0] for a, b in pairwise(accepted))
+
+
+# --- a model entity never runs over a line break ------------------------------------------
+
+# A headline, then a photo credit: the small English model reads the name that ends the
+# headline on into the credit ("Sunak\n\nImage Source"), as it does in the bundled articles.
+CAPTIONED = (
+    "Biden calls for calm after talks with Sunak\n\n"
+    "Image Source : AP President Joe Biden with British Prime Minister Rishi Sunak\n\n"
+    "Biden said on Tuesday that the allies agreed.\n"
+)
+
+
+def test_save_analysis_keeps_an_entity_to_the_line_it_starts_on(tmp_db) -> None:
+    from newsmark.store.analysis import Analysis, save_analysis
+
+    text = "Putin met Jaishankar\n\nImage Source : PTI\nNew\nDelhi\n"
+    article_id, _ = ingest_text(tmp_db, text, "t.txt")
+    jaishankar = text.index("Jaishankar")
+    image = text.index("Image")
+    found = [
+        (0, 5, "PERSON"),  # on one line: as it is
+        (jaishankar, image + len("Image Source"), "PERSON"),  # over a blank line: its first line's part
+        (image - 1, image + len("Image"), "ORG"),  # starting on the break: the line it reaches
+        (text.index("New"), text.index("Delhi") + 5, "GPE"),  # over a single line break too
+    ]
+    save_analysis(tmp_db, Analysis(article_id, "m", found, [], [], []))
+    assert [(e.text, e.label) for e in entities_for_article(tmp_db, article_id)] == [
+        ("Putin", "PERSON"),
+        ("Jaishankar", "PERSON"),
+        ("Image", "ORG"),
+        ("New", "GPE"),
+    ]
+
+
+def test_no_analysed_entity_runs_over_a_line_break(tmp_db, nlp) -> None:
+    from newsmark.nlp.batch import analyze_articles
+
+    # The case is real: the model itself joins the two lines.
+    assert "Sunak\n\nImage Source" in [e.text for e in nlp(CAPTIONED).ents]
+    article_id, _ = ingest_text(tmp_db, CAPTIONED, "captioned.txt")
+    assert analyze_articles(tmp_db, nlp, [article_id]) == 1
+    entities = entities_for_article(tmp_db, article_id)
+    assert [e.text for e in entities if "\n" in e.text] == []
+    headline_end = CAPTIONED.index("\n")
+    assert [e.text for e in entities if e.end <= headline_end][-1] == "Sunak"
+    assert not any(e.text.startswith("Image") for e in entities)

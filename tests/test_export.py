@@ -18,11 +18,12 @@ from textual.widgets import Input, OptionList
 from newsmark.cli.main import main
 from newsmark.store import open_db
 from newsmark.store.annotations import add_annotation, delete_annotation
-from newsmark.store.articles import get_article
+from newsmark.store.articles import get_article, set_article_status
 from newsmark.store.export import SpanMismatch, export_items
 from newsmark.store.export.csv import write_csv
 from newsmark.store.export.jsonl import write_jsonl
 from newsmark.store.formats import EXPORT_FORMATS, IMPORT_FORMATS, ExportFormat
+from newsmark.store.imports.reading import import_path
 from newsmark.store.ingest import ingest_text
 from newsmark.tui.screens.dialogs import PathPrompt
 from newsmark.tui.screens.picker import Picker
@@ -73,7 +74,7 @@ def test_jsonl_of_unanalysed_article(tmp_db) -> None:
     [record] = jsonl_records(tmp_db)
     check_record(record)
     assert record["text"] == TEXT
-    assert record["meta"] == {"id": article_id, "title": "Talks", "source": "t.txt"}
+    assert record["meta"] == {"id": article_id, "title": "Talks", "source": "t.txt", "status": "in progress"}
     assert [t["text"] for t in record["tokens"][:6]] == ["Lavrov", "said", ":", "“", "We", "will"]
     assert record["tokens"][0] == {"text": "Lavrov", "start": 0, "end": 6, "id": 0, "ws": True}
     assert record["tokens"][1]["ws"] is False  # "said" then ":"
@@ -109,6 +110,57 @@ def test_jsonl_of_unanalysed_article(tmp_db) -> None:
         },
     ]
     assert record["entities"] == []
+
+
+def three_articles(db) -> dict[str, str]:
+    """A finished article, one started, one untouched: their ids by source."""
+    done, _ = ingest_text(db, TEXT, "done.txt")
+    started, _ = ingest_text(db, "Petrov said it was over.\n", "started.txt")
+    untouched, _ = ingest_text(db, "Nobody has read this one.\n", "untouched.txt")
+    add_annotation(db, done, 13, 28, "QUOTE")
+    set_article_status(db, done, "done")
+    add_annotation(db, started, 0, 6, "SOURCE")
+    return {"done.txt": done, "started.txt": started, "untouched.txt": untouched}
+
+
+def test_jsonl_answer_is_accept_only_for_articles_done(tmp_db, tmp_path: Path) -> None:
+    three_articles(tmp_db)
+    records = jsonl_records(tmp_db)
+    # Prodigy trains on "accept" and leaves "ignore" out (a skipped task): an article the
+    # user has not finished is not a reviewed article that holds no more quotes.
+    assert {r["meta"]["source"]: (r["answer"], r["meta"]["status"]) for r in records} == {
+        "done.txt": ("accept", "done"),
+        "started.txt": ("ignore", "in progress"),
+        "untouched.txt": ("ignore", "new"),
+    }
+    # newsmark reads its own unfinished articles back, with their status; a line Prodigy's
+    # annotator skipped (no newsmark status) is still left out.
+    skipped = {"text": "Skipped in Prodigy.", "spans": [{"start": 0, "end": 7, "label": "CLAIM"}]}
+    path = tmp_path / "export.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in [*records, {**skipped, "answer": "ignore"}]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    empty = open_db(tmp_path / "empty.db")
+    result = import_path(empty, path)
+    assert (result.errors, result.articles_added, result.annotations_added) == ([], 3, 2)
+    assert result.notices == [f"{path}: skipped lines whose answer is not 'accept': 1 'ignore'"]
+    statuses = dict(empty.execute("select source, status from articles").fetchall())
+    assert statuses == {"done.txt": "done", "started.txt": "in progress", "untouched.txt": "new"}
+
+
+def test_export_status_done_writes_only_finished_articles(tmp_db, tmp_path: Path) -> None:
+    three_articles(tmp_db)
+    runner = CliRunner()
+    db = str(tmp_path / "newsmark.db")
+    result = runner.invoke(main, ["export", "--db", db, "--status", "done", "--out", "-"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["meta"]["source"] for line in result.stdout.splitlines()] == ["done.txt"]
+    out = tmp_path / "all.csv"
+    result = runner.invoke(
+        main, ["export", "--db", db, "--format", "csv", "--status", "all", "--out", str(out)]
+    )
+    assert (result.exit_code, result.stdout) == (0, f"wrote 2 annotations to {out}\n")
+    result = runner.invoke(main, ["export", "--db", db, "--status", "finished", "--out", "-"])
+    assert result.exit_code == 2 and "'finished' is not one of 'done', 'all'" in result.stderr
 
 
 def test_span_inside_a_token_points_at_that_token(tmp_db) -> None:

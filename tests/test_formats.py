@@ -16,8 +16,14 @@ from click.testing import CliRunner
 
 from newsmark.cli.main import main
 from newsmark.store import open_db
-from newsmark.store.annotations import add_annotation, annotations_for_article, delete_annotation
-from newsmark.store.articles import get_article
+from newsmark.store.annotations import (
+    add_annotation,
+    add_label,
+    annotations_for_article,
+    delete_annotation,
+    list_labels,
+)
+from newsmark.store.articles import get_article, set_article_status
 from newsmark.store.entities import add_entity, entities_for_article, reject_entity, relabel_entity
 from newsmark.store.export import SpanMismatch, export_items
 from newsmark.store.export.brat import write_brat
@@ -29,6 +35,7 @@ from newsmark.store.export.labelstudio import write_labelstudio
 from newsmark.store.formats import EXPORT_FORMATS
 from newsmark.store.imports.reading import import_path
 from newsmark.store.ingest import ingest_text
+from newsmark.store.suggestions import set_suggestion_status
 
 PLAIN = "Anna Ivanova wrote: “Prices rose.”\nShe added that =SUM(A1) was a joke.\n"
 
@@ -144,6 +151,104 @@ def test_jsonl_round_trip_through_an_empty_database(tagged, tmp_path: Path) -> N
     assert (again.articles_present, again.annotations_added, again.annotations_present) == (6, 0, 6)
     assert (again.entities_added, again.entities_present) == (0, result.entities_added)
     assert jsonl_text(empty) == first
+
+
+def users_work(db) -> dict[str, object]:
+    """Everything the user decided, as the store holds it (ids aside: they differ between databases)."""
+    by_source = "join articles a on a.id = t.article_id"
+    return {
+        "labels": list_labels(db),
+        "statuses": db.execute("select source, status from articles order by source").fetchall(),
+        "decisions": db.execute(
+            f'select a.source, t.start, t."end", t.status from suggestions t {by_source}'
+            " where t.status != 'open' order by 1, 2"
+        ).fetchall(),
+        "rejected": db.execute(
+            f'select a.source, t.start, t."end", t.label, t.origin from entities t {by_source}'
+            " where t.status = 'rejected' order by 1, 2"
+        ).fetchall(),
+        "notes": db.execute(
+            f"select a.source, t.start, t.label, t.note from annotations t {by_source}"
+            " where t.deleted = 0 and t.note is not null order by 1, 2"
+        ).fetchall(),
+    }
+
+
+def test_jsonl_round_trip_keeps_the_users_work_through_analysis(tagged, nlp, tmp_path: Path) -> None:
+    """Export, import into an empty database, analyse there as the app does, export again:
+    added labels, suggestion decisions, rejected entities, statuses and notes all come back."""
+    from newsmark.nlp.batch import analyze_articles
+
+    db = tagged
+    add_label(db, "PLACE", description="Where it happened")
+    first = db.execute("select id from articles order by source limit 1").fetchone()[0]
+    add_annotation(db, first, *find(get_article(db, first).text, "Moscow"), "PLACE", note="the capital")
+    suggestions = [r[0] for r in db.execute("select id from suggestions where article_id = ?", [first])]
+    set_suggestion_status(db, suggestions[0], "accepted")
+    set_suggestion_status(db, suggestions[1], "rejected")
+    set_article_status(db, first, "done")
+    analysed = [r[0] for r in db.execute("select id from articles where analysis_model is not null")]
+    exported = jsonl_text(db)
+    work = users_work(db)
+    assert len(work["decisions"]) == 2 and len(work["rejected"]) == 2 and len(work["notes"]) == 3
+
+    path = tmp_path / "export.jsonl"
+    path.write_text(exported, encoding="utf-8")
+    empty = open_db(tmp_path / "empty.db")
+    result = import_path(empty, path)
+    assert result.errors == [] and result.notices == []
+    assert users_work(empty) == work
+    # The model's suggestions and entities arrive with analysis; the decisions stay decided.
+    assert analyze_articles(empty, nlp, analysed) == len(analysed)
+    assert users_work(empty) == work
+    assert empty.execute("select count(*) from suggestions where status = 'open'").fetchone()[0] > 0
+    # jsonl has no volatile fields (no timestamps; annotation ids kept): the same, byte for byte.
+    assert jsonl_text(empty) == exported
+
+
+def test_jsonl_decisions_apply_to_the_same_articles_analysed_elsewhere(
+    tagged, analysed_db_file: Path, tmp_path: Path
+) -> None:
+    """Another annotator's export into a database that has analysed the same articles, untouched:
+    the decisions land on the open suggestions and model entities at the same spans."""
+    import shutil
+
+    db = tagged
+    first = db.execute("select id from articles order by source limit 1").fetchone()[0]
+    suggestions = [r[0] for r in db.execute("select id from suggestions where article_id = ?", [first])]
+    set_suggestion_status(db, suggestions[0], "accepted")
+    set_suggestion_status(db, suggestions[1], "rejected")
+    set_article_status(db, first, "done")
+    path = tmp_path / "export.jsonl"
+    path.write_text(jsonl_text(db), encoding="utf-8")
+    shutil.copyfile(analysed_db_file, tmp_path / "other.db")
+    other = open_db(tmp_path / "other.db")
+    open_before = other.execute("select count(*) from suggestions where status = 'open'").fetchone()[0]
+
+    result = import_path(other, path)
+    assert result.errors == []
+
+    def without_rejected(db) -> list[dict]:
+        return [{**json.loads(line), "rejected_entities": None} for line in jsonl_text(db).splitlines()]
+
+    # The same export there, but for the rejected entities: the model's TTP (ORG) there is
+    # rejected, replaced by the user's NEWS_AGENCY, where here the user relabelled it.
+    assert without_rejected(other) == without_rejected(db)
+    work = users_work(other)
+    assert set(users_work(db)["rejected"]) < set(work["rejected"])
+    # Decided in place: no second suggestion at a decided span, two fewer open.
+    assert other.execute("select count(*) from suggestions").fetchone()[0] == open_before
+    assert (
+        other.execute("select count(*) from suggestions where status = 'open'").fetchone()[0]
+        == open_before - 2
+    )
+    # The model's "Sergei Lavrov" there is the one rejected, not a second row beside it.
+    [(lavrov,)] = other.execute("select count(*) from entities where text = 'Sergei Lavrov'").fetchall()
+    assert lavrov == 1
+    # Importing again changes nothing.
+    again = import_path(other, path)
+    assert again.errors == [] and again.annotations_added == 0 and users_work(other) == work
+    assert again.entities_added == 0
 
 
 def test_jsonl_import_prodigy_lines_and_bad_lines(tmp_db, tmp_path: Path) -> None:
@@ -582,6 +687,68 @@ def test_labelstudio_tasks_and_config(tagged) -> None:
     assert ("speaker_name", "textarea") in kinds and (None, "relation") in kinds
 
 
+# --- notes ----------------------------------------------------------------------------------------
+
+# A note as people write them: lines, a tab, a backslash, quotes, a formula's start, and
+# words that read like the speaker note brat's export writes beside it.
+NOTE = "speaker: not her, the aide\tcheck the audio\nC:\\notes “as said”"
+
+
+def test_notes_go_out_in_every_format_with_a_place_and_come_back(tmp_db, tmp_path: Path) -> None:
+    article_id, _ = ingest_text(tmp_db, PLAIN, "plain.txt", title="Plain")
+    quote = find(PLAIN, "“Prices rose.”")
+    add_annotation(
+        tmp_db,
+        article_id,
+        *quote,
+        "QUOTE",
+        speaker="Anna Ivanova",
+        speaker_start=0,
+        speaker_end=12,
+        note=NOTE,
+    )
+    add_annotation(tmp_db, article_id, *find(PLAIN, "=SUM(A1)"), "CLAIM", note="=1+1")
+    notes = [(quote[0], NOTE), (find(PLAIN, "=SUM(A1)")[0], "=1+1")]
+
+    def exported(writer) -> str:
+        out = io.StringIO()
+        writer(export_items(tmp_db), out)
+        return out.getvalue()
+
+    [record] = [json.loads(line) for line in exported(write_jsonl).splitlines()]
+    assert [(s["start"], s.get("note")) for s in record["spans"]] == notes
+    rows = list(csv.DictReader(io.StringIO(exported(write_csv))))
+    assert [(int(r["start"]), r["note"]) for r in rows] == [(notes[0][0], NOTE), (notes[1][0], "'=1+1")]
+    [task] = json.loads(exported(lambda items, out: write_labelstudio(items, out)[0]))
+    regions = {r["id"]: r for r in task["annotations"][0]["result"] if r["type"] == "labels"}
+    assert (
+        sorted(
+            (regions[r["id"]]["value"]["start"], *r["value"]["text"])
+            for r in task["annotations"][0]["result"]
+            if r.get("from_name") == "note"
+        )
+        == notes
+    )
+    [line] = exported(write_doccano).splitlines()
+    assert [(n["start"], n["note"]) for n in json.loads(line)["notes"]] == notes
+    brat = brat_folder(tmp_db, tmp_path / "brat")
+    # A note that reads like the speaker note is escaped, so it is read back as a note.
+    assert "AnnotatorNotes T1\t\\speaker: not her" in brat[f"{article_id}.ann"]
+
+    # Read back by every reader newsmark has: the same notes, and the speaker is still hers.
+    path = tmp_path / "plain.jsonl"
+    path.write_text(exported(write_jsonl), encoding="utf-8")
+    doccano = tmp_path / "plain.doccano.jsonl"
+    doccano.write_text(exported(write_doccano), encoding="utf-8")
+    for fmt, source in (("jsonl", path), ("brat", tmp_path / "brat"), ("doccano", doccano)):
+        empty = open_db(tmp_path / f"{fmt}.db")
+        result = import_path(empty, source, fmt)
+        assert result.errors == [], fmt
+        back = annotations_for_article(empty, article_id)
+        assert [(a.start, a.note) for a in back] == notes, fmt
+        assert [a.speaker for a in back] == ["Anna Ivanova", None], fmt
+
+
 # --- offsets are checked before anything is written ------------------------------------------------
 
 
@@ -656,6 +823,8 @@ def test_cli_export_every_format_then_import(tagged, tmp_path: Path) -> None:
                 "relations": [{"label": "SPEAKER", "head_span": 5}],
             },
         ),
+        ("jsonl", {"text": "abc def", "labels": [{"name": "PLACE"}]}),
+        ("jsonl", {"text": "abc def", "decided_suggestions": "all of them"}),
     ],
 )
 def test_records_of_the_wrong_shape_are_line_errors(tmp_db, tmp_path: Path, fmt: str, bad: dict) -> None:
@@ -681,3 +850,29 @@ def test_nothing_to_import_is_said(tmp_db, tmp_path: Path) -> None:
     assert import_path(tmp_db, tmp_path / "empty.jsonl").errors == [
         f"{tmp_path / 'empty.jsonl'}: no records to import as jsonl"
     ]
+
+
+def test_decisions_and_labels_that_do_not_fit_are_line_errors(tmp_db, tmp_path: Path) -> None:
+    record = {
+        "text": "Ann said “yes”.",
+        "meta": {"status": "done"},
+        "labels": [{"name": "TWO WORDS", "colour": "#fff", "key": 4, "description": ""}],
+        "decided_suggestions": [
+            {"start": 9, "end": 14, "text": "“yes”", "status": "accepted", "score": 0.5, "cue_start": 99},
+            {"start": 9, "end": 99, "status": "rejected"},
+            {"start": 0, "end": 3, "text": "Ann", "status": "maybe"},
+        ],
+        "answer": "accept",
+    }
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = import_path(tmp_db, path)
+    assert result.errors == [
+        f"{path}:1: label 'TWO WORDS': a label name is one word, not empty; not stored",
+        f"{path}:1: decided suggestion span 9-99 is outside the text (length 15); not stored",
+        f"{path}:1: decided suggestion status 'maybe' is not 'accepted' or 'rejected'; not stored",
+    ]
+    # The rest of the line is stored: the decision that fits (its cue offset, outside the text, left out).
+    rows = tmp_db.execute('select start, "end", text, status, cue_start, score from suggestions').fetchall()
+    assert rows == [(9, 14, "“yes”", "accepted", None, 0.5)]
+    assert tmp_db.execute("select status from articles").fetchall() == [("done",)]

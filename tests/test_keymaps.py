@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pilot_support import SIZE, make_app, open_reader, query
 
 from newsmark.cli.main import main
-from newsmark.tui.actions import ACTIONS
+from newsmark.tui.actions import ACTIONS, scope_of
 from newsmark.tui.keymap import SHIPPED, KeymapError, alternatives, load_active_keymap, load_keymap
 from newsmark.tui.screens.reader import ReaderScreen
 
@@ -64,6 +64,10 @@ BAD_KEYMAPS = {
     ),
     "not extending": ('[bindings]\n"reader.undo" = "u"\n', ["mine.toml", "no keys for", "app.quit"]),
     "unknown setting": ('extends = "default"\ncolour = "red"\n', ["mine.toml", "unknown setting 'colour'"]),
+    "a library key that types": (
+        'extends = "default"\n[bindings]\n"library.cursor_down" = "j"\n',
+        ["mine.toml", "line 3", "'library.cursor_down'", "'j' would type into the library's search box"],
+    ),
 }
 
 
@@ -193,7 +197,7 @@ def test_keys_are_displayed_as_people_read_them() -> None:
     assert display_keys(vim["reader.line_end"]) == "$, end"
     assert display_keys(vim["reader.top"]) == "g g, ctrl+home"
     assert display_keys(vim["reader.next_suggestion"]) == "] q"
-    assert display_keys(load_keymap("emacs")["reader.top"]) == "alt+<, ctrl+home"
+    assert display_keys(load_keymap("emacs")["reader.top"]) == "alt+<, <, ctrl+home"
 
 
 async def test_command_palette_offers_every_action_of_the_screen(app_db_path: Path) -> None:
@@ -210,3 +214,60 @@ async def test_command_palette_offers_every_action_of_the_screen(app_db_path: Pa
         )
         await command.callback()
         assert reader.view.selection is not None
+
+
+def key_from_terminal(key: str) -> str:
+    """The key Textual reports when a terminal sends `key` as xterm and tmux do: Alt+char is
+    ESC then the char (`tmux send-keys M-<`). Textual 8.2.8 keeps the alt only on letters
+    and digits: M-< arrives as a plain `less_than_sign`, M-b as `ctrl+left`."""
+    from textual import events
+    from textual._xterm_parser import XTermParser
+    from textual.keys import KEY_NAME_REPLACEMENTS, _character_to_key
+
+    *mods, base = key.split("+")
+    if mods != ["alt"]:
+        return key
+    names = {
+        KEY_NAME_REPLACEMENTS.get(n, n): c for c in map(chr, range(33, 127)) if (n := _character_to_key(c))
+    }
+    parser = XTermParser()
+    sent = "\x1b" + names[base]
+    arrived = [t.key for t in [*parser.feed(sent), *parser.feed("")] if isinstance(t, events.Key)]
+    assert len(arrived) == 1, (key, arrived)
+    return arrived[0]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_alt_keys_are_bound_as_they_arrive_from_a_terminal(name: str) -> None:
+    """An alt chord the terminal turns into another key must still run its own action,
+    and the key it turns into must not run another one (emacs M-< once shrank an annotation)."""
+    keymap = load_keymap(name)
+    by_key = {(scope_of(a), alt): a for a, keys in keymap.items() for alt in alternatives(keys)}
+    for action_id, keys in keymap.items():
+        for alt in alternatives(keys):
+            if len(alt) != 1 or not alt[0].startswith("alt+"):
+                continue
+            arrives = key_from_terminal(alt[0])
+            runs = {by_key.get((scope, (arrives,))) for scope in (scope_of(action_id), "app")} - {None}
+            assert runs == {action_id}, f"{name}: {alt[0]} arrives as {arrives!r}, which runs {runs}"
+
+
+async def test_emacs_meta_lt_and_gt_go_to_the_start_and_end(app_db_path: Path) -> None:
+    """M-< and M-> arrive as `<` and `>`: they move to the start and end of the article and
+    leave the annotation under the cursor alone; C-x > and C-x < change its end instead."""
+    async with make_app(app_db_path, "emacs").run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "India, Russia Gear")
+        view = reader.view
+        await pilot.press("ctrl+n", "ctrl+a", "ctrl+@", "alt+f", "alt+f", "1")
+        tagged = annotations(app_db_path)[-1][1]
+        await pilot.press("ctrl+b")  # back inside the annotation
+        await pilot.press(key_from_terminal("alt+greater_than_sign"))
+        assert view.cursor >= len(reader.article.text) - 1
+        await pilot.press(key_from_terminal("alt+less_than_sign"))
+        assert view.cursor == 0
+        assert annotations(app_db_path)[-1][1] == tagged
+        await pilot.press("ctrl+n", "ctrl+a", "ctrl+x", "greater_than_sign")
+        grown = annotations(app_db_path)[-1][1]
+        assert grown.startswith(tagged) and len(grown) > len(tagged)
+        await pilot.press("ctrl+x", "less_than_sign")
+        assert len(tagged) <= len(annotations(app_db_path)[-1][1]) < len(grown)

@@ -15,11 +15,13 @@ import pytest
 from pilot_support import searches_counted
 
 from newsmark.store import open_db
-from newsmark.store.articles import article_id_for, list_page_at, now_iso
+from newsmark.store.articles import article_id_for, list_page_at
+from newsmark.store.timestamps import now_iso
 from newsmark.tui.app import NewsmarkApp
 from newsmark.tui.keymap import load_keymap
+from newsmark.tui.library_rows import CACHED_PAGES, PAGE_SIZE
 from newsmark.tui.screens.reader import ReaderScreen
-from newsmark.tui.widgets.article_list import CACHED_PAGES, PAGE_SIZE, ArticleList
+from newsmark.tui.widgets.article_list import ArticleList
 
 N = 20_000
 MARKED = (7, 4242, 19_999)  # the only articles holding the word "zanzibarite"
@@ -116,7 +118,7 @@ async def test_a_word_in_every_article_lists_them_all(big_db: Path) -> None:
         await pilot.pause()
         await searches_counted(pilot)  # counted in a worker, on its own connection
         assert table.row_count == N  # more than RANKED_MAX: in the order added, paged by rowid
-        assert app.screen.query_one("#filter").border_subtitle == f"{N:,} match"
+        assert app.screen.query_one("#filter").border_subtitle == f"{N:,} matches"
         titles = [table.cells(i)[0] for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]
         assert titles == [f"Report number {i}" for i in (0, 1, PAGE_SIZE, PAGE_SIZE + 1, N - 1)]
 
@@ -140,4 +142,64 @@ async def test_a_long_search_read_again_keeps_its_row_and_its_end_is_reachable(b
             assert (table.row_count, table.cursor, table.selected_article_id) == (N, 15_000, chosen)
         await searches_counted(pilot)
         assert (table.row_count, table.cursor, table.selected_article_id) == (N, 15_000, chosen)
-        assert screen.query_one("#filter").border_subtitle == f"{N:,} match"
+        assert screen.query_one("#filter").border_subtitle == f"{N:,} matches"
+
+
+def test_a_status_and_order_view_pages_the_same_rows_as_one_query(big_db: Path) -> None:
+    """One status, sorted by open suggestions: the pages read by keyset down and up, and
+    jumps into the middle, give the rows a single ordered query gives; positions agree."""
+    import sqlite3
+
+    from newsmark.tui.library_rows import LibraryView, ViewRows
+
+    conn = sqlite3.connect(big_db)
+    with conn:
+        conn.execute("update articles set status = 'done' where rowid % 7 = 0")
+        # The library's copy of the open-suggestion count (kept by triggers from suggestions).
+        conn.execute("update article_list set open_suggestions = abs(random()) % 5")
+    expected = [
+        r[0]
+        for r in conn.execute(
+            "select id from article_list where status = 'done' order by open_suggestions desc, source, id"
+        )
+    ]
+    assert len(expected) > 20 * PAGE_SIZE  # many pages
+    down = ViewRows(conn, LibraryView("done", "open"))
+    assert len(down) == len(expected)
+    assert [down.row(i).id for i in range(len(down))] == expected  # page after page, by keyset
+    up = ViewRows(conn, LibraryView("done", "open"))
+    assert [up.row(i).id for i in reversed(range(len(up)))] == expected[::-1]  # from the end up
+    middle = ViewRows(conn, LibraryView("done", "open"))
+    assert middle.row(PAGE_SIZE * 5 + 3).id == expected[PAGE_SIZE * 5 + 3]  # a jump
+    for i in (0, PAGE_SIZE + 1, len(expected) - 1):
+        assert down.position(expected[i]) == i
+    not_done = conn.execute("select id from article_list where status = 'new' limit 1").fetchone()[0]
+    assert down.position(not_done) is None
+    conn.close()
+
+
+async def test_the_library_filters_by_status_at_scale(big_db: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(big_db)
+    with conn:
+        conn.execute("update articles set status = 'done' where rowid % 7 = 0")
+    done = conn.execute("select count(*) from article_list where status = 'done'").fetchone()[0]
+    last = conn.execute("select title from article_list where status = 'done' order by source desc limit 1")
+    last_title = last.fetchone()[0]
+    conn.close()
+    app = NewsmarkApp(big_db, keymap=load_keymap(), seed_if_empty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one("#articles", ArticleList)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # all -> new -> in progress -> done
+        await pilot.pause()
+        assert (
+            table.row_count == done
+            and app.screen.query_one("#filter").border_title == f"{done:,}/{N:,} done · 0 annotations"
+        )
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert table.cells(table.cursor)[0] == last_title
+        for _ in range(3):
+            await pilot.press("pageup")
+        assert table.cells(table.cursor)[4] == "done"

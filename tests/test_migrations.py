@@ -439,3 +439,66 @@ def test_open_current_reads_only_a_current_database(tmp_path: Path) -> None:
         assert conn.execute("select count(*) from article_list").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+# --- 0005: article status, open suggestions, corpus totals ---------------------------
+
+
+def test_article_status_migration_starts_articles_with_work_in_them(tmp_path: Path) -> None:
+    from newsmark.store.articles import corpus_progress, list_page_after
+
+    path = tmp_path / "newsmark.db"
+    old_database(path)  # a1: one annotation
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    for article_id, source in (("a2", "/news/b.txt"), ("a3", "/news/c.txt"), ("a4", "/news/d.txt")):
+        db["articles"].insert(
+            {
+                "id": article_id,
+                "source": source,
+                "title": article_id,
+                "text": TEXT,
+                "word_count": 9,
+                "ingested_at": "2024",
+            }
+        )
+    suggestion = {"start": 13, "end": 28, "text": TEXT[13:28], "score": 0.9}
+    # a2: one suggestion decided, one open; a3: two open; a4: an annotation since deleted.
+    db["suggestions"].insert_all(
+        [
+            {"article_id": "a2", **suggestion, "status": "rejected"},
+            {"article_id": "a2", **suggestion, "start": 0, "end": 6, "text": "Lavrov", "status": "open"},
+            {"article_id": "a3", **suggestion, "status": "open"},
+            {"article_id": "a3", **suggestion, "start": 0, "end": 6, "text": "Lavrov", "status": "open"},
+        ]
+    )
+    db["annotations"].insert(
+        {
+            "article_id": "a4",
+            "start": 0,
+            "end": 6,
+            "label": "SOURCE",
+            "text": "Lavrov",
+            "created_at": "2024",
+            "updated_at": "2024",
+            "deleted": 1,
+        }
+    )
+    conn.close()
+
+    db = open_db(path)
+    rows = {r.id: (r.status, r.open_suggestions, r.annotation_count) for r in list_page_after(db, None, 10)}
+    assert rows == {
+        "a1": ("in progress", 0, 1),
+        "a2": ("in progress", 1, 0),
+        "a3": ("new", 2, 0),
+        "a4": ("new", 0, 0),
+    }
+    assert dict(db.execute("select id, status from articles").fetchall()) == {
+        "a1": "in progress",
+        "a2": "in progress",
+        "a3": "new",
+        "a4": "new",
+    }
+    assert corpus_progress(db) == (0, 4, 1)
+    db.close()

@@ -1,8 +1,11 @@
-"""Full-text search: safe queries, ranking, paging, and `newsmark search`."""
+"""Full-text search: safe queries, operators and phrases, ranking, paging, and
+`newsmark search`, which means what the library's search box means (issue 12)."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,10 +13,12 @@ from click.testing import CliRunner
 from newsmark.cli.main import main
 from newsmark.store import search as search_module
 from newsmark.store.ingest import ingest_text
-from newsmark.store.search import Matches, count_matches, fts_query, search
+from newsmark.store.search import Matches, SearchQuery, fts_query, parse_search, search_hits
 
 PUTIN_INVITES = "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
 NASTY = ['"', '""', "'", "(", ")", "*", "^", "-", ":", "AND", "OR", "NOT", "NEAR(", 'a"b', "x:y", "Putin)*("]
+NASTY += ["putin OR", "NOT putin", "putin AND NOT modi", 'putin "state', "OR OR", "putin NOT (", "a:b OR c*d"]
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def search_ids(db, text: str, *, prefix: bool = False) -> list[str]:
@@ -22,32 +27,70 @@ def search_ids(db, text: str, *, prefix: bool = False) -> list[str]:
     return [article_id for _, article_id in matches.ids(0, len(matches))]
 
 
+def library_ids(db, text: str) -> list[str]:
+    """What the library's search box lists for `text` (it searches with prefix=True)."""
+    return search_ids(db, text, prefix=True)
+
+
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query("Putin invites") == '"Putin" "invites"'
     assert fts_query("Putin invi", prefix=True) == '"Putin" "invi" *'
     assert fts_query('"prime minister" modi') == '"prime minister" "modi"'
-    assert fts_query('modi "prime') == '"modi" "prime"'  # a lone quote is just a character
-    assert fts_query("NOT putin") == '"NOT" "putin"'
+    assert fts_query("India-Russia ties") == '"India Russia" "ties"'  # joined words stay together
     assert fts_query("p", prefix=True) == '"p"'  # one letter: no prefix search
+    assert fts_query('modi "prime minister"', prefix=True) == '"modi" "prime minister"'  # a phrase is whole
+    assert fts_query("NEAR(x:y) a*b") == '"NEAR x y" "a b"'  # FTS5 syntax is just text
     assert fts_query("(*^") is None
+
+
+def test_operators_in_capitals_and_phrases() -> None:
+    assert fts_query("putin OR modi") == '"putin" OR "modi"'
+    assert fts_query("lavrov NOT modi", prefix=True) == '"lavrov" NOT "modi" *'
+    assert fts_query('putin AND "state visit"') == '"putin" AND "state visit"'
+    assert fts_query("putin or not modi") == '"putin" "or" "not" "modi"'  # lower case: words
+    assert fts_query('putin "OR" modi') == '"putin" "OR" "modi"'  # quoted: the word itself
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('modi "prime', 'a quote mark is not closed: a "phrase" needs a " at each end'),
+        ("NOT putin", "NOT has no words before it: put words on both sides, as in 'lavrov NOT modi'"),
+        ("putin OR", "OR has no words after it: put words on both sides, as in 'lavrov OR modi'"),
+        ("putin OR (", "OR has no words after it: put words on both sides, as in 'lavrov OR modi'"),
+        ("putin OR NOT modi", "OR NOT: two operators in a row; put words between them"),
+    ],
+)
+def test_what_fts5_cannot_run_says_why(seeded_db, text: str, problem: str) -> None:
+    assert parse_search(text) == parse_search(text, prefix=True) == SearchQuery(None, problem)
+    matches = Matches(seeded_db, text, prefix=True)
+    assert (matches.problem, len(matches), matches.ids(0, 10)) == (problem, 0, [])
 
 
 @pytest.mark.parametrize("text", NASTY)
 def test_stray_quotes_and_operators_never_raise(seeded_db, text: str) -> None:
     for prefix in (False, True):
         # Each must return (not raise): FTS5 would raise a syntax error on the raw text.
-        assert len(search_ids(seeded_db, text, prefix=prefix)) == count_matches(
-            seeded_db, text, prefix=prefix
-        )
-        search(seeded_db, text, prefix=prefix)
+        matches = Matches(seeded_db, text, prefix=prefix)
+        assert len(search_ids(seeded_db, text, prefix=prefix)) == len(matches) == matches.count()
+        search_hits(matches, 20)
+
+
+def test_or_not_and_phrases_find_what_they_say(seeded_db) -> None:
+    putin, modi = set(library_ids(seeded_db, "putin")), set(library_ids(seeded_db, "modi"))
+    assert set(library_ids(seeded_db, "putin OR modi")) == putin | modi
+    assert set(library_ids(seeded_db, "putin NOT modi")) == putin - modi
+    assert set(library_ids(seeded_db, "putin modi")) == putin & modi
+    assert len(library_ids(seeded_db, '"annual summit"')) == 2
+    assert library_ids(seeded_db, '"summit annual"') == []
 
 
 def test_title_match_ranks_first(seeded_db) -> None:
-    hits = search(seeded_db, "Putin invites")
+    hits = search_hits(Matches(seeded_db, "Putin invites"), 20)
     assert hits[0].row.title == PUTIN_INVITES
     assert len(hits) == 2
     assert "[Putin] [invites]" in hits[0].snippet
-    assert search(seeded_db, "Putin invites", limit=1)[0].row.id == hits[0].row.id
+    assert search_hits(Matches(seeded_db, "Putin invites"), 1)[0].row.id == hits[0].row.id
 
 
 def test_search_finds_text_and_stems(tmp_db) -> None:
@@ -134,10 +177,66 @@ def test_search_command(seeded_db, tmp_path) -> None:
     assert [r["id"] for r in records] == search_ids(seeded_db, "Putin invites")
     limited = runner.invoke(main, ["search", "Putin", "--db", db_path, "--format", "jsonl", "--limit", "1"])
     assert len(limited.output.splitlines()) == 1
-    table = runner.invoke(main, ["search", 'Putin" OR (', "--db", db_path])
-    assert table.exit_code == 0 and "articles match" in table.output
     missing = runner.invoke(main, ["search", "x", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1 and "none.db" in missing.output
+
+
+def command_ids(db_path: str, text: str) -> list[str]:
+    result = CliRunner().invoke(main, ["search", text, "--db", db_path, "--format", "jsonl", "--limit", "99"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "invit",
+        "Putin invi",
+        "putin OR modi",
+        "lavrov NOT modi",
+        '"annual summit"',
+        'jaishankar "prime minister"',
+    ],
+)
+def test_the_command_searches_as_the_library_does(seeded_db, tmp_path, text: str) -> None:
+    """Prefix matching, operators and phrases: the command lists what the library lists."""
+    assert command_ids(str(tmp_path / "newsmark.db"), text) == library_ids(seeded_db, text) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('modi "prime', "a quote mark is not closed"),
+        ("NOT putin", "NOT has no words before it"),
+        ("(*)", "no word"),
+    ],
+)
+def test_a_query_that_cannot_run_is_one_line(seeded_db, tmp_path, text: str, why: str) -> None:
+    result = CliRunner().invoke(main, ["search", text, "--db", str(tmp_path / "newsmark.db")])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("newsmark: ") and why in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and f"'{text}'" in result.stderr
+
+
+def test_counts_are_worded_and_no_match_is_a_sentence(seeded_db, tmp_path) -> None:
+    def table(text: str, *args: str) -> str:
+        result = CliRunner().invoke(main, ["search", text, "--db", str(tmp_path / "newsmark.db"), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert table("zzyzx") == "No articles match 'zzyzx'.\n"
+    assert table("zzyzx", "--format", "jsonl") == ""
+    one = table('"solid package"')
+    assert "1 article matches" in one and "1 articles" not in one
+    assert "5 articles match" in table("lavrov")
+    assert "5 articles match (the first 2 shown)" in table("lavrov", "--limit", "2")
+
+
+def test_readme_search_examples_find_the_bundled_articles(seeded_db, tmp_path) -> None:
+    examples = re.findall(r"newsmark search '([^']+)'", README.read_text(encoding="utf-8"))
+    assert examples
+    for text in examples:
+        assert command_ids(str(tmp_path / "newsmark.db"), text) != [], text
 
 
 def test_bulk_ingest_indexes_batch_by_batch_and_restores_the_trigger(tmp_db, tmp_path, monkeypatch) -> None:
@@ -168,4 +267,4 @@ def test_bulk_ingest_indexes_batch_by_batch_and_restores_the_trigger(tmp_db, tmp
     with pytest.raises(RuntimeError):
         ingest_module.ingest_paths(tmp_db, [folder])
     assert tmp_db.execute(trigger).fetchone() == before  # rolled back with the rest
-    assert search_ids(tmp_db, "beluga") == [] and count_matches(tmp_db, "walrus") == 3
+    assert search_ids(tmp_db, "beluga") == [] and Matches(tmp_db, "walrus").count() == 3

@@ -98,6 +98,7 @@ WRITERS: dict[str, Callable[[Scene], tuple]] = {
     "newsmark.store.annotations.update_annotation": lambda s: (s.db, s.annotation),
     "newsmark.store.annotations.add_label": lambda s: (s.db, "PLACE"),
     "newsmark.store.annotations.rename_label": lambda s: (s.db, "CLAIM", "CHECK"),
+    "newsmark.store.articles.set_article_status": lambda s: (s.db, s.article, "done"),
     "newsmark.store.entities.add_entity": lambda s: (s.db, s.article, 38, 46, "PERSON"),
     "newsmark.store.entities.relabel_entity": lambda s: (s.db, s.entity, "ORG"),
     "newsmark.store.entities.reject_entity": lambda s: (s.db, s.entity),

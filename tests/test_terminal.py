@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,30 +24,24 @@ class Terminal:
         self.name = name
         self.env = env
 
-    def start(self, command: str) -> None:
+    def start(self, command: str, width: int = 120, height: int = 40) -> None:
         env_prefix = " ".join(f"{k}={v}" for k, v in self.env.items())
+        size = ["-x", str(width), "-y", str(height)]
         subprocess.run(
-            [
-                TMUX,
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                f"env {env_prefix} {command}",
-            ],
-            check=True,
+            [TMUX, "new-session", "-d", "-s", self.name, *size, f"env {env_prefix} {command}"], check=True
         )
         # A detached session takes tmux's default size unless told otherwise.
-        subprocess.run([TMUX, "resize-window", "-t", self.name, "-x", "120", "-y", "40"], check=True)
+        subprocess.run([TMUX, "resize-window", "-t", self.name, *size], check=True)
 
     def keys(self, *keys: str) -> None:
         for key in keys:
             subprocess.run([TMUX, "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        """Text typed as it is (tmux reads it literally, not as key names)."""
+        subprocess.run([TMUX, "send-keys", "-t", self.name, "-l", text], check=True)
+        time.sleep(0.15)
 
     def screen(self) -> str:
         return subprocess.run(
@@ -64,6 +59,12 @@ class Terminal:
 
     def alive(self) -> bool:
         return subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def wait_until_gone(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not self.alive(), f"newsmark did not quit; the screen was:\n{self.screen()}"
 
     def kill(self) -> None:
         subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)
@@ -93,10 +94,7 @@ def test_tag_in_real_terminal_then_export(terminal: Terminal, tmp_path: Path) ->
     screen = terminal.wait_for("Saved QUOTE")
     assert "Annotations (1)" in screen
     terminal.keys("C-q")
-    deadline = time.monotonic() + 10
-    while terminal.alive() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not terminal.alive(), "newsmark did not quit on ctrl+q"
+    terminal.wait_until_gone()
 
     out = tmp_path / "export.jsonl"
     done = subprocess.run(
@@ -114,3 +112,88 @@ def test_tag_in_real_terminal_then_export(terminal: Terminal, tmp_path: Path) ->
     assert title == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
     assert span["label"] == "QUOTE"
     assert span["text"].startswith("In a meeting with External Affairs Minister S Jaishankar on Wednesday")
+
+
+SIZES = [(80, 24), (140, 45)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_a_new_user_s_first_ten_minutes(
+    terminal: Terminal, tmp_path: Path, analysed_db_file: Path, size: tuple[int, int]
+) -> None:
+    """Open the library, move down, open an article, select and tag a sentence, accept one
+    suggested quote and reject another, mark the article done, export from the app over
+    an older export (saying yes to overwriting it), quit; then the database and
+    `newsmark quotes` say what was done."""
+    shutil.copyfile(analysed_db_file, terminal.env["NEWSMARK_DB"])  # the seeds, analysed
+    dataset = tmp_path / "dataset.jsonl"
+    dataset.write_text("an older export\n", encoding="utf-8")
+    terminal.start(str(NEWSMARK), *size)
+    terminal.wait_for("0/5 done · 0 annotations")
+    terminal.keys("Down", "Down", "Down", "Down", "Enter")  # the fifth article
+    terminal.wait_for("Putin invites PM Modi")
+    terminal.keys("Down", "s", "1")
+    terminal.wait_for("Saved QUOTE")
+    terminal.keys("n", "a")  # the first suggested quote: accepted
+    terminal.wait_for("1 of ")
+    terminal.keys("n", "r")  # the next one: rejected
+    terminal.wait_for("2 of ")
+    terminal.keys("D")
+    terminal.wait_for("Marked done")
+
+    terminal.keys("F4")
+    terminal.wait_for("Export format")
+    terminal.type("jsonl")
+    terminal.keys("Enter")
+    terminal.wait_for("Export as jsonl")
+    terminal.keys("End", "C-u")
+    terminal.type(str(dataset))
+    terminal.keys("Enter")
+    terminal.wait_for("Overwrite")
+    terminal.keys("y")
+    terminal.wait_for("Wrote 5 articles")
+    terminal.keys("Escape")  # back to the library: its header counts the work
+    terminal.wait_for("1/5 done · 2 annotations")
+    terminal.keys("C-q")
+    terminal.wait_until_gone()
+
+    db = terminal.env["NEWSMARK_DB"]
+    conn = sqlite3.connect(db)
+    try:
+        article_id, status = conn.execute(
+            "select id, status from articles where title like 'Putin invites PM Modi%'"
+        ).fetchone()
+        labels = conn.execute(
+            "select label from annotations where deleted = 0 and article_id = ?", [article_id]
+        )
+        decisions = conn.execute(
+            "select status, count(*) from suggestions where article_id = ? and status != 'open' group by status",
+            [article_id],
+        )
+        assert (status, sorted(r[0] for r in labels), dict(decisions.fetchall())) == (
+            "done",
+            ["QUOTE", "QUOTE"],
+            {"accepted": 1, "rejected": 1},
+        )
+    finally:
+        conn.close()
+    exported = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines()]
+    assert len(exported) == 5 and sum(len(r["spans"]) for r in exported) == 2
+    quotes = subprocess.run(
+        [
+            str(NEWSMARK),
+            "quotes",
+            "--article",
+            article_id,
+            "--status",
+            "accepted,rejected",
+            "--format",
+            "jsonl",
+        ],
+        env={**os.environ, **terminal.env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    decided = [json.loads(line) for line in quotes.stdout.splitlines()]
+    assert sorted(q["status"] for q in decided) == ["accepted", "rejected"]

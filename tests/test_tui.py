@@ -45,7 +45,7 @@ async def test_library_lists_and_filters(db_path: Path) -> None:
         await pilot.press(*"Putin invites")
         await pilot.pause()
         # Full-text search: two articles say both words; the one whose title does comes first.
-        assert table.row_count == 2 and search_box.border_subtitle == "2 match"
+        assert table.row_count == 2 and search_box.border_subtitle == "2 matches"
         assert table.cells(0)[0] == "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
         await pilot.press(*" Sochi")  # a word only the first one has
         await pilot.pause()
@@ -235,7 +235,8 @@ async def test_library_key_hints_show_its_keys(db_path: Path) -> None:
         await pilot.pause()
         widget = pilot.app.screen.query_one(KeyHints)
         hints = str(widget.render())
-        assert "⏎ Open the article" in hints and "/ Filter the list" in hints
+        assert "⏎ Open the article" in hints and "esc Clear the search" in hints
+        assert "/" not in hints  # it types into the search box: not a library key
         assert "ctrl+q Quit" in hints and "f1 Keys" in hints and "ctrl+p Palette" in hints
         key_style = widget.render().spans[0].style
         pilot.app.theme = "nord" if pilot.app.theme != "nord" else "textual-dark"
@@ -269,3 +270,16 @@ async def test_reader_key_hints_follow_the_keymap_and_keep_the_app_keys(db_path:
         assert ("d d Delete annotation" in hints) == (width == 200)
         assert ("] q Next quote" in hints) == (width == 200)
         assert len(hints) <= width
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 45)])
+async def test_reader_key_hints_keep_the_tagging_keys(db_path: Path, size: tuple[int, int]) -> None:
+    """At 80 columns the hints still say how to go back, select and tag, not only the app's keys."""
+    from newsmark.tui.widgets.key_hints import KeyHints
+
+    async with make_app(db_path).run_test(size=size) as pilot:
+        reader = await open_article(pilot, "Putin invites")
+        hints = str(reader.query_one(KeyHints).render())
+        for hint in ("esc Back", "s Select sentence", "1-9 Tag", "ctrl+q Quit", "f1 Keys", "ctrl+p Palette"):
+            assert hint in hints
+        assert len(hints) <= size[0]

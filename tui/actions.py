@@ -15,6 +15,7 @@ class ActionSpec:
     method: str  # the Textual action it runs, on the screen (or app) that owns it
     description: str
     show: bool = False  # shown in the key hints at the bottom of its screen (tui.widgets.key_hints)
+    hint: str = ""  # what the key hints say, where the description is too long for them
 
 
 def _specs(*rows: tuple) -> dict[str, ActionSpec]:
@@ -28,7 +29,22 @@ ACTIONS: dict[str, ActionSpec] = _specs(
     ("app.export", "export", "Export the dataset (choose a format and a path)", False),
     ("app.command_palette", "command_palette", "Command palette: every action by name", False),
     ("library.open", "open_article", "Open the article", True),
-    ("library.filter", "focus_filter", "Filter the list", True),
+    ("library.filter", "focus_filter", "Back to the search box (typing searches titles and text)"),
+    ("library.clear_search", "clear_search", "Clear the search", True),
+    (
+        "library.cycle_status",
+        "cycle_status",
+        "Show all articles, or those new, in progress or done",
+        True,
+        "Status",
+    ),
+    (
+        "library.cycle_order",
+        "cycle_order",
+        "Order: the list's, most open suggestions first, by status",
+        True,
+        "Order",
+    ),
     ("library.cursor_down", "cursor_down", "Next article"),
     ("library.cursor_up", "cursor_up", "Previous article"),
     ("library.page_down", "page(1)", "A page of articles down"),
@@ -67,8 +83,10 @@ ACTIONS: dict[str, ActionSpec] = _specs(
     ("reader.next_match", "step_match(1)", "Next search match"),
     ("reader.prev_match", "step_match(-1)", "Previous search match"),
     ("reader.tag_matches", "tag_matches", "Tag every search match with a label"),
-    *[(f"reader.label_{n}", f"tag({n})", f"Tag {n}", n <= 3) for n in range(1, 10)],
+    *[(f"reader.label_{n}", f"tag({n})", f"Tag {n} (or relabel)", n <= 3) for n in range(1, 10)],
     ("reader.delete_annotation", "delete_annotation", "Delete annotation", True),
+    ("reader.edit_note", "edit_note", "Note: write or change the note on the annotation at the cursor"),
+    ("reader.mark_done", "mark_done", "Article: mark it done (again: back to in progress)"),
     ("reader.undo", "undo", "Undo", True),
     ("reader.redo", "redo", "Redo"),
     ("reader.next_annotation", "jump_annotation(1)", "Cursor to the next annotation"),

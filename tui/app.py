@@ -30,12 +30,15 @@ from newsmark.tui.messages import (
     AnalysisFinished,
     AnalysisProgress,
     AnalyzeArticles,
+    DatabaseChanged,
     LabelsChanged,
     OpenArticle,
 )
 from newsmark.tui.screens.library import LibraryScreen
+from newsmark.tui.visible import visible_text
 
 APP_BUSY_TIMEOUT_S = 2.0
+DATA_VERSION_POLL_S = 1.0  # how soon another window's changes show
 
 
 def bundled_seeds() -> Path:
@@ -69,6 +72,7 @@ class NewsmarkApp(App[None]):
             self._db = open_db(self.db_path, busy_timeout=APP_BUSY_TIMEOUT_S)
             conn = self._db.conn
         self.conn: sqlite3.Connection = conn
+        self._data_version = self._read_data_version()  # see check_for_changes
         self.keymap = keymap
         self.keymap_name = keymap_name
         self.model_name = model
@@ -91,6 +95,19 @@ class NewsmarkApp(App[None]):
         self.push_screen(LibraryScreen(self.conn, self.db_path, keymap=self.keymap))
         if self.seed_if_empty and count_articles(self.conn) == 0:
             self.ingest_seeds()
+        self.set_interval(DATA_VERSION_POLL_S, self.check_for_changes)
+
+    def _read_data_version(self) -> int:
+        return self.conn.execute("pragma data_version").fetchone()[0]
+
+    def check_for_changes(self) -> None:
+        """Tell the screen in front when another connection has committed (another window,
+        a command, this app's own workers): SQLite's data_version, read on the app's
+        connection, changes only then, and reading it costs next to nothing."""
+        version = self._read_data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.screen.post_message(DatabaseChanged())
 
     def on_ready(self) -> None:
         # After the first frame: load what the first tag or article will need.
@@ -190,7 +207,8 @@ class NewsmarkApp(App[None]):
 
     def on_analysis_finished(self, message: AnalysisFinished) -> None:
         if message.error:
-            self.notify(f"Analysis failed: {message.error}", severity="error", timeout=15)
+            error = visible_text(f"Analysis failed: {message.error}")
+            self.notify(error, severity="error", timeout=15, markup=False)
         for screen in self.screen_stack:
             screen.post_message(AnalysisFinished(message.analyzed, message.error))
 
@@ -260,8 +278,9 @@ class NewsmarkApp(App[None]):
         self.push_screen(HelpScreen(self.keymap, self.keymap_name))
 
     def action_export(self) -> None:
+        from newsmark.store.export.writing import overwrites
         from newsmark.store.formats import EXPORT_FORMATS
-        from newsmark.tui.screens.dialogs import PathPrompt
+        from newsmark.tui.screens.dialogs import ConfirmOverwrite, PathPrompt
         from newsmark.tui.screens.picker import Picker
 
         def format_chosen(fmt: object) -> None:
@@ -269,8 +288,18 @@ class NewsmarkApp(App[None]):
                 return
 
             def path_chosen(out: str | None) -> None:
-                if out:
-                    self.export_in_background(fmt, Path(out))
+                if not out:
+                    return
+                path = Path(out).expanduser()
+                if not overwrites(path):
+                    self.export_in_background(fmt, path)
+                    return
+
+                def answered(overwrite: bool | None) -> None:
+                    if overwrite:
+                        self.export_in_background(fmt, path, force=True)
+
+                self.push_screen(ConfirmOverwrite(path), answered)
 
             default = str(Path.cwd() / f"newsmark-export{EXPORT_FORMATS[fmt].suffix}")
             self.push_screen(
@@ -284,19 +313,25 @@ class NewsmarkApp(App[None]):
         self.push_screen(Picker("[b]Export format[/b]", choices, free_text=False), format_chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export_in_background(self, fmt: str, out: Path) -> None:
+    def export_in_background(self, fmt: str, out: Path, *, force: bool = False) -> None:
+        """`force`: the user said to overwrite what is at `out`."""
         from newsmark.store.export import SpanMismatch
         from newsmark.store.export.writing import ExportRefused, run_export
 
         db = open_db(self.db_path)
         try:
-            summary = run_export(db, fmt, out)
+            summary = run_export(db, fmt, out, force=force)
         except (ExportRefused, SpanMismatch, OSError) as e:
-            self.call_from_thread(self.notify, f"Export failed: {e}", severity="error", timeout=15)
+            # An OSError names the file written aside (out.csv.partial): name `out` instead.
+            problem = f"{out}: cannot write ({e.strerror or e})" if isinstance(e, OSError) else e
+            failed = visible_text(f"Export failed: {problem}")
+            self.call_from_thread(self.notify, failed, severity="error", timeout=15, markup=False)
             return
         finally:
             db.close()
-        self.call_from_thread(self.notify, summary.capitalize(), timeout=10)
+        # The summary names the file: its path as typed (not lower-cased), never markup.
+        shown = visible_text(summary[:1].upper() + summary[1:])
+        self.call_from_thread(self.notify, shown, timeout=10, markup=False)
 
     def action_labels(self) -> None:
         from newsmark.tui.screens.dialogs import LabelsScreen

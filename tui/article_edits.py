@@ -16,6 +16,7 @@ from newsmark.store.annotations import (
     delete_annotation,
     update_annotation,
 )
+from newsmark.store.articles import set_article_status
 from newsmark.store.entities import Entity, add_entity, reject_entity, relabel_entity
 from newsmark.store.events import Replayed, event_batch, redo, undo
 from newsmark.store.suggestions import Suggestion, set_suggestion_status
@@ -76,6 +77,15 @@ class ArticleEdits:
         detail = f" — {updated.speaker}" if updated.speaker else ""
         return Outcome(f"Saved {updated.label} #{updated.id}{detail}", updated)
 
+    def relabel(self, annotation: Annotation, label: str) -> Outcome:
+        updated = update_annotation(self.db, annotation.id, label=label)
+        return Outcome(f"Relabelled {annotation.label} #{annotation.id} as {label} (u undoes)", updated)
+
+    def set_note(self, annotation: Annotation, note: str | None) -> Outcome:
+        updated = update_annotation(self.db, annotation.id, note=note)
+        done = "Note saved on" if note else "Note removed from"
+        return Outcome(f"{done} {updated.label} #{updated.id}", updated)
+
     def set_speaker(
         self, annotation: Annotation, speaker: str, mention_start: int | None, mention_end: int | None
     ) -> Outcome:
@@ -90,8 +100,14 @@ class ArticleEdits:
     def _replayed(self, replayed: Replayed | None, done: str, nothing: str) -> Outcome:
         if replayed is None:
             return Outcome(nothing, changed=False)
-        what = "entity" if replayed.kind.startswith("entity.") else "annotation"
-        return Outcome(f"{done}: {replayed.kind.split('.', 1)[1]} of {what} #{replayed.target_id}")
+        return Outcome(f"{done}: {what_was_replayed(replayed)}")
+
+    # -- the article -------------------------------------------------------------
+
+    def set_status(self, status: str) -> Outcome:
+        set_article_status(self.db, self.article_id, status)
+        again = "back to in progress" if status == "done" else "done"
+        return Outcome(f"Marked {status} (again: {again}; u undoes)")
 
     # -- quote suggestions -------------------------------------------------------
 
@@ -131,3 +147,37 @@ class ArticleEdits:
     def reject_entity(self, entity: Entity) -> Outcome:
         reject_entity(self.db, entity.id)
         return Outcome(f"Rejected {entity.label} {entity.text!r} (u undoes)")
+
+
+# What each kind of event did, as the status line says it ("Undone: relabel of entity #4").
+EVENT_VERBS = {
+    "annotation.add": "add",
+    "annotation.delete": "delete",
+    "annotation.update": "change",
+    "entity.add": "add",
+    "entity.relabel": "relabel",
+    "entity.reject": "reject",
+    "suggestion.accepted": "accept",
+    "suggestion.rejected": "reject",
+    "suggestion.open": "reopening",
+}
+
+
+def what_was_replayed(replayed: Replayed) -> str:
+    """One undo or redo, as the user did it: a batch by what it was (every match tagged,
+    a suggestion accepted as a QUOTE, an entity that replaced others), not by its last event."""
+    kinds = replayed.batch_kinds or (replayed.kind,)
+    if len(kinds) > 1:
+        if set(kinds) == {"annotation.add"}:
+            return f"tag of {len(kinds)} matches"
+        if "suggestion.accepted" in kinds:
+            return "accept of a suggested quote"
+        if kinds.count("entity.add") == 1:
+            replaced = kinds.count("entity.reject")
+            return f"add of an entity (replacing {replaced})"
+        return f"{len(kinds)} changes"
+    if replayed.kind == "article.status":
+        return "the article's status"
+    what = replayed.kind.split(".", 1)[0]
+    verb = EVENT_VERBS.get(replayed.kind, replayed.kind)
+    return f"{verb} of {what} #{replayed.target_id}"

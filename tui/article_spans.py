@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsmark.store.annotations import Annotation, annotations_for_article
 from newsmark.store.entities import Entity, entities_for_article
-from newsmark.store.suggestions import Suggestion, open_suggestions
+from newsmark.store.suggestions import Suggestion, open_suggestions, suggestions_for
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -21,6 +22,8 @@ class ArticleSpans:
     annotations: list[Annotation] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    # Every suggestion's id, decided or not, in text order: "Suggestion 4 of 12".
+    all_suggestion_ids: list[int] = field(default_factory=list)
 
     @classmethod
     def read(cls, db: Database, article_id: str) -> ArticleSpans:
@@ -32,7 +35,20 @@ class ArticleSpans:
             for s in open_suggestions(db, article_id)
             if not any(a.start < s.end and s.start < a.end for a in quotes)
         ]
-        return cls(annotations, suggestions, entities_for_article(db, article_id))
+        every = [s["id"] for s in suggestions_for(db, article_id)]
+        return cls(annotations, suggestions, entities_for_article(db, article_id), every)
+
+    @property
+    def decided(self) -> str:
+        """How far the suggestions are decided: "3 of 12 decided". Decided: accepted,
+        rejected, or covered by a QUOTE the user tagged, so no longer shown."""
+        total = len(self.all_suggestion_ids)
+        return f"{total - len(self.suggestions)} of {total} decided"
+
+    def number_of(self, suggestion: Suggestion) -> int:
+        """Where `suggestion` is among all of them, decided or not (from 1): a number that
+        stays the same as others are decided."""
+        return self.all_suggestion_ids.index(suggestion.id) + 1
 
     @property
     def entity_labels(self) -> list[str]:
@@ -66,3 +82,48 @@ class ArticleSpans:
         if step > 0:
             return next((s for s in starts if s > position), None)
         return next((s for s in reversed(starts) if s < position), None)
+
+
+# A paragraph break: a line with nothing (or only spaces) on it.
+BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def adjusted_bounds(text: str, start: int, end: int, edge: str, step: int) -> tuple[int, int]:
+    """[start, end) with its `edge` ("start" or "end") moved a word out (step -1 for the
+    start, +1 for the end) or in; the same bounds when it cannot move.
+
+    A word here is what spaces delimit, with the quote marks and punctuation that cling to
+    it (`"We`, `tradition,"`), so a mark is never left on its own at an edge, and a move
+    undone by the opposite move gives the span back exactly. An edge never crosses a
+    blank line: a paragraph's quote does not grow into the caption above it."""
+    if edge == "start":
+        if step < 0:
+            i = start
+            while i > 0 and text[i - 1].isspace():
+                i -= 1
+            if i == 0 or BLANK_LINE.search(text, i, start):
+                return start, end
+            while i > 0 and not text[i - 1].isspace():
+                i -= 1
+            return i, end
+        i = start
+        while i < end and not text[i].isspace():
+            i += 1
+        while i < end and text[i].isspace():
+            i += 1
+        return (i, end) if i < end else (start, end)
+    if step > 0:
+        i = end
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i == len(text) or BLANK_LINE.search(text, end, i):
+            return start, end
+        while i < len(text) and not text[i].isspace():
+            i += 1
+        return start, i
+    i = end
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    while i > start and text[i - 1].isspace():
+        i -= 1
+    return (start, i) if i > start else (start, end)

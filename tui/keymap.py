@@ -32,11 +32,25 @@ from newsmark.tui.actions import ACTIONS, scope_of
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 KNOWN_KEYS = {k.value for k in Keys} | set(KEY_NAME_REPLACEMENTS.values()) | set(KEY_TO_UNICODE_NAME)
 KEYMAP_SETTINGS = {"extends", "bindings", "description"}
-CONFIG_SETTINGS = {"keymap", "bindings"}
+DEFAULT_TEXT_WIDTH = 100  # columns: a readable line, whatever the terminal's width
+TEXT_WIDTHS = range(40, 1001)
+# The config file's settings, each with what it is for: any other is refused.
+CONFIG_SETTINGS = {
+    "keymap": "the keymap to start with: default, vim, emacs or a .toml path",
+    "bindings": "a table of action id = keys, over that keymap",
+    "text_width": f"the reader's longest line, in columns "
+    f"({TEXT_WIDTHS.start}-{TEXT_WIDTHS.stop - 1}; default {DEFAULT_TEXT_WIDTH})",
+}
 SHIPPED = ("default", "vim", "emacs")
 SCREENS = ("library", "reader")
 # Given to Textual for an action reachable only by a sequence: a name no terminal sends.
 UNBOUND = "newsmark_sequence_only"
+# Screens whose search box keeps the focus: it takes every character typed, so a key that
+# types one (j, /, ?) never reaches their actions, and their own keys go before the box's
+# (vim's ctrl+k moves up the list rather than cutting the search text).
+SEARCHING_SCREENS = ("library",)
+# The key names of the characters a keyboard types: 'slash', 'j', 'G', 'space'.
+TYPED_KEYS = frozenset(_character_to_key(chr(code)) for code in range(32, 127))
 
 
 class KeymapError(Exception):
@@ -143,6 +157,14 @@ def _load(name_or_path: str, seen: tuple[Path, ...]) -> dict[str, str]:
 def _complete(keymap: dict[str, str], path: Path | str) -> dict[str, str]:
     if missing := [a for a in ACTIONS if a not in keymap]:
         raise KeymapError(f'{path}: no keys for {", ".join(missing)} (extends = "default"?)')
+    for action_id in keymap:
+        scope = scope_of(action_id)
+        if scope in SEARCHING_SCREENS and not keys_on(keymap, action_id, scope):
+            raise KeymapError(
+                f"{path}: {_line_of_any(path, action_id)}action {action_id!r}: "
+                f"{display_keys(keymap[action_id])!r} would type into the {scope}'s search box; "
+                "bind a key that types nothing (ctrl+..., a function key, an arrow)"
+            )
     check_clashes(keymap, path)
     return keymap
 
@@ -167,18 +189,36 @@ def load_active_keymap(choice: str | None = None, config: Path | None = None) ->
     """The keymap to run with: `choice` (--keymap), else the config file's `keymap`,
     else default; then the config file's own [bindings] over it. Returns (name, keymap)."""
     config = config or config_path()
-    data: dict = {}
-    source = ""
-    if config.exists():
-        data, source = _read_toml(config, "config")
-        if unknown := set(data) - CONFIG_SETTINGS:
-            raise KeymapError(f"{config}: unknown setting {sorted(unknown)[0]!r} (allowed: keymap, bindings)")
+    data, source = _read_config(config)
     name = choice or str(data.get("keymap", "default"))
     keymap = _load(name, ())
     if "bindings" in data:
         _apply_bindings(keymap, data["bindings"], config, source)
         name += f" + {config}"
     return name, _complete(keymap, config if "bindings" in data else resolve_keymap_path(name))
+
+
+def configured_text_width(config: Path | None = None) -> int:
+    """The reader's longest line: the config file's `text_width`, else DEFAULT_TEXT_WIDTH."""
+    data, _ = _read_config(config or config_path())
+    return int(data.get("text_width", DEFAULT_TEXT_WIDTH))
+
+
+def _read_config(config: Path) -> tuple[dict, str]:
+    """The config file's settings (none when there is no file), checked; and its source."""
+    if not config.exists():
+        return {}, ""
+    data, source = _read_toml(config, "config")
+    if unknown := set(data) - set(CONFIG_SETTINGS):
+        allowed = "; ".join(f"{name}: {what}" for name, what in CONFIG_SETTINGS.items())
+        raise KeymapError(f"{config}: unknown setting {sorted(unknown)[0]!r} (allowed: {allowed})")
+    width = data.get("text_width", DEFAULT_TEXT_WIDTH)
+    if isinstance(width, bool) or not isinstance(width, int) or width not in TEXT_WIDTHS:
+        raise KeymapError(
+            f"{config}: text_width must be a whole number of columns from {TEXT_WIDTHS.start} "
+            f"to {TEXT_WIDTHS.stop - 1}, not {width!r}"
+        )
+    return data, source
 
 
 def check_clashes(keymap: dict[str, str], path: Path | str) -> None:
@@ -210,11 +250,29 @@ def _line_of_any(path: Path | str, action_id: str) -> str:
         return ""
 
 
+def types_a_character(key: str) -> bool:
+    """'j', 'slash', 'shift+a': keys a search box takes as typing."""
+    *mods, base = key.split("+")
+    return not set(mods) - {"shift"} and base in TYPED_KEYS
+
+
+def keys_on(keymap: dict[str, str], action_id: str, screen: str | None) -> str:
+    """The keys of `action_id` that work on `screen` (None: every screen): on a screen
+    whose search box has the focus, not those that type a character."""
+    screens = SCREENS if screen is None else (screen,)
+    if not any(s in SEARCHING_SCREENS for s in screens):
+        return keymap[action_id]
+    return ",".join(" ".join(alt) for alt in alternatives(keymap[action_id]) if not types_a_character(alt[0]))
+
+
 def textual_keymap(keymap: dict[str, str]) -> dict[str, str]:
-    """What Textual's App.set_keymap takes: single keys only (sequences are ours)."""
+    """What Textual's App.set_keymap takes: single keys only (sequences are ours); a
+    searching screen's actions without the keys that type (they would steal typing)."""
     result = {}
     for action_id, keys in keymap.items():
-        singles = [alt[0] for alt in alternatives(keys) if len(alt) == 1]
+        scope = scope_of(action_id)
+        usable = keys_on(keymap, action_id, scope) if scope in SEARCHING_SCREENS else keys
+        singles = [alt[0] for alt in alternatives(usable) if len(alt) == 1]
         result[action_id] = ",".join(singles) or UNBOUND
     return result
 
@@ -244,6 +302,7 @@ def bindings_for(scope: str) -> list[BindingType]:
             show=spec.show,
             id=spec.id,
             tooltip=spec.id,
+            priority=scope in SEARCHING_SCREENS,
         )
         for spec in ACTIONS.values()
         if scope_of(spec.id) == scope

@@ -42,3 +42,9 @@ class AnalyzeArticles(Message):
     """Analyse these articles in the background (the reader opened one never analysed)."""
 
     article_ids: list[str]
+
+
+@dataclass
+class DatabaseChanged(Message, bubble=False):
+    """Another connection (another window, a command) changed the database: screens read
+    what they show again."""

@@ -1,5 +1,5 @@
 """The article the later steps read: its Doc with each token's quote and paragraph,
-the people it names, and where its headline ends.
+the people it names (with the gender it gives them), and where its headline ends.
 
 Also the token-walking helpers that cues and speakers share (token ranges, the word
 before a token, whether two tokens are in one sentence).
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsmark.nlp.attribution.genders import person_genders
 from newsmark.nlp.attribution.marks import RawQuote, paragraphs
 from newsmark.nlp.attribution.people import Person, build_persons, clean_key
 
@@ -33,6 +34,7 @@ class Article:
     quote_speakers: list[tuple[int, str]] = field(default_factory=list)  # (char pos, name)
     titles: set[int] = field(default_factory=set)  # quote-marked names/titles, not quotes
     mentions: dict[str, list[int]] = field(default_factory=dict)  # surname -> offsets outside quotes
+    genders: dict[str, str] = field(default_factory=dict)  # canonical name -> genders.MALE/FEMALE
 
 
 def _headline_end(text: str) -> int:
@@ -68,6 +70,7 @@ def build_article(doc: Doc, quotes: list[RawQuote]) -> Article:
         key = clean_key(tok.text)
         if key in persons and quote_of_token[tok.i] < 0:
             art.mentions.setdefault(key, []).append(tok.idx)
+    art.genders = person_genders(doc, persons, quote_of_token)
     return art
 
 

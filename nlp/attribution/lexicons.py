@@ -1,4 +1,4 @@
-"""The word lists attribution's rules read: speech verbs, title words, role synonyms.
+"""The word lists attribution's rules read: cue verbs by class, title words, role synonyms.
 
 Kept small and general, and apart from the rules, so the vocabulary grows without
 touching them.
@@ -22,9 +22,54 @@ SPEECH_LEMMAS = _lexicon(
     maintain report reiterate highlight shout whisper cry exclaim lament boast
     murmur recount testify sum put characterise characterize assure accuse
     criticise criticize praise hail thank recommend demand proclaim retort
-    counter begin
+    counter begin reject dismiss
     """
 )
+
+# Cues of indirect attribution, by class (as attribution corpora annotate them). Only the lemma
+# is listed: the rules in `reported` decide from the parse what content each one governs.
+SPEECH_CUES = _lexicon(
+    """
+    say tell add note remark stress explain declare state announce insist claim argue warn
+    reply respond answer write tweet post comment observe emphasize emphasise underline
+    underscore point describe conclude recall admit acknowledge confirm deny suggest predict
+    assert maintain report reiterate highlight testify assure accuse blame concede mention
+    agree disagree complain lament boast allege contend caution counter retort disclose reveal
+    signal reaffirm express question dispute dismiss reject clarify indicate hint imply protest
+    object repeat quip joke inform charge estimate forecast project sum
+    """
+)
+THOUGHT_CUES = _lexicon(
+    """
+    believe think feel fear expect hope doubt suspect assume reckon suppose worry know
+    understand consider imagine recognise recognize realise realize trust guess
+    """
+)
+INTENTION_CUES = _lexicon(
+    """
+    want plan intend aim seek wish vow pledge promise threaten refuse urge demand ask
+    call press push advocate appeal plead propose recommend order instruct lobby campaign
+    """
+)
+REPORT_CUES = _lexicon("find show reveal indicate suggest conclude estimate report predict forecast")
+
+# Cues whose direct object can be the content itself ("announced a ban", "stressed the need
+# to ..."), where for other cues the object is the addressee ("told reporters").
+OBJECT_CUES = _lexicon(
+    """
+    announce confirm deny reiterate stress emphasise emphasize highlight underline underscore
+    note express reaffirm predict forecast find report acknowledge admit propose demand want
+    plan seek describe call praise accuse blame advocate unveil recommend signal
+    """
+)
+
+# Cues that govern their content through a preposition ("called for", "accused X of").
+PREPOSITION_CUES: dict[str, frozenset[str]] = {
+    "for": _lexicon("call press push advocate appeal plead argue campaign lobby ask praise blame"),
+    "of": _lexicon("accuse warn speak convince"),
+    "against": _lexicon("warn argue caution campaign"),
+    "on": _lexicon("call"),
+}
 
 # Particles that belong to the cue ("pointed out", "summed up").
 CUE_PARTICLES = _lexicon("out up on")
@@ -75,6 +120,42 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
 }
 
 PERSON_PRONOUNS = _lexicon("he she")
+MALE_PRONOUNS = _lexicon("he him his himself")
+FEMALE_PRONOUNS = _lexicon("she her hers herself")
+
+# Honorifics and gendered title words that tell a named person's gender ("Mr Ashworth",
+# "the spokeswoman"): a pronoun then goes only to a person of its gender.
+MALE_TITLES = _lexicon(
+    """mr sir lord king prince father brother son husband chairman spokesman councilman
+    congressman businessman sportsman fr"""
+)
+FEMALE_TITLES = _lexicon(
+    """mrs ms miss dame lady queen princess mother sister daughter wife chairwoman spokeswoman
+    councilwoman congresswoman businesswoman sportswoman actress"""
+)
+
+# Determiners that make a noun phrase a group of parties already named ("both sides",
+# "each team"): not an unnamed source.
+GROUP_DETERMINERS = _lexicon("both each all either neither")
+
+# Nouns for people and groups of people, for the subject of a belief or intention that no
+# name resolves ("officials believe", "residents want"); words ending in -ist, -ian, -man,
+# -woman, -person and -people count too.
+PERSON_NOUNS = _lexicon(
+    """
+    official officer minister leader member worker resident voter citizen parent mother father
+    child student teacher nurse doctor patient expert analyst researcher scientist author
+    critic supporter opponent protester campaigner activist fan player coach manager owner
+    driver farmer fisherman customer investor trader banker lawyer attorney judge juror witness
+    victim survivor neighbour neighbor source aide adviser advisor spokesperson executive
+    director chief head president chair founder partner employee staff union regulator
+    lawmaker legislator senator representative candidate challenger incumbent governor mayor
+    councillor councilor diplomat envoy ambassador prosecutor investigator inspector police
+    family friend people group team side party camp community organiser organizer
+    negotiator observer commentator economist historian official ministry authority
+    administration government agency department council committee commission company firm
+    """
+)
 
 # Nouns that, with "the", refer back to an organisation ("the company said").
 ORG_NOUNS = _lexicon(

@@ -4,7 +4,8 @@ With a cue, it is the cue verb's subject; participles and coordinated verbs
 ("adding", "noting", "and promised") borrow the subject of the clause they hang from,
 and an inverted `,” said Lavrov` takes the name after the verb. A quote with no cue
 takes the subject of what introduces it (`X was blunt: “...”`, `Putin: “...”`, the
-previous sentence, the previous paragraph).
+previous sentence, the previous paragraph). `speaker_of` turns a mention into the speaker
+shown: a resolved name, else an unnamed source's description, with its span in the text.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsmark.nlp.attribution.article import SENTENCE_END, Article, previous_word, same_sentence
-from newsmark.nlp.attribution.lexicons import PERSON_PRONOUNS
-from newsmark.nlp.attribution.marks import DOUBLE_MARKS
-from newsmark.nlp.attribution.people import clean_possessive
-from newsmark.nlp.attribution.speakers import resolve_mention, resolve_person
+from newsmark.nlp.attribution.lexicons import NAME_TITLES, PERSON_PRONOUNS
+from newsmark.nlp.attribution.marks import QUOTE_MARKS
+from newsmark.nlp.attribution.people import clean_key, clean_possessive
+from newsmark.nlp.attribution.speakers import appos_name, describe, resolve_mention, resolve_person
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Token
+
+
+_QUOTE_OR_COMMA = QUOTE_MARKS | {","}
 
 
 def _own_subject(art: Article, tok: Token) -> Token | None:
@@ -38,25 +42,29 @@ def _relative_antecedent(subj: Token) -> Token:
 
 def subject_of(art: Article, verb: Token) -> Token | None:
     """The verb's subject; participles and coordinated verbs ("adding",
-    "noting", "and promised") borrow the subject of the clause they hang from."""
+    "noting", "and promised") borrow the subject of the clause they hang from. Never from
+    another paragraph: the parser runs a headline or subheading into the line after it."""
     tok = verb
+    para = art.para_of_token[verb.i]
     for _ in range(4):
         subj = _own_subject(art, tok)
         if subj is not None:
+            if art.para_of_token[subj.i] != para:
+                break
             return _relative_antecedent(subj)
         participle = tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN")
         if participle and art.quote_of_token[tok.head.i] < 0:
             return tok.head  # "with the minister declaring"
         head = tok.head
         if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "ccomp") and head.i != tok.i:
-            if art.quote_of_token[head.i] >= 0:
-                break  # attached into a quote: the parse is unreliable here
+            if art.quote_of_token[head.i] >= 0 or art.para_of_token[head.i] != para:
+                break  # attached into a quote or another paragraph: the parse is unreliable here
             tok = head
             continue
         break
     # Inverted order right after a quote: ',” said Lavrov.' / ',” said lead author Dr. Hannah Cole'
     before = previous_word(art, verb.i)
-    if verb.lemma_ != "tell" and before >= 0 and art.doc[before].text in DOUBLE_MARKS | {","}:
+    if verb.lemma_ != "tell" and before >= 0 and art.doc[before].text in _QUOTE_OR_COMMA:
         for child in verb.rights:
             if (
                 child.pos_ in ("PROPN", "NOUN")
@@ -88,6 +96,8 @@ def _nearest_subject_left(art: Article, verb: Token) -> Token | None:
             ends_entity = tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I"
             if ends_entity:
                 entity = tok
+        elif outside and entity is None and tok.pos_ == "PROPN" and clean_key(tok.text) in art.persons:
+            entity = tok  # a person the NER missed here
         j -= 1
     return entity
 
@@ -113,6 +123,23 @@ def mention_span(art: Article, head: Token) -> tuple[int, int]:
             right += 1
     end_tok = doc[right]
     return doc[i].idx, end_tok.idx + len(clean_possessive(end_tok.text))
+
+
+def speaker_of(art: Article, mention: Token) -> tuple[str | None, int, int]:
+    """(speaker, start, end): the name the mention resolves to, else the description of an
+    unnamed source, else None; with the char span of the words that say who it is."""
+    if mention.pos_ == "NOUN" or mention.lower_ in NAME_TITLES:
+        mention = appos_name(mention) or mention  # "the group's director, Omar Haddad"
+    if any(c.dep_ == "conj" for c in mention.children):
+        return (None, *mention_span(art, mention))  # "Lavrov and Jaishankar": no one speaker
+    name = resolve_mention(art, mention)
+    if name is None:
+        described = describe(art, mention)
+        if described is not None:
+            first, last = art.doc[described[0]], art.doc[described[1]]
+            span_text = art.text[first.idx : last.idx + len(last.text)]
+            return " ".join(span_text.split()), first.idx, last.idx + len(last.text)
+    return (name, *mention_span(art, mention))
 
 
 def _clause_subject(art: Article, tok: Token) -> Token | None:

@@ -1,12 +1,15 @@
 """The people an article names, each once, by the fullest form of their name.
 
-Person names are NER PERSON spans, plus 2-3 word proper-noun chains the NER missed,
-grouped by surname ("Lavrov" and "Sergei Lavrov" are one person, "Sergei Lavrov"). Each
+Person names are NER PERSON spans, plus 2-3 word proper-noun chains the NER missed or took
+for another kind of entity when their last word is later the subject of a sentence on its
+own ("Union organizer Beth Carver" ... "Carver said": organisations are not called by their
+last word alone), grouped by surname ("Lavrov" and "Sergei Lavrov" are one person, "Sergei Lavrov"). Each
 person keeps the title words written around their name ("Russian Foreign Minister",
 appositions such as "the Kremlin spokesperson"), so that a role mentioned later ("the
-Russian minister") can be tied back to them. Names inside quotes are not mentions of
-speakers and are skipped; a title-cased headline confuses the NER, so a name found
-only there is kept in its simplest form.
+Russian minister") can be tied back to them. Leading words that are titles, or ordinary
+words the article also writes in lower case ("Incumbent Maria Delgado", "challenger"), are not
+part of the name. Names inside quotes are not mentions of speakers and are skipped; a
+title-cased headline confuses the NER, so a name found only there is kept in its simplest form.
 """
 
 from __future__ import annotations
@@ -37,10 +40,17 @@ def clean_key(word: str) -> str:
     return clean_possessive(word).lower()
 
 
-def _name_tokens(span: Span) -> list[Token]:
+def _is_title_word(tok: Token, lower_words: frozenset[str]) -> bool:
+    """A title ('Minister', 'Dr.'), or a word outside the NER's person names that the article
+    also writes in lower case ('Challenger' opening a sentence, 'challenger' elsewhere)."""
+    word = tok.text.lower().rstrip(".")
+    return word in NAME_TITLES or (tok.ent_type_ != "PERSON" and word in lower_words)
+
+
+def _name_tokens(span: Span, lower_words: frozenset[str]) -> list[Token]:
     """Tokens of a PERSON entity, without possessives and leading titles."""
     toks = [t for t in span if not t.is_punct and t.text not in ("'s", "’s", "'", "’")]
-    while toks and toks[0].text.lower().rstrip(".") in NAME_TITLES:
+    while toks and _is_title_word(toks[0], lower_words):
         toks = toks[1:]
     if not toks or len(toks) > 4:
         return []
@@ -92,21 +102,37 @@ def _name_text(doc: Doc, toks: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
-def _unlabelled_name(doc: Doc, tok: Token) -> list[Token]:
+def _lone_subjects(doc: Doc, quote_of_token: list[int]) -> set[str]:
+    """Proper nouns that are a sentence's subject on their own ('Carver said'), outside quotes."""
+    return {
+        t.text
+        for t in doc
+        if t.pos_ == "PROPN"
+        and t.dep_ in ("nsubj", "nsubjpass")
+        and quote_of_token[t.i] < 0
+        and not any(c.dep_ == "compound" for c in t.lefts)
+    }
+
+
+def _unlabelled_name(doc: Doc, tok: Token, lower_words: frozenset[str], lone_subjects: set[str]) -> list[Token]:
     """'Mayor Ana Ruiz' the NER missed: a speaker-like proper-noun chain of
-    2-3 capitalised tokens (titles stripped) that is no other kind of entity."""
+    2-3 capitalised tokens (titles stripped) that is no other kind of entity, or is one but
+    is later the subject of a sentence by its last word alone."""
     if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass", "appos", "dobj", "pobj"):
         return []
-    if tok.ent_type_ not in ("", "PERSON"):
+    if tok.ent_type_ not in ("", "PERSON") and clean_possessive(tok.text) not in lone_subjects:
         return []
     chain = [tok]
     j = tok.i - 1
     while j >= 0 and doc[j].pos_ == "PROPN" and doc[j].dep_ == "compound":
-        if doc[j].ent_type_ not in ("", "PERSON"):
+        if doc[j].ent_type_ != tok.ent_type_ and doc[j].ent_type_ not in ("", "PERSON"):
             break
         chain.insert(0, doc[j])
         j -= 1
-    while chain and chain[0].text.lower().rstrip(".") in NAME_TITLES:
+    if any(t.ent_type_ == "PERSON" for t in chain):
+        while chain[0].ent_type_ != "PERSON":
+            chain = chain[1:]  # the NER's own bounds: "Incumbent [Maria Delgado]"
+    while chain and _is_title_word(chain[0], lower_words):
         chain = chain[1:]
     if not 2 <= len(chain) <= 3 or not all(t.text[:1].isupper() and t.text[1:].islower() for t in chain):
         return []
@@ -118,6 +144,8 @@ def build_persons(
 ) -> tuple[dict[str, Person], dict[str, str]]:
     persons: dict[str, Person] = {}
     headline_only: list[Span] = []
+    lower_words = frozenset(t.text for t in doc if t.text.islower())
+    lone_subjects = _lone_subjects(doc, quote_of_token)
     for ent in doc.ents:
         if ent.label_ != "PERSON" or "\n" in ent.text:
             continue
@@ -126,18 +154,18 @@ def build_persons(
             continue
         if quote_of_token[ent.start] >= 0:
             continue  # names inside quotes are not article mentions of speakers
-        toks = _name_tokens(ent)
+        toks = _name_tokens(ent, lower_words)
         if toks:
             _add_name(persons, doc, toks)
             # Title words the NER swallowed into the entity ("President Putin").
             persons[clean_key(toks[-1].text)].descriptors |= {t.text.lower() for t in ent if t.i < toks[0].i}
     for tok in doc:
         if tok.idx >= headline_end and quote_of_token[tok.i] < 0:
-            toks = _unlabelled_name(doc, tok)
+            toks = _unlabelled_name(doc, tok, lower_words, lone_subjects)
             if toks:
                 _add_name(persons, doc, toks)
     for ent in headline_only:
-        toks = _name_tokens(ent)
+        toks = _name_tokens(ent, lower_words)
         if len(toks) in (1, 2):
             key = clean_key(toks[-1].text)
             if key not in persons and toks[-1].pos_ == "PROPN":

@@ -3,8 +3,10 @@
 Single words are scare quotes (a capitalised one-word reply like “No,” is kept);
 title-cased names and titles ("Russia Calling!"), and spans after "so-called",
 "dubbed", "titled", ..., are names; a short phrase modifying the next noun (the
-“rainy day” fund) is a label. A partial quote (a phrase inside a sentence) is kept
-only when a speech cue governs it, which suggest decides once the cues are found.
+“rainy day” fund) is a label, and a quoted noun phrase that is the object of an infinitive
+(pledged to prepare a “solid package of documents”, asked him to pass his “best wishes”)
+names a thing to be acted on rather than quoting anyone. A partial quote (a phrase inside a
+sentence) is kept only when a speech cue governs it, which suggest decides once the cues are found.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newsmark.nlp.attribution.lexicons import FUNCTION_WORDS, NAMING_WORDS
+from newsmark.nlp.attribution.lexicons import FUNCTION_WORDS, NAMING_WORDS, SPEECH_LEMMAS
 from newsmark.nlp.attribution.marks import RawQuote
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -70,3 +72,18 @@ def is_label(doc: Doc, text: str, q: RawQuote, first_tok: int, last_tok: int) ->
     if nxt.pos_ not in ("NOUN", "PROPN"):
         return False
     return any(t.head.i == nxt.i for t in doc[first_tok:last_tok])
+
+
+def is_object_of_an_infinitive(doc: Doc, first_tok: int, last_tok: int) -> bool:
+    """'pledged to prepare a “solid package of documents”': the quoted phrase is a noun phrase
+    whose verb, outside the quote, is an infinitive that does not report speech.
+
+    first_tok, last_tok: the quote's token range [first, last) in doc.
+    """
+    root = next((t for t in doc[first_tok:last_tok] if not t.is_punct and not first_tok <= t.head.i < last_tok), None)
+    if root is None or root.pos_ not in ("NOUN", "PROPN") or root.dep_ not in ("dobj", "pobj"):
+        return False
+    verb = root.head.head if root.dep_ == "pobj" else root.head
+    if verb.pos_ != "VERB" or verb.lemma_.lower() in SPEECH_LEMMAS:
+        return False
+    return verb.dep_ == "xcomp" or any(c.tag_ == "TO" for c in verb.lefts)

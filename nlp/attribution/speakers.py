@@ -1,10 +1,12 @@
 """Step 4b: resolve a speaker mention to the name of who spoke.
 
 Names go to the fullest form the article uses (people.py); "he"/"she" go to the
-nearest earlier person subject outside quotes (gender is ignored); role nouns ("the
-Russian minister") go to the already-named person whose title words best match;
-organisations keep their fullest ORG form, and "the company" the last one named.
-Anonymous speakers ("one witness") resolve to None.
+nearest earlier person subject outside quotes whose gender (genders.py) does not clash;
+role nouns ("the Russian minister") go to the already-named person whose title words best
+match; organisations keep their fullest ORG form, and "the company" or "it" the last one
+named. A source the article does not name ("a spokesperson for the agency", "one striker")
+is kept by its description (`describe`); groups of parties already named ("both sides",
+"the two ministers") and pronouns nothing resolves stay None.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ import re
 from typing import TYPE_CHECKING
 
 from newsmark.nlp.attribution.article import Article
-from newsmark.nlp.attribution.lexicons import NAME_TITLES, ORG_NOUNS, PERSON_PRONOUNS, ROLE_SYNONYMS
+from newsmark.nlp.attribution.genders import PRONOUN_GENDER
+from newsmark.nlp.attribution.lexicons import (
+    GROUP_DETERMINERS,
+    NAME_TITLES,
+    ORG_NOUNS,
+    PERSON_PRONOUNS,
+    ROLE_SYNONYMS,
+)
 from newsmark.nlp.attribution.people import Person, clean_key, clean_possessive
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -62,10 +71,13 @@ def _last_mention_before(art: Article, key: str, pos: int) -> int:
 
 
 def _is_role(tok: Token) -> bool:
-    """'the Russian President', 'his counterpart', 'the minister'."""
-    if tok.pos_ not in ("NOUN", "PROPN"):
+    """'the Russian President', 'his counterpart', 'the minister': singular and definite
+    ('some lawmakers' and 'a spokesman' refer back to nobody)."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.tag_ in ("NNS", "NNPS"):
         return False
-    return tok.lower_ in NAME_TITLES or any(c.dep_ in ("det", "poss") for c in tok.lefts)
+    definite = any(c.dep_ == "poss" or c.lower_ in ("the", "this", "that") for c in tok.lefts)
+    indefinite = any(c.dep_ in ("det", "nummod") and not c.lower_ in ("the", "this", "that") for c in tok.lefts)
+    return (tok.lower_ in NAME_TITLES and not indefinite) or definite
 
 
 def _resolve_role(art: Article, tok: Token) -> str | None:
@@ -88,10 +100,17 @@ def _resolve_role(art: Article, tok: Token) -> str | None:
 
 
 def appos_name(tok: Token) -> Token | None:
-    """'the group's director, Omar Haddad,' -> Haddad."""
+    """'the group's director, Omar Haddad,' -> Haddad; also when the parser hangs the name
+    from the phrase's last noun ('A junior at Riverside High, Maya Lopez,')."""
     for child in tok.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN":
             return child
+        if child.dep_ == "prep" and child.i > tok.i:
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found = appos_name(grandchild)
+                    if found is not None:
+                        return found
     return None
 
 
@@ -113,11 +132,12 @@ def resolve_person(art: Article, tok: Token) -> str | None:
 
 def _resolve_pronoun(art: Article, tok: Token) -> str | None:
     """'he'/'she' -> the nearest earlier person in subject position outside
-    quotes; failing that, the last resolved quote speaker."""
+    quotes whose gender does not clash; failing that, the last such quote speaker."""
     if tok.i in art.pronoun_cache:
         return art.pronoun_cache[tok.i]
     art.pronoun_cache[tok.i] = None  # guards against cycles
     doc = art.doc
+    gender = PRONOUN_GENDER[tok.lower_]
     result: str | None = None
     j = tok.i - 1
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and result is None:
@@ -128,9 +148,13 @@ def _resolve_pronoun(art: Article, tok: Token) -> str | None:
                     result = _resolve_pronoun(art, cand)
             else:
                 result = resolve_person(art, cand)
+                if result is not None and art.genders.get(result, gender) != gender:
+                    result = None  # "she" after a man: keep looking
         j -= 1
     if result is None:
-        earlier = [name for pos, name in art.quote_speakers if pos < tok.idx]
+        earlier = [
+            name for pos, name in art.quote_speakers if pos < tok.idx and art.genders.get(name, gender) == gender
+        ]
         result = earlier[-1] if earlier else None
     art.pronoun_cache[tok.i] = result
     return result
@@ -156,8 +180,36 @@ def _last_org_before(art: Article, pos: int) -> str | None:
         if ent.start_char >= pos:
             break
         if ent.label_ == "ORG" and art.quote_of_token[ent.start] < 0 and ent.start_char >= art.headline_end:
-            found = _strip_det(ent.text)
+            if ent.text.lower() not in NAME_TITLES:  # "State Representative X" is no organisation
+                found = _strip_det(ent.text)
     return _org_fullest(art, found) if found else None
+
+
+def _it(art: Article, tok: Token) -> str | None:
+    """'it said': the nearest earlier subject in the paragraph that names an organisation or a
+    country ('India has not condemned ..., and it has maintained'), else the last organisation."""
+    doc = art.doc
+    j = tok.i - 1
+    while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and art.para_of_token[j] == art.para_of_token[tok.i]:
+        cand = doc[j]
+        if cand.dep_ in ("nsubj", "nsubjpass") and art.quote_of_token[j] < 0 and cand.pos_ != "PRON":
+            if cand.ent_type_ in ("ORG", "GPE", "NORP") or cand.lemma_.lower() in ORG_NOUNS:
+                return resolve_mention(art, cand)
+        j -= 1
+    return _last_org_before(art, tok.idx)
+
+
+def _latter(art: Article, tok: Token) -> str | None:
+    """'the latter': the person named last before it."""
+    j = tok.i - 1
+    while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK:
+        cand = art.doc[j]
+        if art.quote_of_token[j] < 0 and cand.pos_ == "PROPN":
+            person = _person_for_token(art, cand)
+            if person is not None:
+                return person.canonical
+        j -= 1
+    return None
 
 
 def _strip_det(text: str) -> str:
@@ -167,6 +219,10 @@ def _strip_det(text: str) -> str:
 def resolve_mention(art: Article, tok: Token) -> str | None:
     """Resolve a speaker mention to a person, else an organisation or a
     proper name as written, else None ('one resident', 'both sides')."""
+    if tok.lower_ == "it":
+        return _it(art, tok)
+    if tok.lower_ == "latter":
+        return _latter(art, tok)
     person = resolve_person(art, tok)
     if person is not None or tok.pos_ == "PRON":
         return person
@@ -178,10 +234,46 @@ def resolve_mention(art: Article, tok: Token) -> str | None:
             return _propn_name(tok)
         return None
     if tok.pos_ == "NOUN":
-        # "TASS news agency": a proper name inside a common-noun phrase.
+        org_noun = tok.lemma_.lower() in ORG_NOUNS
+        # "TASS news agency": a proper name inside a common-noun phrase for an organisation
+        # (not "the Kremlin's spokesman" or "a Justice Department official").
         for child in tok.lefts:
-            if child.pos_ == "PROPN" and child.ent_type_ in ("ORG", "PERSON"):
+            if org_noun and child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ == "ORG":
                 return resolve_mention(art, child)
-        if tok.lemma_.lower() in ORG_NOUNS and any(c.lower_ == "the" for c in tok.lefts):
+        if org_noun and any(c.lower_ == "the" for c in tok.lefts):
             return _last_org_before(art, tok.idx)  # "the company said"
     return None
+
+
+_NOT_DESCRIPTION = ("relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis")
+
+
+def _description_end(tok: Token) -> int:
+    """Last token of tok's phrase without clauses or what follows a comma (an apposition)."""
+    end = tok.i
+    for child in tok.rights:
+        if child.dep_ in _NOT_DESCRIPTION or "\n" in child.text:
+            break
+        end = max(end, _description_end(child))
+    return end
+
+
+def describe(art: Article, tok: Token) -> tuple[int, int] | None:
+    """Token range [first, last] of an unnamed source's description ('a spokesperson for the
+    agency', 'One Rovers supporter', 'Residents on Mill Lane'), or None when the phrase is not
+    one: a pronoun, a group of parties already named ('both sides', 'the two ministers'), a
+    coordination, or a relative ('whose campaign')."""
+    if tok.pos_ not in ("NOUN", "PROPN") or any(c.dep_ == "conj" for c in tok.children):
+        return None
+    lefts = list(tok.lefts)
+    if any(c.lower_ in GROUP_DETERMINERS or c.tag_ in ("WDT", "WP", "WP$") for c in lefts):
+        return None
+    if any(c.lower_ == "the" for c in lefts) and any(c.dep_ == "nummod" for c in lefts):
+        return None  # "the two sides"
+    first = tok.left_edge.i
+    while first < tok.i and (art.doc[first].is_punct or art.doc[first].is_space or art.quote_of_token[first] >= 0):
+        first += 1
+    last = _description_end(tok)
+    if "\n" in art.doc[first : last + 1].text:
+        return None
+    return first, last

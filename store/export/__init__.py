@@ -13,9 +13,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from newsmark.store.annotations import Annotation, annotations_for_article
-from newsmark.store.articles import Article, get_article, sentences_for_article, tokens_for_article
+from newsmark.store.annotations import Annotation, Label, annotations_for_article, list_labels
+from newsmark.store.articles import (
+    ARTICLE_STATUSES,
+    Article,
+    get_article,
+    sentences_for_article,
+    tokens_for_article,
+)
 from newsmark.store.entities import Entity, entities_for_article
+from newsmark.store.suggestions import decided_suggestions
 from newsmark.store.tokens import fallback_sentences, fallback_tokens
 
 if TYPE_CHECKING:
@@ -31,20 +38,37 @@ class ExportItem:
     article: Article
     tokens: list[tuple[int, int]]
     annotations: list[Annotation]
-    entities: list[Entity]
+    entities: list[Entity]  # the corrected entities: accepted ones, from the model or the user
     sentences: list[tuple[int, int]]
+    # The rest of the user's work, for formats that carry it back to newsmark (jsonl):
+    rejected_entities: list[Entity]  # so re-analysis never brings them back
+    decided_suggestions: list[dict]  # accepted and rejected, with store.suggestions.DECIDED_FIELDS
+    labels: list[Label]  # the label set (colour, key, description), the same for every article
 
 
 def export_items(
-    db: Database, *, article_ids: list[str] | None = None, labels: set[str] | None = None
+    db: Database,
+    *,
+    article_ids: list[str] | None = None,
+    labels: set[str] | None = None,
+    status: str | None = None,
 ) -> Iterator[ExportItem]:
-    """Each article (all, or the ones named) with its tokens, annotations and entities."""
+    """Each article (all, or the ones named; with `status`, only those in it) with its
+    tokens, annotations and entities."""
+    if status is not None and status not in ARTICLE_STATUSES:
+        raise ValueError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
     if article_ids is None:
-        article_ids = [r[0] for r in db.execute("select id from articles order by source, id")]
+        sql, params = "select id from article_list order by source, id", []
+        if status is not None:
+            sql, params = "select id from article_list where status = ? order by source, id", [status]
+        article_ids = [r[0] for r in db.execute(sql, params)]
+    label_set = [label for label in list_labels(db) if labels is None or label.name in labels]
     for article_id in article_ids:
         article = get_article(db, article_id)
         if article is None:
             raise KeyError(f"no article {article_id}")
+        if status is not None and article.status != status:
+            continue
         annotations = [
             a for a in annotations_for_article(db, article_id) if labels is None or a.label in labels
         ]
@@ -57,13 +81,20 @@ def export_items(
                         f"annotation {a.id} in article {article.id} ({article.source}): speaker mention "
                         f"{s}-{e} is outside the text (length {len(article.text)})"
                     )
-        entities = entities_for_article(db, article_id)
-        for entity in entities:
+        every_entity = entities_for_article(db, article_id, include_rejected=True)
+        for entity in every_entity:
             check_span(article, entity.start, entity.end, entity.text, f"entity {entity.id}")
         tokens = tokens_for_article(db, article_id) or fallback_tokens(article.text)
         sentences = [(s.start, s.end) for s in sentences_for_article(db, article_id)]
         yield ExportItem(
-            article, tokens, annotations, entities, sentences or fallback_sentences(article.text)
+            article,
+            tokens,
+            annotations,
+            [e for e in every_entity if e.status == "accepted"],
+            sentences or fallback_sentences(article.text),
+            [e for e in every_entity if e.status == "rejected"],
+            decided_suggestions(db, article_id),
+            label_set,
         )
 
 

@@ -7,7 +7,8 @@ In each .ann (brat and INCEpTION read these as they are):
 - a quote's speaker mention is a T line of type `Speaker` (mixed case, so it can never
   be a newsmark label, which are upper case), linked by `R<n>\\tSPEAKER Arg1:<quote> Arg2:<mention>`;
 - the speaker's name is a note `#<n>\\tAnnotatorNotes T<k>\\tspeaker: <name>` on the quote,
-  and an annotation's note is another AnnotatorNotes line (line breaks written as \\n).
+  and an annotation's note is another AnnotatorNotes line (line breaks written as \\n; a
+  note that itself begins `speaker: ` is written `\\speaker: `, so it is read back as a note).
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ class _Ann:
         self.lines.append(f"{tid}\t{label} {offsets}\t{' '.join(text[s:e] for s, e in pieces)}")
         return tid
 
-    def note(self, tid: str, note: str) -> None:
-        self.lines.append(f"{self.next_id('#')}\tAnnotatorNotes {tid}\t{escape_note(note)}")
+    def note(self, tid: str, escaped: str) -> None:
+        self.lines.append(f"{self.next_id('#')}\tAnnotatorNotes {tid}\t{escaped}")
 
 
 def ann_text(item: ExportItem) -> str:
@@ -69,9 +70,11 @@ def ann_text(item: ExportItem) -> str:
     for a in item.annotations:
         tid = ann.span(a.label, a.start, a.end, f"annotation {a.id}")
         if a.speaker is not None:
-            ann.note(tid, SPEAKER_NOTE + a.speaker)
+            ann.note(tid, SPEAKER_NOTE + escape_note(a.speaker))
         if a.note:
-            ann.note(tid, a.note)
+            note = escape_note(a.note)
+            # A backslash before any character reads back as that character (unescape_note).
+            ann.note(tid, "\\" + note if note.startswith(SPEAKER_NOTE) else note)
         if a.speaker_start is not None and a.speaker_end is not None:
             mention = ann.span(SPEAKER_TYPE, a.speaker_start, a.speaker_end, f"speaker of annotation {a.id}")
             ann.lines.append(f"{ann.next_id('R')}\tSPEAKER Arg1:{tid} Arg2:{mention}")

@@ -9,6 +9,11 @@ As in Prodigy, `head` and `child` are the index of the last token of each span
 (its `token_end`), and `head_span`/`child_span` carry both spans in full. The
 child span's label is that of an annotation with exactly its bounds (a SOURCE,
 say), else that of an entity with exactly its bounds, else null.
+
+The rest of the user's work rides along, so an import gives all of it back:
+`meta.status` (new, in progress, done), `labels` (the label set: name, colour, key,
+description), `rejected_entities` (kept, so re-analysis never brings them back) and
+`decided_suggestions` (the quote suggestions accepted or rejected).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO
 
+from newsmark.store.entities import Entity
 from newsmark.store.export import ExportItem, speaker_fields, write_json_lines
 from newsmark.store.tokens import token_span
 
@@ -84,19 +90,35 @@ def item_record(item: ExportItem) -> dict[str, object]:
         for a in item.annotations
         if a.label == "QUOTE"
     ]
+    article = item.article
     return {
-        "text": item.article.text,
-        "meta": {"id": item.article.id, "title": item.article.title, "source": item.article.source},
+        "text": article.text,
+        "meta": {
+            "id": article.id,
+            "title": article.title,
+            "source": article.source,
+            "status": article.status,
+        },
         "tokens": _tokens(item),
         "spans": spans,
         "relations": relations(item),
-        "entities": [
-            {"start": e.start, "end": e.end, "label": e.label, "text": e.text, "origin": e.origin}
-            for e in item.entities
-        ],
+        "entities": [_entity(e) for e in item.entities],
         "quotes": quotes,
-        "answer": "accept",
+        "rejected_entities": [_entity(e) for e in item.rejected_entities],
+        "decided_suggestions": item.decided_suggestions,
+        "labels": [
+            {"name": label.name, "colour": label.colour, "key": label.key, "description": label.description}
+            for label in item.labels
+        ],
+        # Prodigy trains on "accept" and leaves "ignore" out, as a task the annotator skipped:
+        # an article the user has not marked done is not yet a complete example, and "reject"
+        # would tell Prodigy its spans are wrong. (newsmark's own import reads these back.)
+        "answer": "accept" if article.status == "done" else "ignore",
     }
+
+
+def _entity(e: Entity) -> dict[str, object]:
+    return {"start": e.start, "end": e.end, "label": e.label, "text": e.text, "origin": e.origin}
 
 
 def write_jsonl(items: Iterable[ExportItem], out: IO[str]) -> int:

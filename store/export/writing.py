@@ -37,13 +37,15 @@ def run_export(
     force: bool = False,
     article_ids: list[str] | None = None,
     labels: set[str] | None = None,
+    status: str | None = None,
 ) -> str:
-    """Export to `out`; returns the one-line summary. Raises ExportRefused, SpanMismatch,
-    KeyError (an unknown article id) or OSError; nothing half-written is left behind."""
+    """Export to `out` (with `status`, only the articles in it); returns the one-line summary.
+    Raises ExportRefused, SpanMismatch, KeyError (an unknown article id) or OSError; nothing
+    half-written is left behind."""
     fmt = _export_format(name)
     _check_destination(fmt, out, force=force)
     writer = _writer_for(fmt)
-    items = export_items(db, article_ids=article_ids, labels=labels)
+    items = export_items(db, article_ids=article_ids, labels=labels, status=status)
     n = _write_folder(writer, items, out) if fmt.writes == "folder" else _write_file(fmt, writer, items, out)
     summary = f"wrote {n} {fmt.counts} to {out}"
     if fmt.companion is not None:
@@ -58,13 +60,14 @@ def export_to_stream(
     *,
     article_ids: list[str] | None = None,
     labels: set[str] | None = None,
+    status: str | None = None,
 ) -> int:
     """Export a text format to an open stream (standard output); returns how many were written.
     A companion file has no place to go, and is not written."""
     fmt = _export_format(name)
     if fmt.writes != "text":
         raise ExportRefused(f"--format {fmt.name} writes {NOT_A_STREAM[fmt.writes]}; give --out a path")
-    items = export_items(db, article_ids=article_ids, labels=labels)
+    items = export_items(db, article_ids=article_ids, labels=labels, status=status)
     return _write_text(fmt, _writer_for(fmt), items, stream, None)
 
 
@@ -75,12 +78,19 @@ def _export_format(name: str) -> ExportFormat:
     return fmt
 
 
+def overwrites(out: Path) -> bool:
+    """Whether an export to `out` would replace what is there (a file, or a folder's files)."""
+    return out.exists() and not (out.is_dir() and not any(out.iterdir()))
+
+
 def _check_destination(fmt: ExportFormat, out: Path, *, force: bool) -> None:
     if out.is_dir() and fmt.writes != "folder":
         raise ExportRefused(f"{out}: is a folder; --format {fmt.name} writes a file")
     if out.exists() and not out.is_dir() and fmt.writes == "folder":
         raise ExportRefused(f"{out}: is a file; --format {fmt.name} writes a folder")
-    if out.exists() and not force and not (out.is_dir() and not any(out.iterdir())):
+    if fmt.writes != "folder" and not out.parent.is_dir():  # a folder export makes its parents
+        raise ExportRefused(f"{out.parent}: no such folder")
+    if not force and overwrites(out):
         raise ExportRefused(f"{out}: exists already; use --force to overwrite it")
 
 

@@ -17,6 +17,15 @@ for every format:
 - A span outside its text, or whose text does not match the text at its offsets,
   is an error naming the file and line, and is not stored; the rest goes on.
 - What newsmark has no place for is reported in `result.notices`, never dropped silently.
+- The user's decisions a file carries (newsmark's jsonl does) are stored as the user's
+  own, logged as their changes are, so re-analysis keeps them as it keeps corrections made
+  here: rejected entities stay rejected (and the model does not find them again); a
+  decided suggestion is applied to the open one at its span, or stored decided (analysis
+  then leaves its span alone). A decision here is never overridden by the file's.
+- A label the file defines (colour, key, description) is added as defined when it is new
+  here (on its key if that is free); a label already here stays as it is.
+- The file's article status is the status of an article the import adds; an article
+  already here takes it only when it is further along (new, in progress, done).
 """
 
 from __future__ import annotations
@@ -26,10 +35,12 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from newsmark.store.annotations import add_label
-from newsmark.store.articles import now_iso
-from newsmark.store.events import log_event
+from newsmark.store.annotations import Label, add_label
+from newsmark.store.entities import touched_entity_ids
+from newsmark.store.events import ARTICLE_STATUSES, log_event
 from newsmark.store.ingest import ingest_text
+from newsmark.store.suggestions import DECIDED_FIELDS
+from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -59,6 +70,14 @@ class EntityIn:
     label: str
     text: str | None = None
     origin: str = "user"
+    status: str = "accepted"  # or "rejected": the user's decision about the model's entity
+
+
+@dataclass
+class DecisionIn:
+    """A quote suggestion the user accepted or rejected, with store.suggestions.DECIDED_FIELDS."""
+
+    fields: dict[str, Any]  # as the file has them: checked before anything is stored
 
 
 @dataclass
@@ -70,6 +89,9 @@ class DocumentIn:
     spans: list[SpanIn] = field(default_factory=list)
     entities: list[EntityIn] = field(default_factory=list)
     tokens: list[tuple[Any, Any]] | None = None  # kept only when they are a clean tokenisation
+    status: str | None = None  # one of ARTICLE_STATUSES, when the file says
+    decisions: list[DecisionIn] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)  # label definitions the file carries
 
 
 @dataclass
@@ -144,6 +166,17 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
     move = OffsetMap(raw)
     text = normalise(raw)
     known = {r[0] for r in db.execute("select name from labels")}
+    # Defined labels first: a span's label is otherwise added with the palette's colour.
+    for defined in doc.labels:
+        name = defined.name.strip().upper()
+        if name in known:
+            continue
+        try:
+            add_label(db, name, description=defined.description, colour=defined.colour, key=defined.key)
+        except ValueError as refused:
+            result.errors.append(f"{doc.where}: label {defined.name!r}: {refused}; not stored")
+            continue
+        known.add(name)
     spans: list[SpanIn] = []
     for s in doc.spans:
         problem = _bad_span(s.start, s.end, raw, s.text)
@@ -174,6 +207,13 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
         e.start, e.end, e.label = move(e.start), move(e.end), label
         e.origin = e.origin if e.origin in ("model", "user") else "user"
         entities.append(e)
+    decisions: list[dict[str, Any]] = []
+    for d in doc.decisions:
+        decided_or_problem = _decision(d.fields, raw, move)
+        if isinstance(decided_or_problem, str):
+            result.errors.append(f"{doc.where}: decided suggestion {decided_or_problem}; not stored")
+        else:
+            decisions.append(decided_or_problem)
     tokens = _valid_tokens(doc.tokens, raw, move)
 
     article_id, is_new = ingest_text(db, text, doc.source, doc.title)
@@ -186,6 +226,7 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
     with db.atomic():
         _store_spans(db, article_id, text, spans, result)
         _store_entities(db, article_id, text, entities, doc.where, result)
+        _store_decisions(db, article_id, text, decisions)
         has_tokens = db.execute("select 1 from tokens where article_id = ?", [article_id]).fetchone()
         if tokens and not has_tokens:
             flat = [x for pair in tokens for x in pair]
@@ -193,7 +234,68 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
                 "insert into tokens (article_id, model, offsets) values (?, 'import', ?)",
                 [article_id, json.dumps(flat, separators=(",", ":"))],
             )
+        if doc.status in ARTICLE_STATUSES:
+            _store_status(db, article_id, doc.status, is_new=is_new)
     return article_id
+
+
+def _store_status(db: Database, article_id: str, status: str, *, is_new: bool) -> None:
+    current = db.execute("select status from article_list where id = ?", [article_id]).fetchone()[0]
+    if is_new or ARTICLE_STATUSES.index(status) > ARTICLE_STATUSES.index(current):
+        db.execute("update articles set status = ? where id = ?", [status, article_id])
+
+
+def _store_decisions(db: Database, article_id: str, text: str, decisions: list[dict[str, Any]]) -> None:
+    """Each decision onto the open suggestion at its span, or onto a new one stored for it;
+    logged as set_suggestion_status logs a decision. A suggestion decided here stays as it is."""
+    for decided in decisions:
+        row = db.execute(
+            'select id, status from suggestions where article_id = ? and start = ? and "end" = ?'
+            " order by status != 'open', id limit 1",
+            [article_id, decided["start"], decided["end"]],
+        ).fetchone()
+        if row is not None and row[1] != "open":
+            continue
+        if row is None:
+            fields = {**decided, "text": text[decided["start"] : decided["end"]], "status": "open"}
+            suggestion_id = db.table("suggestions").insert({"article_id": article_id, **fields}).last_rowid
+        else:
+            suggestion_id = row[0]
+        status = decided["status"]
+        db.execute("update suggestions set status = ? where id = ?", [status, suggestion_id])
+        log_event(
+            db,
+            f"suggestion.{status}",
+            article_id,
+            None,
+            {"suggestion_id": suggestion_id, "status": "open"},
+            {"suggestion_id": suggestion_id, "status": status},
+        )
+
+
+def _decision(fields: dict[str, Any], raw: str, move: OffsetMap) -> dict[str, Any] | str:
+    """A decided suggestion as store.suggestions.DECIDED_FIELDS, offsets moved to the stored
+    text; or why it cannot be stored. A cue or speaker offset that is no place in the text is
+    left out (None), as the model leaves out one it did not find."""
+    covered = fields.get("text")
+    problem = _bad_span(
+        fields.get("start"), fields.get("end"), raw, covered if isinstance(covered, str) else None
+    )
+    if problem is None and fields.get("status") not in ("accepted", "rejected"):
+        problem = f"status {fields.get('status')!r} is not 'accepted' or 'rejected'"
+    if problem is not None:
+        return problem
+    decided = {k: fields.get(k) for k in DECIDED_FIELDS}
+    for key in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end"):
+        offset = decided[key]
+        decided[key] = None
+        if isinstance(offset, int) and not isinstance(offset, bool) and 0 <= offset <= len(raw):
+            decided[key] = move(offset)
+    for key in ("cue", "speaker"):
+        decided[key] = decided[key] if isinstance(decided[key], str) else None
+    score = decided["score"]
+    decided["score"] = float(score) if isinstance(score, int | float) and not isinstance(score, bool) else 0.0
+    return decided
 
 
 def _valid_tokens(
@@ -255,37 +357,77 @@ def _store_spans(db: Database, article_id: str, text: str, spans: list[SpanIn], 
 def _store_entities(
     db: Database, article_id: str, text: str, entities: list[EntityIn], where: str, result: ImportResult
 ) -> None:
-    rows = db.execute('select start, "end", label, status from entities where article_id = ?', [article_id])
-    present = set()
-    accepted: list[tuple[int, int, str]] = []
-    for s, e, label, status in rows:
-        present.add((s, e, label))
-        if status == "accepted":
-            accepted.append((s, e, label))
+    """Each entity, unless the same (span and label) is here already. The file's decisions win
+    over the model's guesses here, never over a decision made here: a rejection applies to the
+    same entity, an entity replaces the model's that overlap it (they are rejected, logged)."""
+    rows = db.execute(
+        'select id, start, "end", label, status, origin from entities where article_id = ?', [article_id]
+    ).fetchall()
+    touched = touched_entity_ids(db, article_id)
+    present = {(s, e, label): (entity_id, status) for entity_id, s, e, label, status, _ in rows}
+    # Accepted entities here, and whether each is the model's guess that nobody here decided about.
+    accepted = {
+        (s, e, label): (entity_id, origin == "model" and entity_id not in touched)
+        for entity_id, s, e, label, status, origin in rows
+        if status == "accepted"
+    }
     now = now_iso()
     for ent in entities:
-        if (ent.start, ent.end, ent.label) in present:
+        key = (ent.start, ent.end, ent.label)
+        rejecting = ent.status == "rejected"
+        if key in present:
+            entity_id, status = present[key]
+            if rejecting and status == "accepted" and accepted[key][1]:
+                _reject_model_entity(db, article_id, entity_id)
+                del accepted[key]
             result.entities_present += 1
             continue
-        clash = next(((s, e, lab) for s, e, lab in accepted if s < ent.end and e > ent.start), None)
-        if clash is not None:
+        clashes = [k for k in accepted if k[0] < ent.end and k[1] > ent.start] if not rejecting else []
+        decided = next((k for k in clashes if not accepted[k][1]), None)
+        if decided is not None:
             result.errors.append(
-                f"{where}: entity {ent.label} {ent.start}-{ent.end} overlaps entity {clash[2]} "
-                f"{clash[0]}-{clash[1]} already stored; not stored (an entity per token at most)"
+                f"{where}: entity {ent.label} {ent.start}-{ent.end} overlaps entity {decided[2]} "
+                f"{decided[0]}-{decided[1]} already stored; not stored (an entity per token at most)"
             )
             continue
-        present.add((ent.start, ent.end, ent.label))
-        accepted.append((ent.start, ent.end, ent.label))
-        db.table("entities").insert(
-            {
-                "article_id": article_id,
-                "start": ent.start,
-                "end": ent.end,
-                "label": ent.label,
-                "text": text[ent.start : ent.end],
-                "origin": ent.origin,
-                "status": "accepted",
-                "created_at": now,
-            }
+        for k in clashes:
+            _reject_model_entity(db, article_id, accepted.pop(k)[0])
+        entity_id = (
+            db.table("entities")
+            .insert(
+                {
+                    "article_id": article_id,
+                    "start": ent.start,
+                    "end": ent.end,
+                    "label": ent.label,
+                    "text": text[ent.start : ent.end],
+                    "origin": ent.origin,
+                    "status": ent.status,
+                    "created_at": now,
+                }
+            )
+            .last_rowid
         )
+        assert entity_id is not None  # an insert always gives its row a rowid
+        present[key] = (entity_id, ent.status)
+        if not rejecting:
+            accepted[key] = (entity_id, False)
+        _log_entity(db, article_id, entity_id, rejecting=rejecting)
         result.entities_added += 1
+
+
+def _reject_model_entity(db: Database, article_id: str, entity_id: int) -> None:
+    db.execute("update entities set status = 'rejected' where id = ?", [entity_id])
+    _log_entity(db, article_id, entity_id, rejecting=True)
+
+
+def _log_entity(db: Database, article_id: str, entity_id: int, *, rejecting: bool) -> None:
+    """Logged as the user's own add or reject (store.entities), so re-analysis keeps the entity."""
+    accepted, rejected = (
+        {"entity_id": entity_id, "status": "accepted"},
+        {"entity_id": entity_id, "status": "rejected"},
+    )
+    if rejecting:
+        log_event(db, "entity.reject", article_id, None, accepted, rejected)
+    else:
+        log_event(db, "entity.add", article_id, None, rejected, accepted)

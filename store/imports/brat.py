@@ -130,13 +130,14 @@ def document_from_ann(txt: Path, text: str, ann: Path, content: str, result: Imp
                     unplaced[f"attribute {name}"] += 1
             elif kind == "#":
                 _, target = fields[1].split()
-                note = unescape_note("\t".join(fields[2:]))
+                # As written: an escaped note that begins "speaker: " is a note, not the speaker.
+                written = "\t".join(fields[2:])
                 if target not in bounds:
                     unplaced["notes on something other than a span"] += 1
-                elif note.startswith(SPEAKER_NOTE):
-                    bounds[target].speaker = note[len(SPEAKER_NOTE) :]
+                elif written.startswith(SPEAKER_NOTE):
+                    bounds[target].speaker = unescape_note(written[len(SPEAKER_NOTE) :])
                 else:
-                    bounds[target].notes.append(note)
+                    bounds[target].notes.append(unescape_note(written))
             elif kind == "E":
                 unplaced["events (E lines; their spans were kept)"] += 1
             elif kind == "N":

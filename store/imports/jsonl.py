@@ -4,7 +4,10 @@
 The quote-speaker link is read from a span's `speaker`, `speaker_start` and
 `speaker_end`, or else from a `relations` entry labelled SPEAKER whose head is
 the quote span and whose child is the speaker's mention (as newsmark writes it).
-Lines whose Prodigy `answer` is not "accept" are skipped and counted.
+newsmark's own lines also carry the user's other work, read back too: `meta.status`,
+`labels`, `rejected_entities` and `decided_suggestions` (see store.export.jsonl).
+Lines whose Prodigy `answer` is not "accept" are skipped and counted, but for
+newsmark's own unfinished articles: "ignore" with a `meta.status` that is not done.
 """
 
 from __future__ import annotations
@@ -13,14 +16,28 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
+from newsmark.store.annotations import Label
+from newsmark.store.events import ARTICLE_STATUSES
+from newsmark.store.imports import DecisionIn, DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from newsmark.store.imports.files import MALFORMED_RECORD, json_lines
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 # Fields newsmark reads, or writes itself and derives again (token indices, quotes, relations).
-KNOWN_FIELDS = {"text", "meta", "tokens", "spans", "relations", "entities", "quotes", "answer"}
+KNOWN_FIELDS = {
+    "text",
+    "meta",
+    "tokens",
+    "spans",
+    "relations",
+    "entities",
+    "quotes",
+    "answer",
+    "rejected_entities",
+    "decided_suggestions",
+    "labels",
+}
 
 
 def import_jsonl(db: Database, path: Path, result: ImportResult, encoding: str | None = None) -> None:
@@ -29,7 +46,7 @@ def import_jsonl(db: Database, path: Path, result: ImportResult, encoding: str |
     other_relations: Counter[str] = Counter()
     for where, record in json_lines(path, result.errors, encoding):
         answer = record.get("answer", "accept")
-        if answer != "accept":
+        if answer != "accept" and not (answer == "ignore" and _newsmark_status(record) is not None):
             skipped[str(answer)] += 1
             continue
         unknown_fields.update(k for k in record if k not in KNOWN_FIELDS and not k.startswith("_"))
@@ -48,6 +65,13 @@ def import_jsonl(db: Database, path: Path, result: ImportResult, encoding: str |
     if other_relations:
         names = ", ".join(f"{label} ({n})" for label, n in sorted(other_relations.items()))
         result.notices.append(f"{path}: relations other than SPEAKER, not stored: {names}")
+
+
+def _newsmark_status(record: dict) -> str | None:
+    """The article status newsmark's export wrote in `meta`, if any."""
+    meta = record.get("meta")
+    status = meta.get("status") if isinstance(meta, dict) else None
+    return status if status in ARTICLE_STATUSES else None
 
 
 def _int_or_none(value: object) -> int | None:
@@ -98,11 +122,34 @@ def document_from_record(record: dict, where: str, path: Path, other_relations: 
             label=str(e.get("label", "")),
             text=e.get("text") if isinstance(e.get("text"), str) else None,
             origin=e["origin"] if e.get("origin") in ("model", "user") else "user",
+            status=status,
         )
-        for e in _list(record, "entities")
+        for key, status in (("entities", "accepted"), ("rejected_entities", "rejected"))
+        for e in _list(record, key)
     ]
     tokens = [(t.get("start"), t.get("end")) for t in _list(record, "tokens")] or None
-    return DocumentIn(where, record["text"], source, title, spans, entities, tokens)
+    decisions = [DecisionIn(d) for d in _list(record, "decided_suggestions")]
+    labels = [_label(d) for d in _list(record, "labels")]
+    return DocumentIn(
+        where,
+        record["text"],
+        source,
+        title,
+        spans,
+        entities,
+        tokens,
+        _newsmark_status(record),
+        decisions,
+        labels,
+    )
+
+
+def _label(definition: dict) -> Label:
+    name, colour, key = definition.get("name"), definition.get("colour"), definition.get("key")
+    description = definition.get("description", "")
+    if not isinstance(name, str) or not isinstance(colour, str) or not isinstance(description, str):
+        raise ValueError(f"label {definition!r} is not a name, colour and description")
+    return Label(name, colour, _int_or_none(key), description)
 
 
 def _list(record: dict, key: str) -> list[dict]:

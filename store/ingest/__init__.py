@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.store.articles import article_id_for, now_iso
+from newsmark.store.articles import article_id_for
 from newsmark.store.db import retry_when_locked
 from newsmark.store.ingest.article_files import iter_input_files, normalise_line_endings
 from newsmark.store.ingest.bulk_index import BatchSearchIndexer, bulk_page_cache
 from newsmark.store.ingest.reading import read_in_order
 from newsmark.store.ingest.titles import title_for, word_count
+from newsmark.store.timestamps import now_iso
 from newsmark.store.versions import link_versions
 
 if TYPE_CHECKING:

@@ -1,44 +1,90 @@
-"""Modal dialogs: help (generated from the active keymap), labels, entity labels."""
+"""Modal dialogs: help (from the active keymap), labels, entity labels, notes, export's questions."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.table import Table
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
 from newsmark.store.annotations import Label as AnnotationLabel
 from newsmark.store.annotations import add_label, list_labels, rename_label
 from newsmark.tui.actions import ACTIONS, scope_of
-from newsmark.tui.keymap import display_keys
+from newsmark.tui.keymap import display_keys, keys_on
+from newsmark.tui.visible import literal, visible_text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlite_utils import Database
 
 CLOSE: list[BindingType] = [Binding("escape,q", "close", "Close", show=True)]
 SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
 
 
-def keymap_table(keymap: dict[str, str]) -> Table:
+# In a terminal narrower than this the help leaves out the ids, so each action stays on one line.
+HELP_IDS_MIN_WIDTH = 100
+
+
+def keys_cell(keymap: dict[str, str], action_id: str) -> str:
+    """An action's keys as the help lists them: only those that work where it is listed.
+    An app-wide key that types a character works only where no search box takes it."""
+    scope = scope_of(action_id)
+    if scope != "app":
+        return display_keys(keys_on(keymap, action_id, scope))
+    everywhere = keys_on(keymap, action_id, None)
+    in_the_reader = [
+        alt for alt in keys_on(keymap, action_id, "reader").split(",") if alt not in everywhere.split(",")
+    ]
+    shown = display_keys(everywhere)
+    if in_the_reader:
+        shown += (", " if shown else "") + display_keys(",".join(in_the_reader)) + " in the reader"
+    return shown
+
+
+def keymap_table(keymap: dict[str, str], *, with_ids: bool = True) -> Table:
     table = Table(expand=True, box=None, show_header=True, header_style="bold")
     table.add_column("Keys", style="bold cyan", no_wrap=True)
-    table.add_column("Action")
-    table.add_column("Id", style="dim")
+    table.add_column("Action", ratio=1)
+    if with_ids:
+        table.add_column("Id", style="dim", no_wrap=True)
     for scope, title in SCOPE_TITLES.items():
-        table.add_row(f"[b]{title}[/b]", "", "")
+        table.add_row(Text(title, style="bold"))
         for spec in ACTIONS.values():
             if scope_of(spec.id) == scope:
-                table.add_row(display_keys(keymap.get(spec.id, "")), spec.description, spec.id)
+                cells = [keys_cell(keymap, spec.id), spec.description, *([spec.id] if with_ids else [])]
+                table.add_row(*map(Text, cells))  # never markup: "[ a" is a vim key
     return table
 
 
 class HelpScreen(ModalScreen[None]):
+    """Every action of the active keymap and its keys, scrolled with the keyboard
+    (arrows, PgUp/PgDn, Home/End): the list is longer than any terminal is tall."""
+
     BINDINGS = CLOSE
+    DEFAULT_CSS = """
+    HelpScreen > #help-dialog {
+        width: 120;
+        max-width: 95%;
+        height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen #help-title {
+        height: 1;
+        margin-bottom: 1;
+    }
+    HelpScreen #help-keys {
+        height: 1fr;
+    }
+    """
 
     def __init__(self, keymap: dict[str, str], keymap_name: str) -> None:
         super().__init__()
@@ -46,9 +92,20 @@ class HelpScreen(ModalScreen[None]):
         self.keymap_name = keymap_name
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog"):
-            yield Label(f"[b]Keys[/b] — keymap: {self.keymap_name}   (Esc closes)")
-            yield Static(keymap_table(self.keymap), id="help-table")
+        with Vertical(id="help-dialog"):
+            title = Text.assemble(("Keys", "bold"), f" — keymap: {visible_text(self.keymap_name)}")
+            title.append("   ↑↓ PgUp PgDn Home End scroll · Esc closes", style="dim")
+            yield Label(title, id="help-title")
+            with VerticalScroll(id="help-keys"):
+                yield Static(id="help-table")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Rebuilt for the width: the ids are left out when they would wrap the descriptions.
+        table = keymap_table(self.keymap, with_ids=event.size.width >= HELP_IDS_MIN_WIDTH)
+        self.query_one("#help-table", Static).update(table)
 
     def action_close(self) -> None:
         self.dismiss()
@@ -76,10 +133,16 @@ class LabelsScreen(ModalScreen[bool]):
 
     def refresh_list(self) -> None:
         lines = [
-            f"[{label.colour}]■[/] {label.key or '-'}  {label.name}  [dim]{label.description}[/dim]"
+            Text.assemble(
+                ("■", label.colour),
+                f" {label.key or '-'}  ",
+                literal(label.name),
+                "  ",
+                literal(label.description, "dim"),
+            )
             for label in list_labels(self.db)
         ]
-        self.query_one("#label-list", Static).update("\n".join(lines))
+        self.query_one("#label-list", Static).update(Text("\n").join(lines))
 
     @on(Input.Submitted, "#label-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -94,7 +157,7 @@ class LabelsScreen(ModalScreen[bool]):
             else:
                 add_label(self.db, value)
         except ValueError as e:
-            error.update(f"[red]{e}[/red]")
+            error.update(literal(str(e), "red"))
             return
         error.update("[green]saved[/green]")
         event.input.value = ""
@@ -104,10 +167,14 @@ class LabelsScreen(ModalScreen[bool]):
         self.dismiss(True)
 
 
-class EntityLabelsScreen(ModalScreen[set[str]]):
-    """Tick the entity labels to show; Esc applies."""
+class EntityLabelsScreen(ModalScreen[set[str] | None]):
+    """Tick the entity labels to show; Enter applies, Esc cancels (None: nothing changes)."""
 
-    BINDINGS = CLOSE
+    BINDINGS = [
+        Binding("escape,q", "dismiss_none", "Cancel", show=True),
+        # Before the list's own Enter, which would toggle the highlighted label.
+        Binding("enter", "apply", "Apply", show=True, priority=True),
+    ]
 
     def __init__(self, labels: list[str], hidden: set[str]) -> None:
         super().__init__()
@@ -116,14 +183,50 @@ class EntityLabelsScreen(ModalScreen[set[str]]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Label("[b]Entity labels[/b]   Space toggles, Esc applies")
+            yield Label("[b]Entity labels[/b]   Space toggles, Enter applies, Esc cancels")
             yield SelectionList[str](
-                *[(label, label, label not in self.hidden) for label in self.labels], id="entity-labels"
+                *[(literal(label), label, label not in self.hidden) for label in self.labels],
+                id="entity-labels",
             )
 
-    def action_close(self) -> None:
+    def action_apply(self) -> None:
         shown = set(self.query_one(SelectionList).selected)
         self.dismiss({label for label in self.labels if label not in shown})
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Write the note on an annotation: Enter saves it (an empty one removes the note),
+    Esc leaves it as it was (None)."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=True)]
+    DEFAULT_CSS = """
+    NoteEditor { align: center middle; }
+    """
+
+    def __init__(self, about: Text, note: str | None) -> None:
+        """`about`: the annotation, as the title says it (its text comes from a file)."""
+        super().__init__()
+        self.about = about
+        self.note = note or ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label(Text.assemble(("Note on ", "bold"), self.about))
+            yield Label("Enter saves (empty: no note), Esc cancels", classes="hint")
+            yield Input(value=self.note, placeholder="a note for this annotation", id="note-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#note-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
 
 
 class LabelChooser(ModalScreen[str | None]):
@@ -139,8 +242,12 @@ class LabelChooser(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
             yield Label(f"[b]Tag all {self.count} matches as…[/b]   press a label's key, Esc cancels")
-            lines = [f"{label.key}  [{label.colour}]■[/] {label.name}" for label in self.labels if label.key]
-            yield Static("\n".join(lines))
+            lines = [
+                Text.assemble(f"{label.key}  ", ("■", label.colour), " ", literal(label.name))
+                for label in self.labels
+                if label.key
+            ]
+            yield Static(Text("\n").join(lines))
 
     def on_key(self, event: events.Key) -> None:
         label = next((lb for lb in self.labels if lb.key and str(lb.key) == event.key), None)
@@ -177,3 +284,33 @@ class PathPrompt(ModalScreen[str | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmOverwrite(ModalScreen[bool]):
+    """Asked before an export replaces a file (or a folder's files): y overwrites it,
+    n or Esc keeps it."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Overwrite", show=True),
+        Binding("n,escape", "answer(False)", "Keep it", show=True),
+    ]
+    DEFAULT_CSS = """
+    ConfirmOverwrite { align: center middle; }
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            # A Static wraps a long path; a Label would cut it.
+            yield Static(Text.assemble(("Overwrite ", "bold"), literal(str(self.path)), ("?", "bold")))
+            yield Label(
+                Text.assemble(
+                    ("y", "bold"), " overwrites it · ", ("n", "bold"), " or ", ("Esc", "bold"), " keeps it"
+                )
+            )
+
+    def action_answer(self, overwrite: bool) -> None:
+        self.dismiss(overwrite)

@@ -2,6 +2,8 @@
 
 The list is virtual (tui.widgets.article_list): it reads only the rows on
 screen, so it opens and scrolls the same at 100,000 articles as at five.
+Each article shows its status and open suggestions; a key shows one status only,
+another sorts; the search box's border says how far the corpus is done.
 """
 
 from __future__ import annotations
@@ -11,18 +13,22 @@ import sqlite3
 from pathlib import Path
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, ProgressBar
 from textual.worker import get_current_worker
 
+from newsmark.store.articles import corpus_progress
 from newsmark.store.db import connect
 from newsmark.store.search import RANKED_MAX, fts_query
 from newsmark.tui.keymap import bindings_for
-from newsmark.tui.messages import AnalysisFinished, AnalysisProgress, OpenArticle
-from newsmark.tui.widgets.article_list import ArticleList, LibraryRows, SearchRows
+from newsmark.tui.library_rows import LibraryRows, LibraryView, SearchRows, ViewRows
+from newsmark.tui.messages import AnalysisFinished, AnalysisProgress, DatabaseChanged, OpenArticle
+from newsmark.tui.widgets.article_list import ArticleList
 from newsmark.tui.widgets.key_hints import KeyHints
+from newsmark.tui.wording import counted
 
 
 class LibraryScreen(Screen[None]):
@@ -37,6 +43,7 @@ class LibraryScreen(Screen[None]):
         self.conn = conn
         self.db_path = db_path
         self.keymap = keymap
+        self.view = LibraryView()  # the status shown and the order, when nothing is searched
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-row"):
@@ -69,9 +76,12 @@ class LibraryScreen(Screen[None]):
         previous = self.article_list.source
         searching = isinstance(previous, SearchRows)
         keep = self.selected_article_id()
+        self.show_progress_of_the_corpus()
         if fts_query(text, prefix=True) is None:
-            source: LibraryRows | SearchRows = LibraryRows(self.conn)
-            self.show_count(f"{len(source):,} articles")
+            source: LibraryRows | ViewRows | SearchRows = (
+                LibraryRows(self.conn) if self.view.is_everything_in_order else ViewRows(self.conn, self.view)
+            )
+            self.show_count(" · ".join(filter(None, [counted(len(source), "article"), self.view.describe()])))
             if new_search and searching:
                 keep = self._selected_before_search
         else:
@@ -95,8 +105,16 @@ class LibraryScreen(Screen[None]):
         self.query_one("#filter", Input).border_subtitle = label
 
     def show_match_count(self, source: SearchRows) -> None:
-        counted = source.matches.counted
-        self.show_count(f"{len(source):,} match" if counted else f"over {RANKED_MAX:,} match")
+        exact = source.matches.counted
+        count = counted(len(source), "match") if exact else f"over {RANKED_MAX:,} matches"
+        # A search finds articles of every status, best match first.
+        self.show_count(count + (" · every status" if self.view.status else ""))
+
+    def show_progress_of_the_corpus(self) -> None:
+        """'2/5 done · 37 annotations', on the top border of the search box."""
+        done, articles, annotations = corpus_progress(self.conn)
+        progress = f"{done:,}/{articles:,} done · {counted(annotations, 'annotation')}"
+        self.query_one("#filter", Input).border_title = progress
 
     def count_now(self) -> None:
         """Count a search's matches here, when the end of its list is wanted at once."""
@@ -171,6 +189,21 @@ class LibraryScreen(Screen[None]):
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
 
+    def action_clear_search(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not box.value:
+            raise SkipAction()  # nothing to clear: the key goes on as it did before
+        box.value = ""  # the list goes back to the article chosen before the search
+        box.focus()
+
+    def action_cycle_status(self) -> None:
+        self.view = self.view.next_status()
+        self.reload()
+
+    def action_cycle_order(self) -> None:
+        self.view = self.view.next_order()
+        self.reload()
+
     def action_cursor_down(self) -> None:
         self.article_list.move(1)
 
@@ -195,6 +228,10 @@ class LibraryScreen(Screen[None]):
         self.show_progress(label, message.done, message.total)
         if message.article_id is not None:
             self.reload()  # its counts have changed
+
+    @on(DatabaseChanged)
+    def _database_changed(self) -> None:
+        self.reload()  # another window's articles, counts and statuses, the selection kept
 
     @on(AnalysisFinished)
     def _analysis_finished(self) -> None:

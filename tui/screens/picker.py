@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from newsmark.tui.visible import visible_text
+
 
 class Picker(ModalScreen[Any]):
     """Type to filter; Enter takes the highlighted choice, or the typed text when
@@ -35,13 +37,14 @@ class Picker(ModalScreen[Any]):
 
     def __init__(
         self,
-        title: str,
+        title: str | Text,
         choices: list[tuple[str, str, Any]],
         *,
         placeholder: str = "",
         free_text: bool = True,
     ) -> None:
-        """choices: (name, detail, value) in the order they are offered."""
+        """choices: (name, detail, value) in the order they are offered; `title` is
+        markup, or a Text where it holds text from files."""
         super().__init__()
         self.title_text = title
         self.choices = choices
@@ -65,9 +68,10 @@ class Picker(ModalScreen[Any]):
         for i, (name, detail, _value) in enumerate(self.choices):
             if needle and needle not in name.lower():
                 continue
-            line = Text(name, style="bold")
+            # Names are often text from files (speakers, entity labels): never interpreted.
+            line = Text(visible_text(name), style="bold")
             if detail:
-                line.append(f"  {detail}", style="dim")
+                line.append(f"  {visible_text(detail)}", style="dim")
             options.add_option(Option(line, id=str(i)))
         if options.option_count:
             options.highlighted = 0

@@ -1,8 +1,11 @@
 """The reader: one article, its entities and annotations, tagged by keyboard.
 
-The screen is composed of widgets that own their state and drawing (the article view,
-the annotations panel, the legend, the status line, the search bar); it reads what
-they show from the store, and every write goes through `save`.
+The screen is composed of widgets that own their state and drawing (the header, the
+article view, the annotations panel, the legend, the status line, the search bar); it
+reads what they show from the store, and every write goes through `save`.
+
+What the reader says goes on the status line, one message at a time; only an error
+(a write the store refused) is also a notification, and a new message clears it.
 """
 
 from __future__ import annotations
@@ -15,38 +18,32 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Static
 
 from newsmark.store.annotations import Annotation, label_for_key, list_labels
 from newsmark.store.articles import Article, get_article, sentences_for_article
 from newsmark.store.spans import trimmed
 from newsmark.store.speakers import speaker_candidates
+from newsmark.store.suggestions import Suggestion
 from newsmark.store.tokens import fallback_sentences
 from newsmark.tui.article_edits import ArticleEdits, Outcome, not_saved
-from newsmark.tui.article_spans import ArticleSpans
+from newsmark.tui.article_spans import ArticleSpans, adjusted_bounds
 from newsmark.tui.colours import ENTITY_COLOURS, entity_colour
-from newsmark.tui.keymap import bindings_for
-from newsmark.tui.messages import AnalysisProgress, AnalyzeArticles, LabelsChanged
-from newsmark.tui.screens.dialogs import EntityLabelsScreen, LabelChooser
+from newsmark.tui.keymap import DEFAULT_TEXT_WIDTH, bindings_for, display_keys
+from newsmark.tui.messages import AnalysisProgress, AnalyzeArticles, DatabaseChanged, LabelsChanged
+from newsmark.tui.screens.dialogs import EntityLabelsScreen, LabelChooser, NoteEditor
 from newsmark.tui.screens.picker import Picker
-from newsmark.tui.screens.speaker import SpeakerPicker, speaker_choice
-from newsmark.tui.visible import visible_text
-from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
+from newsmark.tui.screens.speaker import SpeakerChoice, SpeakerPicker, speaker_choice
+from newsmark.tui.visible import literal, visible_text
+from newsmark.tui.widgets.annotations_panel import AnnotationsPanel, annotation_line
+from newsmark.tui.widgets.article_header import ArticleHeader
 from newsmark.tui.widgets.article_view import ArticleView, Highlight
 from newsmark.tui.widgets.key_hints import KeyHints
 from newsmark.tui.widgets.legend import Legend
 from newsmark.tui.widgets.search_bar import SearchBar
-from newsmark.tui.widgets.status_line import StatusLine
+from newsmark.tui.widgets.status_line import StatusLine, cursor_report
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-
-def title_line(article: Article) -> Text:
-    # Titles and paths come from files: shown, never interpreted by the terminal.
-    title = Text(visible_text(article.title), style="bold")
-    title.append(f"   {visible_text(article.source)} · {article.word_count} words", style="dim")
-    return title
 
 
 class ReaderScreen(Screen[None]):
@@ -54,21 +51,27 @@ class ReaderScreen(Screen[None]):
 
     article: Article  # set by `load`, before the screen is shown
 
-    def __init__(self, article_id: str, *, db: Database, keymap: dict[str, str]) -> None:
+    def __init__(
+        self, article_id: str, *, db: Database, keymap: dict[str, str], text_width: int = DEFAULT_TEXT_WIDTH
+    ) -> None:
         super().__init__()
         self.db = db
         self.keymap = keymap
         self.article_id = article_id
         self.spans = ArticleSpans()
         self.analyzed = False
-        self.view = ArticleView(id="text")
+        self.header = ArticleHeader(id="article-title")
+        self.view = ArticleView(text_width=text_width, id="text")
         self.panel = AnnotationsPanel()
         self.legend = Legend(id="legend")
         self.status = StatusLine(id="status")
         self.search_bar = SearchBar(id="search")
+        # Where n (step 1) or N (-1) found no suggestion further and offered to wrap round:
+        # (step, cursor). The same key again, from the same place, wraps.
+        self._wrap_offer: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="article-title")
+        yield self.header
         with Horizontal(id="reader-body"):
             yield self.view
             with Vertical(id="side"):
@@ -109,11 +112,12 @@ class ReaderScreen(Screen[None]):
             self.notify(f"No article {self.article_id}", severity="error")
             return False
         self.article = article
-        self.query_one("#article-title", Static).update(title_line(article))
+        self.header.show(article)
         self.analyzed = article.analysis_model is not None
         sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
         self.view.set_document(article.text, sentences or fallback_sentences(article.text))
         self.search_bar.search_in(article.text)
+        self._wrap_offer = None
         self.repaint()
         self.view.focus()
         self.status.say("")
@@ -135,7 +139,21 @@ class ReaderScreen(Screen[None]):
     def _labels_changed(self) -> None:
         self.repaint()
 
-    # -- painting and saving ---------------------------------------------------
+    @on(DatabaseChanged)
+    def _database_changed(self) -> None:
+        """Another window or process wrote: show what the store holds now. The text never
+        changes, so the cursor, the selection and the scroll stay where they are."""
+        if not self.is_mounted or (article := get_article(self.db, self.article_id)) is None:
+            return
+        self.article = article
+        self.header.show(article)
+        self.analyzed = self.article.analysis_model is not None
+        if sentences := [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]:
+            self.view.sentences = sentences
+        self.repaint()
+        self.status.report(cursor_report(self.view, self.spans, self.view.cursor))
+
+    # -- painting, saving and saying ------------------------------------------
 
     def repaint(self, *, highlight: Annotation | None = None) -> None:
         """Read what the article carries from the store and show it everywhere;
@@ -151,8 +169,16 @@ class ReaderScreen(Screen[None]):
             [Highlight(a.start, a.end, a.label) for a in spans.annotations],
             [Highlight(s.start, s.end, "suggestion") for s in spans.suggestions],
         )
+        self._show_current_suggestion(self.view.cursor)
         self.panel.show(spans.annotations, highlight=highlight.id if highlight else None)
         self.legend.show(labels, entity_labels, analysing=not self.analyzed)
+
+    def _show_header(self) -> None:
+        """The header, with the article's status as the store has it now (the first
+        annotation starts an article; another window may have marked it done)."""
+        if (article := get_article(self.db, self.article_id)) is not None:
+            self.article = article
+            self.header.show(article)
 
     def save(
         self, write: Callable[[], Outcome], *, failed: Callable[[Exception], str] = not_saved
@@ -160,41 +186,47 @@ class ReaderScreen(Screen[None]):
         """Run one write to the store and say how it went: the outcome on the status line,
         or, when the store refused it, `failed(error)` as an error the user must see.
         Either way the screen shows what the store now holds (a batch may stop part-way)."""
+        self._wrap_offer = None
         try:
             outcome = write()
         except Exception as e:  # the database refused: the user must know it is not saved
-            self.notify(failed(e), severity="error", timeout=10)
+            self.fail(failed(e))
             self.repaint()
             return None
         if outcome.changed:
             self.repaint(highlight=outcome.annotation)
-        self.status.say(outcome.message)
+            self._show_header()
+        self.tell(outcome.message)
         return outcome
 
-    # -- the status line ----------------------------------------------------------
+    def tell(self, message: str) -> None:
+        """Say `message` on the status line; a notification still shown is stale by now."""
+        self.app.clear_notifications()
+        self.status.say(message)
+
+    def fail(self, message: str) -> None:
+        """An error the user must see: a notification (until the next message), and on
+        the status line."""
+        self.app.clear_notifications()
+        self.notify(visible_text(message), severity="error", timeout=10, markup=False)
+        self.status.say(message)
+
+    # -- following the cursor -------------------------------------------------------
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
-        self.status.report(self.where(event.position))
+        self._show_current_suggestion(event.position)
+        self.status.report(cursor_report(self.view, self.spans, event.position))
 
-    def where(self, position: int) -> str:
-        """The cursor's line, the selection, and the annotation or suggestion it is in."""
-        view, spans = self.view, self.spans
-        where = f"line {view.line_of(position) + 1}/{view.line_count}"
-        if selection := view.selection:
-            where += f" · {selection[1] - selection[0]} chars selected"
-        if (a := spans.annotation_at(position)) is not None:
-            where += f" · in {a.label} #{a.id}"
-            if a.speaker:
-                where += f" said by {a.speaker}"
-        elif (sug := spans.suggestion_at(position)) is not None:
-            number = spans.suggestions.index(sug) + 1
-            who = sug.speaker or "speaker unknown"
-            where += (
-                f"\nSuggested quote {number}/{len(spans.suggestions)}: {who}"
-                f" ({sug.cue or 'no cue'}, score {sug.score:.2f})"
-            )
-        return where
+    def _show_current_suggestion(self, position: int) -> None:
+        suggestion = self.spans.suggestion_at(position)
+        if suggestion is None:
+            self.view.set_current_suggestion(None, None)
+            return
+        mention = None
+        if suggestion.speaker_start is not None and suggestion.speaker_end is not None:
+            mention = (suggestion.speaker_start, suggestion.speaker_end)
+        self.view.set_current_suggestion((suggestion.start, suggestion.end), mention)
 
     # -- actions: movement and selection --------------------------------------
 
@@ -214,7 +246,7 @@ class ReaderScreen(Screen[None]):
 
     def action_set_mark(self) -> None:
         self.view.set_mark()
-        self.status.say("Mark set: movements extend the selection")
+        self.tell("Mark set: movements extend the selection")
 
     def action_back(self) -> None:
         if self.search_bar.is_open:
@@ -238,6 +270,8 @@ class ReaderScreen(Screen[None]):
     def action_jump_annotation(self, step: int) -> None:
         if (start := self.spans.next_annotation_start(self.view.cursor, step)) is not None:
             self.view.jump_to(start)
+        else:
+            self.tell("No annotation further this way" if self.annotations else "No annotations yet")
 
     # -- actions: search in the article ---------------------------------------
 
@@ -253,7 +287,8 @@ class ReaderScreen(Screen[None]):
     @on(SearchBar.Found)
     def _found(self, event: SearchBar.Found) -> None:
         self.view.set_matches(event.matches)
-        self.status.say(f"{len(event.matches)} matches" if event.query else "")
+        count = len(event.matches)
+        self.tell(f"{count} {'match' if count == 1 else 'matches'}" if event.query else "")
 
     @on(SearchBar.Accepted)
     def _search_accepted(self) -> None:
@@ -264,16 +299,16 @@ class ReaderScreen(Screen[None]):
     def action_step_match(self, step: int) -> None:
         index = self.search_bar.step_from(self.view.cursor, step)
         if index is None:
-            self.status.say("No search matches (search first)")
+            self.tell("No search matches (search first)")
             return
         matches = self.search_bar.matches
         self.view.jump_to(matches[index][0], keep_selection=True)
-        self.status.say(f"Match {index + 1}/{len(matches)}")
+        self.tell(f"Match {index + 1}/{len(matches)}")
 
     def action_tag_matches(self) -> None:
         matches = list(self.search_bar.matches)
         if not matches:
-            self.notify("Search first: this tags every match", severity="warning")
+            self.tell("Search first: this tags every match")
             return
         saved: list[Annotation] = []
 
@@ -288,18 +323,27 @@ class ReaderScreen(Screen[None]):
 
     # -- actions: annotations -------------------------------------------------
 
+    def _annotation_here(self) -> Annotation | None:
+        """The annotation an action applies to: the panel's, while it has the focus,
+        else the innermost one at the cursor."""
+        return self.panel.highlighted or self.spans.annotation_at(self.view.cursor)
+
     def action_tag(self, key: int) -> None:
         label = label_for_key(self.db, key)
         if label is None:
-            self.notify(f"No label on key {key}: add one with the labels dialog", severity="warning")
+            self.tell(f"No label on key {key}: add one with the labels dialog")
             return
         if (selection := self.view.selection) is None:
-            self.notify("Select a passage first (s selects the sentence)", severity="warning")
+            # Nothing selected, on an annotation: the key relabels it.
+            if (annotation := self._annotation_here()) is not None:
+                self._relabel(annotation, label.name)
+            else:
+                self.tell("Select a passage first (s selects the sentence)")
             return
         # Whitespace at the edges of a keyboard selection is never part of the passage.
         start, end = trimmed(self.article.text, *selection)
         if start == end:
-            self.notify("The selection is only whitespace", severity="warning")
+            self.tell("The selection is only whitespace")
             return
         if (outcome := self.save(lambda: self.edits.tag(start, end, label.name))) is None:
             return
@@ -310,12 +354,39 @@ class ReaderScreen(Screen[None]):
         else:
             self.view.jump_to(outcome.annotation.start)
 
+    def _relabel(self, annotation: Annotation, label: str) -> None:
+        if annotation.label == label:
+            self.tell(f"{label} #{annotation.id} is {label} already")
+            return
+        same_words = (annotation.start, annotation.end, label)
+        if any((a.start, a.end, a.label) == same_words for a in self.annotations):
+            self.tell(f"Not relabelled: these words are tagged {label} already")
+            return
+        self.save(lambda: self.edits.relabel(annotation, label))
+
     def action_delete_annotation(self) -> None:
-        target = self.panel.highlighted or self.spans.annotation_at(self.view.cursor)
+        target = self._annotation_here()
         if target is None:
-            self.notify("No annotation at the cursor", severity="warning")
+            self.tell("No annotation at the cursor")
             return
         self.save(lambda: self.edits.delete(target), failed=lambda e: f"Not deleted: {e}")
+
+    def action_edit_note(self) -> None:
+        target = self._annotation_here()
+        if target is None:
+            self.tell("No annotation at the cursor: a note goes on an annotation")
+            return
+
+        def written(note: str | None) -> None:
+            if note is None:  # cancelled
+                return
+            if (note or None) == target.note:
+                self.tell("Note unchanged")
+                return
+            self.save(lambda: self.edits.set_note(target, note or None))
+
+        about = literal(f"{target.label} #{target.id}: ") + annotation_line(target)
+        self.app.push_screen(NoteEditor(about, target.note), written)
 
     def action_undo(self) -> None:
         self.save(self.edits.undo)
@@ -326,49 +397,83 @@ class ReaderScreen(Screen[None]):
     def action_adjust_bounds(self, edge: str, step: int) -> None:
         annotation = self.spans.annotation_at(self.view.cursor)
         if annotation is None:
-            self.notify("No annotation at the cursor", severity="warning")
+            self.tell("No annotation at the cursor")
             return
-        text = self.article.text
-        position = annotation.start if edge == "start" else annotation.end
-        if edge == "start" and step > 0:
-            # A leading quote mark goes with the first word, not as a word of its own.
-            while position < annotation.end and not text[position].isalnum():
-                position += 1
-        # A word from the edge, as if the cursor stood there.
-        target = self.view.target("word", step, selecting=(edge == "end"), origin=position)
-        bounds = (target, annotation.end) if edge == "start" else (annotation.start, target)
-        start, end = trimmed(text, *bounds)
-        if start >= end or (start, end) == (annotation.start, annotation.end):
+        start, end = adjusted_bounds(self.article.text, annotation.start, annotation.end, edge, step)
+        if (start, end) == (annotation.start, annotation.end):
+            growing = (edge == "end") == (step > 0)
+            why = (
+                f"the paragraph {'starts' if edge == 'start' else 'ends'} here"
+                if growing
+                else "one word left"
+            )
+            self.tell(f"The {edge} stays: {why}")
             return
         saved = self.save(lambda: self.edits.update(annotation, start=start, end=end))
         if saved and not (start <= self.view.cursor < end):
             self.view.jump_to(start)
 
+    # -- actions: the article ---------------------------------------------------
+
+    def action_mark_done(self) -> None:
+        self.save(lambda: self.edits.set_status("in progress" if self.article.status == "done" else "done"))
+
     # -- actions: quote suggestions and speakers ------------------------------
 
     def action_step_suggestion(self, step: int) -> None:
-        target = self.spans.next_suggestion(self.view.cursor, step)
-        if target is None:
-            none = "No more suggestions this way" if self.spans.suggestions else "No suggested quotes"
-            self.status.say(none)
+        spans, cursor = self.spans, self.view.cursor
+        if not spans.suggestions:
+            self.tell(
+                f"Every suggestion is decided ({spans.decided})"
+                if spans.all_suggestion_ids
+                else "No suggested quotes"
+            )
             return
+        target = spans.next_suggestion(cursor, step)
+        if target is None:
+            # At the last one (or the first): say so; the same key again wraps round.
+            if self._wrap_offer == (step, cursor):
+                target = spans.suggestions[0] if step > 0 else spans.suggestions[-1]
+            else:
+                self._wrap_offer = (step, cursor)
+                key = display_keys(
+                    self.keymap["reader.next_suggestion" if step > 0 else "reader.prev_suggestion"],
+                    first_only=True,
+                )
+                current = spans.suggestion_at(cursor)
+                edge, other_end = ("Last", "first") if step > 0 else ("First", "last")
+                here = (
+                    f"{edge} suggestion ({spans.number_of(current)} of {len(spans.all_suggestion_ids)})"
+                    if current
+                    else f"No suggestion {'after' if step > 0 else 'before'} this"
+                )
+                self.tell(f"{here}: {key} again goes to the {other_end}")
+                return
+        self._wrap_offer = None
         self.view.jump_to(target.start)
 
     def action_accept_suggestion(self) -> None:
         suggestion = self.spans.suggestion_at(self.view.cursor)
         if suggestion is None:
-            self.notify("No suggested quote at the cursor (n goes to the next)", severity="warning")
+            self.tell("No suggested quote at the cursor (n goes to the next)")
             return
-        self.save(
-            lambda: self.edits.accept(
-                suggestion, suggestion.speaker, suggestion.speaker_start, suggestion.speaker_end
-            )
+        if suggestion.speaker is None:
+            # A QUOTE is saved with who said it: asked for here, not left empty.
+            self._pick_speaker(suggestion, lambda choice: self._accept(suggestion, choice))
+            return
+        self._accept(
+            suggestion, SpeakerChoice(suggestion.speaker, suggestion.speaker_start, suggestion.speaker_end)
         )
+
+    def _accept(self, suggestion: Suggestion, speaker: SpeakerChoice) -> None:
+        mention = (speaker.mention_start, speaker.mention_end)
+        if (outcome := self.save(lambda: self.edits.accept(suggestion, speaker.name, *mention))) is not None:
+            self.tell(f"{outcome.message} · {self.spans.decided}")
 
     def action_reject_suggestion(self) -> None:
         suggestion = self.spans.suggestion_at(self.view.cursor)
         if suggestion is None:
-            self.notify("No suggested quote at the cursor", severity="warning")
+            self.tell("No suggested quote at the cursor")
             return
         if self.save(lambda: self.edits.reject(suggestion)):
             self.action_step_suggestion(1)
@@ -376,26 +481,29 @@ class ReaderScreen(Screen[None]):
     def action_set_speaker(self) -> None:
         cursor = self.view.cursor
         annotation = self.spans.annotation_at(cursor)
-        if annotation is not None and annotation.label != "QUOTE":
-            annotation = None
-        suggestion = self.spans.suggestion_at(cursor) if annotation is None else None
-        target = annotation or suggestion
-        if target is None:
-            self.notify("Put the cursor in a QUOTE (or a suggested quote) first", severity="warning")
-            return
-        candidates = speaker_candidates(self.db, self.article_id, near=target.start, guess=target.speaker)
+        if annotation is not None and annotation.label == "QUOTE":
+            self._pick_speaker(
+                annotation,
+                lambda choice: self.save(
+                    lambda: self.edits.set_speaker(
+                        annotation, choice.name, choice.mention_start, choice.mention_end
+                    )
+                ),
+            )
+        elif (suggestion := self.spans.suggestion_at(cursor)) is not None:
+            self._pick_speaker(suggestion, lambda choice: self._accept(suggestion, choice))
+        else:
+            self.tell("Put the cursor in a QUOTE (or a suggested quote) first")
+
+    def _pick_speaker(self, quote: Annotation | Suggestion, then: Callable[[SpeakerChoice], object]) -> None:
+        """Ask who said `quote` (the article's people first, or a name typed); `then` gets the choice."""
+        candidates = speaker_candidates(self.db, self.article_id, near=quote.start, guess=quote.speaker)
 
         def chosen(value: object) -> None:
-            choice = speaker_choice(value)
-            if choice is None:
-                return
-            mention = (choice.mention_start, choice.mention_end)
-            if annotation is not None:
-                self.save(lambda: self.edits.set_speaker(annotation, choice.name, *mention))
-            elif suggestion is not None:
-                self.save(lambda: self.edits.accept(suggestion, choice.name, *mention))
+            if (choice := speaker_choice(value)) is not None:
+                then(choice)
 
-        self.app.push_screen(SpeakerPicker(candidates, target.speaker), chosen)
+        self.app.push_screen(SpeakerPicker(candidates, quote.speaker), chosen)
 
     # -- actions: entities (corrected as in Prodigy's ner.correct) ------------
 
@@ -411,7 +519,7 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(EntityLabelsScreen(self.legend.entity_labels, self.legend.hidden_labels), apply)
 
-    def _pick_entity_label(self, title: str, then: Callable[[str], object]) -> None:
+    def _pick_entity_label(self, title: str | Text, then: Callable[[str], object]) -> None:
         labels = list(dict.fromkeys([*self.spans.entity_labels, *ENTITY_COLOURS]))
 
         def picked(value: object) -> None:
@@ -424,7 +532,7 @@ class ReaderScreen(Screen[None]):
 
     def action_entity_add(self) -> None:
         if (selection := self.view.selection) is None:
-            self.notify("Select the entity's text first", severity="warning")
+            self.tell("Select the entity's text first")
             return
         start, end = selection
 
@@ -437,16 +545,16 @@ class ReaderScreen(Screen[None]):
     def action_entity_relabel(self) -> None:
         entity = self.spans.entity_at(self.view.cursor)
         if entity is None:
-            self.notify("No entity at the cursor", severity="warning")
+            self.tell("No entity at the cursor")
             return
         self._pick_entity_label(
-            f"[b]Relabel[/b] {entity.text!r} ({entity.label})",
+            Text.assemble(("Relabel", "bold"), " ", literal(f"{entity.text!r} ({entity.label})")),
             lambda label: self.save(lambda: self.edits.relabel_entity(entity, label)),
         )
 
     def action_entity_reject(self) -> None:
         entity = self.spans.entity_at(self.view.cursor)
         if entity is None:
-            self.notify("No entity at the cursor", severity="warning")
+            self.tell("No entity at the cursor")
             return
         self.save(lambda: self.edits.reject_entity(entity))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from newsmark.store.speakers import SpeakerCandidate
 from newsmark.tui.screens.picker import Picker
+from newsmark.tui.visible import visible_text
 
 
 @dataclass(frozen=True)
@@ -33,5 +34,5 @@ class SpeakerPicker(Picker):
                 (c.name, f"{c.label} · {c.mentions} mention{'s' if c.mentions != 1 else ''}", c)
                 for c in candidates
             ],
-            placeholder=current or "a name",
+            placeholder=visible_text(current or "a name"),
         )

@@ -19,14 +19,17 @@ SNIPPET = 60
 
 
 def annotation_line(annotation: Annotation) -> Text:
-    """LABEL, the start of its text, and who said it (text from files: controls made visible)."""
+    """LABEL, the start of its text, who said it, and its note below (text from files:
+    controls made visible)."""
     snippet = visible_text(annotation.text.replace("\n", " "))
     if len(snippet) > SNIPPET:
         snippet = snippet[: SNIPPET - 1] + "…"
-    line = Text(f"{annotation.label} ", style="bold")
+    line = Text(f"{visible_text(annotation.label)} ", style="bold")
     line.append(snippet)
     if annotation.speaker:
         line.append(f" — {visible_text(annotation.speaker)}", style="italic")
+    if annotation.note:
+        line.append(f"\n  ✎ {visible_text(annotation.note)}", style="dim")
     return line
 
 

@@ -1,21 +1,14 @@
 """The library's list: a line-API widget that renders only the rows on screen.
 
-Rows come from a `RowSource` a page at a time, so 100,000 articles cost what a
-hundred do: the whole library is paged from SQLite by keyset (each page seeks
-from its neighbour's last key), a search holds its ranked ids (or, for more than
-5,000 matches, the first 5,001 rowids, the rest by keyset) and pages their rows.
-Titles come from files: they are drawn through `visible_glyph`, never interpreted.
+Rows come from a `RowSource` (tui.library_rows) a page at a time, so 100,000 articles
+cost what a hundred do. Titles come from files: they are drawn through `visible_glyph`,
+never interpreted.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from newsmark.store.db import Queryable
-
-from collections import OrderedDict
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,121 +20,30 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsmark.store.articles import (
-    ArticleRow,
-    count_articles,
-    list_key,
-    list_page_after,
-    list_page_at,
-    list_page_before,
-    list_position,
-    list_rows_by_id,
-)
-from newsmark.store.search import Matches
+from newsmark.store.articles import ArticleRow
+from newsmark.tui.library_rows import RowSource
 from newsmark.tui.visible import visible_glyph
 
-PAGE_SIZE = 100
-CACHED_PAGES = 40  # at most 4,000 rows in memory, however long the list
-# (header, width) of the number columns, right-aligned after the title.
-NUMBER_COLUMNS = (("Words", 7), ("Entities", 9), ("Annotations", 12))
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    cell: int  # its index in ArticleList.cells
+    wide_only: bool = False  # left out below WIDE_COLUMNS columns, for the title's sake
+    left: bool = False  # aligned left (words), else right (numbers)
+
+
+# After the title, in this order.
+COLUMNS = (
+    Column("Status", 11, 4, left=True),
+    Column("Open sugg.", 10, 5),
+    Column("Annotations", 11, 3),
+    Column("Entities", 8, 2, wide_only=True),
+    Column("Words", 6, 1, wide_only=True),
+)
+WIDE_COLUMNS = 100
 MIN_TITLE_WIDTH = 12
-
-
-class RowSource(Protocol):
-    """What the list shows: a count, and rows by position."""
-
-    def __len__(self) -> int: ...
-
-    def row(self, index: int) -> ArticleRow: ...
-
-    def position(self, article_id: str) -> int | None: ...
-
-
-Item = TypeVar("Item")
-
-
-class _PageCache(Generic[Item]):
-    """The last pages read, least recently used dropped first."""
-
-    def __init__(self) -> None:
-        self.pages: OrderedDict[int, list[Item]] = OrderedDict()
-
-    def get(self, page: int) -> list[Item] | None:
-        rows = self.pages.get(page)
-        if rows is not None:
-            self.pages.move_to_end(page)
-        return rows
-
-    def put(self, page: int, rows: list[Item]) -> list[Item]:
-        self.pages[page] = rows
-        while len(self.pages) > CACHED_PAGES:
-            self.pages.popitem(last=False)
-        return rows
-
-
-class LibraryRows:
-    """Every article in (source, id) order, paged by keyset from SQLite."""
-
-    def __init__(self, db: Queryable) -> None:
-        self.db = db
-        self._count = count_articles(db)
-        self._cache = _PageCache[ArticleRow]()
-
-    def __len__(self) -> int:
-        return self._count
-
-    def _page(self, page: int) -> list[ArticleRow]:
-        if (rows := self._cache.get(page)) is not None:
-            return rows
-        before, after = self._cache.pages.get(page - 1), self._cache.pages.get(page + 1)
-        if before:  # scrolling down: seek past the previous page's last row
-            rows = list_page_after(self.db, list_key(before[-1]), PAGE_SIZE)
-        elif after:  # scrolling up
-            rows = list_page_before(self.db, list_key(after[0]), PAGE_SIZE)
-        else:  # a jump (the end, a scrollbar drag): no neighbour to seek from
-            rows = list_page_at(self.db, page * PAGE_SIZE, PAGE_SIZE)
-        return self._cache.put(page, rows)
-
-    def row(self, index: int) -> ArticleRow:
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._page(index // PAGE_SIZE)[index % PAGE_SIZE]
-
-    def position(self, article_id: str) -> int | None:
-        return list_position(self.db, article_id)
-
-
-class SearchRows:
-    """The articles matching a search (see store.search.Matches for the order), paged."""
-
-    def __init__(self, db: Queryable, text: str) -> None:
-        self.db = db
-        self.text = text
-        # A long list's exact length is counted later (see LibraryScreen.count_matches).
-        self.matches = Matches(db, text, prefix=True, count_later=True)
-        self._keys = _PageCache[tuple[int, str]]()  # page -> (key, id) of its matches
-        self._cache = _PageCache[ArticleRow]()
-
-    def __len__(self) -> int:
-        return len(self.matches)
-
-    def row(self, index: int) -> ArticleRow:
-        if not 0 <= index < len(self.matches):
-            raise IndexError(index)
-        page = index // PAGE_SIZE
-        rows = self._cache.get(page)
-        if rows is None:
-            before = self._keys.pages.get(page - 1)
-            if before:  # scrolling down: seek past the previous page's last match
-                keys = self.matches.ids_after(before[-1][0], PAGE_SIZE)
-            else:
-                keys = self.matches.ids(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)
-            self._keys.put(page, keys)
-            rows = self._cache.put(page, list_rows_by_id(self.db, [i for _, i in keys]))
-        return rows[index % PAGE_SIZE]
-
-    def position(self, article_id: str) -> int | None:
-        return self.matches.position(article_id)
 
 
 def display_title(title: str) -> str:
@@ -215,11 +117,20 @@ class ArticleList(ScrollView, can_focus=True):
     def row(self, index: int) -> ArticleRow:
         return self.source.row(index)
 
-    def cells(self, index: int) -> tuple[str, str, str, str]:
-        """The row at `index` as shown: title, words, entities ("…" until analysed), annotations."""
+    def cells(self, index: int) -> tuple[str, str, str, str, str, str]:
+        """The row at `index` as shown: title, words, entities ("…" until analysed),
+        annotations, status, open suggestions ("…" until analysed)."""
         row = self.row(index)
         entities = str(row.entity_count) if row.analyzed else "…"
-        return display_title(row.title), str(row.word_count), entities, str(row.annotation_count)
+        open_suggestions = str(row.open_suggestions) if row.analyzed else "…"
+        return (
+            display_title(row.title),
+            str(row.word_count),
+            entities,
+            str(row.annotation_count),
+            row.status,
+            open_suggestions,
+        )
 
     @property
     def selected_article_id(self) -> str | None:
@@ -242,13 +153,17 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor += step * max(1, self.scrollable_content_region.height - 2)
 
     def scroll_to_cursor(self, *, center: bool = False) -> None:
+        """Scroll only when the cursor is off screen (another window's changes reload the
+        list every second: a row in view stays put); `center`: then put it mid-screen."""
         rows_shown = max(1, self.scrollable_content_region.height - 1)  # less the header
         top = round(self.scroll_offset.y)
+        if top <= self.cursor < top + rows_shown:
+            return
         if center:
             self.scroll_to(y=max(0, self.cursor - rows_shown // 2), animate=False)
         elif self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + rows_shown:
+        else:
             self.scroll_to(y=self.cursor - rows_shown + 1, animate=False)
 
     def on_click(self, event: events.Click) -> None:
@@ -265,20 +180,23 @@ class ArticleList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count + 1)
 
-    def _line(self, cells: tuple[str, ...], width: int, style: Style) -> Strip:
-        # Titles give way to the counts in a narrow terminal, never the reverse.
-        numbers = sum(w + 1 for _, w in NUMBER_COLUMNS)
-        title_width = max(MIN_TITLE_WIDTH, width - numbers - 2)
+    def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
+        # Titles give way to the other columns in a narrow terminal, never the reverse.
+        columns = [c for c in COLUMNS if width >= WIDE_COLUMNS or not c.wide_only]
+        title_width = max(MIN_TITLE_WIDTH, width - sum(c.width + 1 for c in columns) - 2)
         text = " " + fit(cells[0], title_width)
-        for value, (_, w) in zip(cells[1:], NUMBER_COLUMNS, strict=True):
-            text += " " + value.rjust(w)
+        for column in columns:
+            value = cells[column.cell]
+            text += " " + (value.ljust(column.width) if column.left else value.rjust(column.width))
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
-            header = ("Title", *(name for name, _ in NUMBER_COLUMNS))
+            header = ["Title", *[""] * 5]
+            for column in COLUMNS:
+                header[column.cell] = column.header
             return self._line(header, width, base + self.get_component_rich_style("article-list--header"))
         index = round(self.scroll_offset.y) + y - 1
         try:

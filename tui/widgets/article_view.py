@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsmark.tui.keymap import DEFAULT_TEXT_WIDTH
 from newsmark.tui.visible import visible_glyph
 
 
@@ -33,8 +34,12 @@ def is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-class ArticleView(ScrollView, can_focus=True):
-    """Shows one article; the screen drives the cursor through `move` and `extend`."""
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Shows one article; the screen drives the cursor through `move` and `extend`.
+
+    ScrollView's own bindings (up, down, page up, home...) are not inherited: a focused
+    widget's bindings come before the screen's, and they scrolled the view away from
+    the cursor instead of moving it. Every key here moves the cursor; the view follows."""
 
     DEFAULT_CSS = """
     ArticleView {
@@ -44,7 +49,9 @@ class ArticleView(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, layout=False, repaint=True)
+    # Not reported at mount (init=False): the first report waits for the text's wrap, so
+    # the line count it gives is the one every later report gives.
+    cursor: reactive[int] = reactive(0, layout=False, repaint=True, init=False)
 
     class CursorMoved(Message):
         def __init__(self, view: ArticleView, position: int) -> None:
@@ -52,9 +59,16 @@ class ArticleView(ScrollView, can_focus=True):
             self.view = view
             self.position = position
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, text_width: int = DEFAULT_TEXT_WIDTH, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = ""
+        # Lines wrap at this many columns at most, centred in a wider view: lines of 200
+        # columns are hard to read.
+        self.text_width = text_width
+        self._margin = 0  # columns left of the text, when the view is wider than text_width
+        # The suggestion at the cursor and the mention of its speaker, picked out.
+        self._current_suggestion = (0, 0)
+        self._speaker_mention = (0, 0)
         self.sentences: list[tuple[int, int]] = []
         # Where the selection started; not `anchor`, which is Widget's scroll-anchoring method.
         self._anchor: int | None = None
@@ -77,6 +91,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.sentences = sorted(sentences)
         self._anchor = None
         self._wrap_width = 0
+        self._line_starts = [0]
+        self._current_suggestion = self._speaker_mention = (0, 0)
         # No highlights until set_highlights paints them (rendering reads past the end as none).
         self._entity_at, self._annotation_at, self._suggestion_at, self._match_at = [], [], [], []
         self.marking = False
@@ -123,6 +139,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._style_cache.clear()
         self.refresh()
 
+    def set_current_suggestion(self, span: tuple[int, int] | None, mention: tuple[int, int] | None) -> None:
+        """The suggestion the cursor is in, drawn apart from the others, and the mention of
+        its speaker; None for either: there is none."""
+        span, mention = span or (0, 0), mention or (0, 0)
+        if (span, mention) != (self._current_suggestion, self._speaker_mention):
+            self._current_suggestion, self._speaker_mention = span, mention
+            self.refresh()
+
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Search matches, painted above everything but the cursor."""
         match_at = [False] * (len(self.text) + 1)
@@ -140,7 +164,13 @@ class ArticleView(ScrollView, can_focus=True):
         return get_character_cell_size(visible_glyph(ch))
 
     def _rewrap(self) -> None:
-        width = max(10, self.scrollable_content_region.width or self.size.width or 80)
+        """Wrap the text for the view's width (not before the view has one): the lines, and
+        so the line count the status reports, are those on screen."""
+        available = self.scrollable_content_region.width
+        if not available:
+            return
+        width = max(10, min(available, self.text_width))
+        self._margin = (available - width) // 2
         if width == self._wrap_width:
             return
         self._wrap_width = width
@@ -182,6 +212,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_starts = starts
         self.virtual_size = Size(width, len(starts))
         self.refresh()
+        # Where the cursor is, in the new lines: the status's line count follows the wrap.
+        self.post_message(self.CursorMoved(self, self.cursor))
 
     def on_resize(self) -> None:
         self._rewrap()
@@ -218,6 +250,8 @@ class ArticleView(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------
 
     def _style_for(self, i: int, selected: bool, is_cursor: bool) -> Style:
+        current_start, current_end = self._current_suggestion
+        mention_start, mention_end = self._speaker_mention
         key = (
             self._entity_at[i] if i < len(self._entity_at) else -1,
             self._annotation_at[i] if i < len(self._annotation_at) else -1,
@@ -225,15 +259,21 @@ class ArticleView(ScrollView, can_focus=True):
             self._match_at[i] if i < len(self._match_at) else False,
             selected,
             is_cursor and self.has_focus,
+            current_start <= i < current_end,
+            mention_start <= i < mention_end,
         )
         style = self._style_cache.get(key)
         if style is None:
-            entity, annotation, suggested, matched, sel, cur = key
+            entity, annotation, suggested, matched, sel, cur, current, mention = key
             style = self.rich_style
             if entity >= 0 and (pair := self._label_styles.get(self._labels[entity])):
                 style += pair[0]
             if suggested:
                 style += Style(underline=True, italic=True)
+            if current:  # the suggestion being decided: on the panel's colour, in bold
+                style += Style(bold=True, bgcolor=self.app.get_css_variables().get("panel"))
+            if mention:  # who said it, as the suggestion has it
+                style += Style(bold=True, reverse=True, underline=False, italic=False)
             if annotation >= 0 and (pair := self._label_styles.get(self._labels[annotation])):
                 style += pair[1]
             if matched:
@@ -268,6 +308,8 @@ class ArticleView(ScrollView, can_focus=True):
             run.append(glyph)
         if run:
             segments.append(Segment("".join(run), run_style))
+        if self._margin:
+            segments.insert(0, Segment(" " * self._margin, self.rich_style))
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def notify_style_update(self) -> None:
@@ -293,7 +335,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_cursor()
-        self.post_message(self.CursorMoved(self, new))
+        if self._wrap_width:  # before the wrap, the report comes when the text is wrapped
+            self.post_message(self.CursorMoved(self, new))
 
     def scroll_to_cursor(self) -> None:
         if not self.text:

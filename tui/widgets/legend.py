@@ -7,6 +7,7 @@ from textual.widget import Widget
 
 from newsmark.store.annotations import Label
 from newsmark.tui.colours import entity_colour
+from newsmark.tui.visible import visible_text
 
 
 class Legend(Widget):
@@ -57,13 +58,14 @@ class Legend(Widget):
         for label in self.labels:
             if label.key:
                 legend.append(f"{label.key} ", style="bold")
-                legend.append(f" {label.name} ", style=f"black on {label.colour}")
+                legend.append(f" {visible_text(label.name)} ", style=f"black on {label.colour}")
                 legend.append("  ")
         legend.append("\n")
         if self.analysing:
             legend.append("analysing… entities appear when ready\n", style="italic dim")
         for name in self.entity_labels:
             colour = entity_colour(name)
-            legend.append(name, style=f"bold {colour}" if self.shows_entity(name) else f"strike dim {colour}")
+            style = f"bold {colour}" if self.shows_entity(name) else f"strike dim {colour}"
+            legend.append(visible_text(name), style=style)  # typed or imported: any one word
             legend.append(" ")
         return legend

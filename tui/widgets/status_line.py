@@ -1,11 +1,38 @@
-"""The reader's status: what was done last, then where the cursor is."""
+"""The reader's status: what was done last, then where the cursor is (`cursor_report`)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from newsmark.tui.visible import visible_text
+
+if TYPE_CHECKING:
+    from newsmark.tui.article_spans import ArticleSpans
+    from newsmark.tui.widgets.article_view import ArticleView
+
+
+def cursor_report(view: ArticleView, spans: ArticleSpans, position: int) -> str:
+    """The cursor's line, the selection, and the annotation or suggestion it is in; for a
+    suggestion, where it stands among all of them and how many are decided."""
+    report = f"line {view.line_of(position) + 1}/{view.line_count}"
+    if selection := view.selection:
+        report += f" · {selection[1] - selection[0]} chars selected"
+    if (a := spans.annotation_at(position)) is not None:
+        report += f" · in {a.label} #{a.id}"
+        if a.speaker:
+            report += f" said by {a.speaker}"
+        if a.note:
+            report += " · ✎ note"
+    elif (suggestion := spans.suggestion_at(position)) is not None:
+        who = suggestion.speaker or "speaker unknown"
+        report += (
+            f"\nSuggestion {spans.number_of(suggestion)} of {len(spans.all_suggestion_ids)}"
+            f" · {spans.decided}: {who} ({suggestion.cue or 'no cue'}, score {suggestion.score:.2f})"
+        )
+    return report
 
 
 class StatusLine(Static):

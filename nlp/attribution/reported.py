@@ -1,0 +1,332 @@
+"""Step 5: indirect attribution, reported speech, belief, intention and claims.
+
+A cue is a verb whose lemma is in one of the cue classes (lexicons: speech and writing,
+thought and belief, intention and demand, reports) or the phrase "according to"; what makes it
+an attribution is the parse around it, which also gives the content:
+
+- a clausal complement, `Lavrov said (that) [Moscow was ready]`, `told reporters [...]`,
+  also before the cue (`[Moscow is ready], Lavrov said`);
+- an infinitive for intentions and demands, `vowed to [cut taxes]`, `urged X to [return]`;
+- a preposition the cue takes, `called for [reforms]`, `accused X of [lying]`;
+- the direct object of the cues that state their content as an object (`announced [a ban]`,
+  `described [ties as ...]`), never a pronoun;
+- the clause around a parenthetical cue, `[The court, she wrote, had erred]`, `As X put it, [...]`,
+  and around "according to X".
+
+The speaker mention is the cue's subject (as for direct quotes), the agent of a passive
+(`was announced by X`), or the object of "according to". Beliefs and intentions need a subject
+that can hold one (a name, a pronoun for a person, a noun for people or an organisation):
+"the deal aims to" is not an attribution. Cues inside a direct quote, with a first-person
+subject, or without any subject are skipped; so is a cue inside another attribution's content
+(the outer one is the attribution).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsmark.nlp.attribution.article import Article
+from newsmark.nlp.attribution.lexicons import (
+    INTENTION_CUES,
+    OBJECT_CUES,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PREPOSITION_CUES,
+    REPORT_CUES,
+    SPEECH_CUES,
+    THOUGHT_CUES,
+)
+from newsmark.nlp.attribution.mentions import subject_of
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Token
+
+
+ALL_CUES = SPEECH_CUES | THOUGHT_CUES | INTENTION_CUES | REPORT_CUES
+_HOLDER_CUES = (THOUGHT_CUES | INTENTION_CUES) - SPEECH_CUES  # need a subject that can hold a view
+# Cues whose infinitive is their content ("vowed to", "urged X to", "expects to").
+_INFINITIVE_CUES = INTENTION_CUES | THOUGHT_CUES | frozenset({"promise", "claim", "warn", "tell", "agree"})
+_FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
+_CONTENT_DEPS = ("dobj", "oprd", "prep", "attr", "ccomp", "xcomp", "advcl", "dative", "pobj")
+_TRIM_LEFT = frozenset({"that", "to", ",", ":", "-", "—", "–"})
+_PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person", "people")
+
+
+@dataclass
+class Report:
+    """An indirect attribution found in the parse: its content and cue as token ranges."""
+
+    start: int  # first token of the content
+    end: int  # last token of the content (inclusive)
+    cue_start: int  # first and last token of the cue (inclusive)
+    cue_end: int
+    mention: Token | None  # the speaker mention's head token
+
+
+def _cue_verb(tok: Token) -> bool:
+    if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ == "say"):
+        return tok.lemma_.lower() in ALL_CUES
+    return False
+
+
+def _first_child(tok: Token, deps: tuple[str, ...]) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _clause_child(art: Article, verb: Token) -> Token | None:
+    """The verb's clausal complement in its own paragraph, the one after it first."""
+    para = art.para_of_token[verb.i]
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and art.para_of_token[c.i] == para]
+    return next((c for c in clauses if c.i > verb.i), clauses[0] if clauses else None)
+
+
+def _has_to(tok: Token) -> bool:
+    return any(c.tag_ == "TO" for c in tok.lefts)
+
+
+def _range(tok: Token, without: Token | None = None) -> tuple[int, int]:
+    """Token range of tok's subtree; `without` (a cue set into it) is cut off when it sits at
+    either end, and kept inside when the content runs on after it."""
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    if without is not None:
+        w_lo, w_hi = without.left_edge.i, without.right_edge.i
+        if w_lo <= lo <= w_hi:
+            lo = w_hi + 1
+        if w_lo <= hi <= w_hi:
+            hi = w_lo - 1
+    return lo, hi
+
+
+_CLAUSE_BREAK = ("advcl", "parataxis", "ccomp", "punct", "mark", "relcl", "npadvmod")
+
+
+def _phrase_end(verb: Token, after: int) -> int:
+    """Last token of what follows the verb from token `after`: its complements and modifiers,
+    up to a comma, a new clause or a coordinated verb ('..., noting', 'and said')."""
+    end = after
+    rights = [c for c in verb.rights if c.i > after]
+    for k, child in enumerate(rights):
+        coordinated_verb = child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
+        before_verb = child.dep_ == "cc" and k + 1 < len(rights) and rights[k + 1].pos_ in ("VERB", "AUX")
+        if child.dep_ in _CLAUSE_BREAK or coordinated_verb or before_verb:
+            break
+        end = max(end, child.right_edge.i)
+    return end
+
+
+def _object_content(verb: Token) -> tuple[int, int] | None:
+    """'announced [a ban]', 'described [ties as "..."]', 'called [it "a lie"]', 'praised [X for Y]'."""
+    obj = _first_child(verb, ("dobj",))
+    if obj is None or obj.pos_ in ("PRON", "DET") or obj.i < verb.i:
+        return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "did not announce any dates": nothing is attributed
+    return obj.left_edge.i, _phrase_end(verb, obj.right_edge.i)
+
+
+def _prepositional_content(verb: Token, lemma: str) -> tuple[int, int] | None:
+    """'called for [reforms]', 'accused the mayor of [letting ...]', 'warned against [...]'."""
+    for child in verb.rights:
+        if child.dep_ == "prep" and lemma in PREPOSITION_CUES.get(child.lower_, frozenset()):
+            obj = _first_child(child, ("pobj", "pcomp"))
+            if obj is not None:
+                return _range(obj)
+        if child.dep_ == "advcl" and lemma in PREPOSITION_CUES["for"]:
+            # "called for the government to step in" parses as a clause marked by "for".
+            if any(c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
+                return _range(child)
+    return None
+
+
+def _set_off(art: Article, i: int) -> bool:
+    """Is token i (skipping spaces) a comma or dash, the mark that sets a cue apart?"""
+    doc = art.doc
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return i < len(doc) and doc[i].text in (",", "—", "–")
+
+
+def _surrounding_clause(art: Article, verb: Token) -> tuple[int, int] | None:
+    """A parenthetical or trailing cue: '[The court], she wrote, [had erred]',
+    '[Moscow is ready], Lavrov said', 'As X put it, [...]'."""
+    head = verb.head
+    if head.i == verb.i or head.pos_ not in ("VERB", "AUX") or art.quote_of_token[head.i] >= 0:
+        return None
+    marked_as = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if verb.dep_ == "advcl" and marked_as:
+        return _range(head, without=verb)
+    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.i < head.i:
+        return None
+    before = verb.left_edge.i - 1
+    while before >= 0 and art.doc[before].is_space:
+        before -= 1
+    if before < 0 or art.doc[before].text not in (",", "—", "–"):
+        return None
+    return _range(head, without=verb)
+
+
+def _content(art: Article, verb: Token, lemma: str) -> tuple[int, int] | None:
+    clause = _clause_child(art, verb)
+    if clause is not None and (clause.i > verb.i or _set_off(art, clause.right_edge.i + 1)):
+        return _range(clause)  # "[Moscow is ready], Lavrov said", not "[Also read]: X urges"
+    if lemma in _INFINITIVE_CUES:
+        inf = _first_child(verb, ("xcomp",))
+        passive = inf is not None and any(c.dep_ == "auxpass" for c in inf.children)
+        if inf is not None and _has_to(inf) and not passive and (lemma != "tell" or _first_child(verb, ("dobj",))):
+            return _range(inf)  # not "asked not to be named"
+    found = _prepositional_content(verb, lemma)
+    if found is not None:
+        return found
+    if lemma in OBJECT_CUES:
+        found = _object_content(verb)
+        if found is not None:
+            return found
+    if lemma in SPEECH_CUES | REPORT_CUES:
+        return _surrounding_clause(art, verb) or _after_that(art, verb)
+    return None
+
+
+def _after_that(art: Article, verb: Token) -> tuple[int, int] | None:
+    """'explained that ...' whose clause the parser hung elsewhere (often into the next
+    paragraph): the rest of the sentence after 'that'."""
+    doc = art.doc
+    i = verb.i + 1
+    while i < len(doc) and (doc[i].is_space or doc[i].dep_ == "prt"):
+        i += 1
+    if i >= len(doc) or doc[i].lower_ != "that" or doc[i].pos_ != "SCONJ":
+        return None
+    end = i + 1
+    para = art.para_of_token[verb.i]
+    while end + 1 < len(doc) and art.para_of_token[end + 1] == para and doc[end].text not in (".", "!", "?"):
+        end += 1
+    return i + 1, end
+
+
+def _according_to(art: Article, tok: Token) -> Report | None:
+    """'According to X, [clause]' / '[clause], according to X'."""
+    doc = art.doc
+    if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    agent = _first_child(doc[tok.i + 1], ("pobj",))
+    head = tok.head
+    if agent is None or head.i == tok.i:
+        return None
+    lo, hi = _range(head, without=tok)
+    return Report(lo, hi, tok.i, tok.i + 1, agent)
+
+
+def _passive_agent(verb: Token) -> Token | None:
+    """'It was announced by the ministry that ...' -> ministry."""
+    if not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None
+    agent = _first_child(verb, ("agent",))
+    return _first_child(agent, ("pobj",)) if agent is not None else None
+
+
+def could_hold_a_view(art: Article, tok: Token) -> bool:
+    """Can this subject believe or intend? A name, an organisation, a person pronoun, or a
+    noun for people ('officials', 'residents', 'the ministry'), not 'the deal' or 'efforts'."""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("he", "she", "they", "it", "who", "which", "that")
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
+        return True
+    lemma = tok.lemma_.lower()
+    return lemma in PERSON_NOUNS or lemma in ORG_NOUNS or lemma.endswith(_PERSON_SUFFIXES)
+
+
+def _trim(art: Article, lo: int, hi: int) -> tuple[int, int]:
+    doc = art.doc
+    while lo <= hi and (doc[lo].is_space or doc[lo].lower_ in _TRIM_LEFT):
+        if doc[lo].lower_ == "to" and doc[lo].tag_ != "TO":
+            break
+        if doc[lo].lower_ == "that" and doc[lo].dep_ != "mark":
+            break
+        lo += 1
+    while hi >= lo and (doc[hi].is_space or (doc[hi].is_punct and art.quote_of_token[hi] < 0)):
+        hi -= 1
+    return lo, hi
+
+
+def _is_passive(verb: Token) -> bool:
+    """'is expected to', 'Asked about it, she said': a passive, or a past participle with no
+    'have' (a participle clause is passive too)."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "conj"
+
+
+def _report_for_verb(art: Article, verb: Token) -> Report | None:
+    lemma = verb.lemma_.lower()
+    if _has_to(verb):
+        return None  # "refused to say", "would require companies to report": nothing was said yet
+    found = _content(art, verb, lemma)
+    if found is None:
+        return None
+    mention = _passive_agent(verb)
+    if mention is None:
+        if _is_passive(verb):
+            return None  # "is expected to", "Asked whether ...": the speaker is not named
+        mention = subject_of(art, verb)
+    if mention is None or mention.lower_ in _FIRST_PERSON:
+        return None
+    borrowed = not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    needs_holder = lemma in _HOLDER_CUES or (borrowed and verb.tag_ == "VBG")
+    if needs_holder and not could_hold_a_view(art, mention):
+        return None  # "the deal aims to", "the talks touched on ..., underscoring the depth"
+    lo, hi = found
+    if lo <= mention.i <= hi:
+        return None  # the parse put the speaker inside what they said
+    return Report(lo, hi, verb.i, verb.i, mention)
+
+
+def _in_paragraph(art: Article, report: Report) -> None:
+    """Cut the content to the cue's paragraph: the parser runs headlines into the first line."""
+    para = art.para_of_token[report.cue_start]
+    while report.start <= report.end and art.para_of_token[report.start] != para:
+        report.start += 1
+    while report.end >= report.start and art.para_of_token[report.end] != para:
+        report.end -= 1
+
+
+def _trailing_participle(art: Article, inner: Report, outer: Report) -> bool:
+    """'X noted that A, saying that B': the parser hangs 'saying' inside A, but it is X's too.
+    Cuts the outer content before the comma and gives the inner one the outer speaker."""
+    verb = art.doc[inner.cue_start]
+    if verb.tag_ != "VBG" or inner.end != outer.end or not _set_off(art, verb.left_edge.i - 1):
+        return False
+    comma = verb.left_edge.i - 1
+    while art.doc[comma].is_space:
+        comma -= 1
+    outer.end = comma - 1
+    inner.mention = outer.mention
+    return True
+
+
+def find_reports(art: Article) -> list[Report]:
+    """Every indirect attribution in the article, outermost only, in text order."""
+    doc = art.doc
+    reports: list[Report] = []
+    for tok in doc:
+        if art.quote_of_token[tok.i] >= 0 and art.quote_of_token[tok.i] not in art.titles:
+            continue  # words inside a direct quote belong to it
+        if tok.lower_ == "according":
+            report = _according_to(art, tok)
+        elif _cue_verb(tok):
+            report = _report_for_verb(art, tok)
+        else:
+            continue
+        if report is None:
+            continue
+        _in_paragraph(art, report)
+        report.start, report.end = _trim(art, report.start, report.end)
+        words = sum(1 for t in doc[report.start : report.end + 1] if not t.is_punct and not t.is_space)
+        if words >= 2:
+            reports.append(report)
+    outer: list[Report] = []
+    for r in reports:
+        around = [o for o in reports if o is not r and o.start <= r.cue_start <= o.end]
+        if not around or (len(around) == 1 and _trailing_participle(art, r, around[0])):
+            outer.append(r)
+    outer.sort(key=lambda r: r.start)
+    return outer

@@ -1,0 +1,135 @@
+"""Deciding the suggested quotes of a long article: progress that counts up, the current
+suggestion and its speaker picked out, wrapping round at the ends, and no QUOTE saved
+without a speaker."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pilot_support import make_app, open_reader, query
+from reader_support import SIZES, TITLE, copy_of, make_long_article_db
+from rich.style import Style
+
+from newsmark.tui.screens.reader import ReaderScreen
+from newsmark.tui.screens.speaker import SpeakerPicker
+from newsmark.tui.widgets.article_view import ArticleView
+
+
+@pytest.fixture(scope="module")
+def long_db_file(tmp_path_factory, nlp) -> Path:
+    return make_long_article_db(tmp_path_factory.mktemp("long"), nlp)
+
+
+@pytest.fixture
+def db_path(long_db_file: Path, tmp_path: Path) -> Path:
+    return copy_of(long_db_file, tmp_path)
+
+
+def status(reader: ReaderScreen) -> str:
+    return str(reader.status.content)
+
+
+def style_at(view: ArticleView, position: int) -> Style:
+    """The style the character at `position` is drawn in (it must be on screen)."""
+    y = view.line_of(position) - round(view.scroll_offset.y)
+    assert 0 <= y < view.scrollable_content_region.height
+    strip = view.render_line(y)
+    line_start = view._line_starts[view.line_of(position)]
+    x = strip.text.index(view.text[line_start : position + 1].replace("\n", " "))
+    x += position - line_start
+    segment = strip.crop(x, x + 1)._segments[0]
+    assert segment.text == view.text[position]
+    return segment.style or Style()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_progress_counts_decisions_up_out_of_a_fixed_total(db_path: Path, size) -> None:
+    total = query(db_path, "select count(*) from suggestions")[0][0]
+    assert total >= 6
+    async with make_app(db_path).run_test(size=size) as pilot:
+        reader = await open_reader(pilot, TITLE)
+        await pilot.press("n")
+        assert f"Suggestion 1 of {total} · 0 of {total} decided" in status(reader)
+        await pilot.press("r")  # rejected; on to the next
+        assert f"Suggestion 2 of {total} · 1 of {total} decided" in status(reader)
+        await pilot.press("n")
+        third = reader.spans.suggestion_at(reader.view.cursor)
+        assert third is not None and third.speaker
+        await pilot.press("a")
+        assert f"2 of {total} decided" in status(reader)
+        await pilot.press("n")
+        assert f"Suggestion 4 of {total} · 2 of {total} decided" in status(reader)
+        await pilot.press("u")  # the accept undone: one fewer decided, the same total
+        await pilot.press("N")
+        assert f"1 of {total} decided" in status(reader)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_current_suggestion_and_its_speaker_stand_out(db_path: Path, size) -> None:
+    async with make_app(db_path).run_test(size=size) as pilot:
+        reader = await open_reader(pilot, TITLE)
+        view = reader.view
+        suggestions = reader.spans.suggestions
+        # Okafor's second quote, said by him in the sentence before.
+        current = next(s for s in suggestions if s.text.startswith('"Close it'))
+        other = suggestions[suggestions.index(current) - 1]
+        assert current.speaker_start is not None and current.speaker_end is not None
+        while view.cursor != current.start:
+            await pilot.press("n")
+        inside, elsewhere = style_at(view, current.start + 3), style_at(view, other.start + 3)
+        assert inside != elsewhere
+        plain = style_at(view, current.end + 2)
+        mention = style_at(view, current.speaker_start)
+        assert mention != plain and mention != inside
+        await pilot.press("n")  # on to the next one: the former current looks like the others
+        assert style_at(view, current.start + 3) == elsewhere
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_next_at_the_last_suggestion_says_so_and_a_second_press_wraps(db_path: Path, size) -> None:
+    async with make_app(db_path).run_test(size=size) as pilot:
+        reader = await open_reader(pilot, TITLE)
+        view = reader.view
+        first, *_, last = reader.spans.suggestions
+        total = len(reader.spans.suggestions)
+        await pilot.press("G", "N")
+        assert view.cursor == last.start
+        await pilot.press("n")
+        assert view.cursor == last.start
+        assert status(reader).startswith(f"Last suggestion ({total} of {total}): n again goes to the first")
+        await pilot.press("n")
+        assert view.cursor == first.start
+        await pilot.press("N")
+        assert view.cursor == first.start and status(reader).startswith("First suggestion")
+        await pilot.press("N")
+        assert view.cursor == last.start
+
+
+async def test_accepting_with_no_speaker_asks_who_said_it(db_path: Path) -> None:
+    # The first suggestion, made speakerless here so the test does not depend on the model.
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "update suggestions set speaker = null, speaker_start = null, speaker_end = null "
+            "where id = (select id from suggestions order by start limit 1)"
+        )
+    conn.close()
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(pilot, TITLE)
+        await pilot.press("n", "a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, SpeakerPicker)
+        await pilot.press("escape")  # no speaker chosen: nothing saved
+        await pilot.pause()
+        assert pilot.app.screen is reader
+        assert query(db_path, "select count(*) from annotations") == [(0,)]
+        assert query(db_path, "select count(*) from suggestions where status != 'open'") == [(0,)]
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Elena Marsh", "enter")
+        await pilot.pause()
+        ((label, speaker),) = query(db_path, "select label, speaker from annotations")
+        assert label == "QUOTE" and "Marsh" in speaker
+        assert query(db_path, "select count(*) from suggestions where status = 'accepted'") == [(1,)]
