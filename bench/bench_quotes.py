@@ -90,7 +90,9 @@ def load_gold(path: Path) -> list[GoldAttribution]:
         rec = json.loads(line)
         if "_format" in rec:
             continue
-        gold.append(GoldAttribution(rec["file"], rec["start"], rec["end"], rec["text"], rec["speaker"], rec["kind"]))
+        gold.append(
+            GoldAttribution(rec["file"], rec["start"], rec["end"], rec["text"], rec["speaker"], rec["kind"])
+        )
     return gold
 
 
@@ -171,7 +173,9 @@ class Tally:
     def __init__(self) -> None:
         self.n_pred = self.n_gold = self.content = self.speaker = self.strict = 0
 
-    def add(self, text: str, preds: list[Predicted], gold: list[GoldAttribution], errors: list[dict] | None) -> None:
+    def add(
+        self, text: str, preds: list[Predicted], gold: list[GoldAttribution], errors: list[dict] | None
+    ) -> None:
         self.n_pred += len(preds)
         self.n_gold += len(gold)
         pairs = match(text, preds, gold)
@@ -182,8 +186,13 @@ class Tally:
                 self.speaker += 1
             elif errors is not None:
                 errors.append(
-                    {"type": "wrong_speaker", "kind": gold[gi].kind, "text": gold[gi].text[:80],
-                     "gold": gold[gi].speaker, "pred": preds[pi].speaker}
+                    {
+                        "type": "wrong_speaker",
+                        "kind": gold[gi].kind,
+                        "text": gold[gi].text[:80],
+                        "gold": gold[gi].speaker,
+                        "pred": preds[pi].speaker,
+                    }
                 )
         if errors is None:
             return
@@ -225,7 +234,9 @@ def evaluate(nlp, folder: Path, gold_path: Path) -> dict:
         g = [q for q in gold if q.file == path.name]
         file_errors: list[dict] = []
         for kind in ("direct", "indirect"):
-            tallies[kind].add(text, [p for p in preds if p.kind == kind], [q for q in g if q.kind == kind], file_errors)
+            tallies[kind].add(
+                text, [p for p in preds if p.kind == kind], [q for q in g if q.kind == kind], file_errors
+            )
         tallies["all"].add(text, preds, g, None)
         errors += [{"file": path.name, **e} for e in file_errors]
     return {
@@ -266,9 +277,10 @@ def print_table(results: dict[str, dict]) -> None:
                     f"  {m['gold']:>6} {m['predicted']:>6}"
                 )
     for name, res in results.items():
+        share = 100 * res["attribution_share"]
         print(
             f"{name}: spaCy pipeline {res['ms_per_doc_pipeline']} ms/article, attribution "
-            f"{res['ms_per_doc_attribution']} ms/article ({100 * res['attribution_share']:.1f}% of the pipeline)"
+            f"{res['ms_per_doc_attribution']} ms/article ({share:.1f}% of the pipeline)"
         )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from newsmark.nlp.attribution import suggest_quotes
+from newsmark.nlp.attribution import QuoteSuggestion, suggest_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,12 +60,23 @@ def _collect(doc: Doc, offset: int, into: TextAnalysis) -> None:
                 into.sentences.append((start + lead + offset, start + lead + len(stripped) + offset))
             start += len(piece) + 1
     into.tokens.extend((t.idx + offset, t.idx + offset + len(t.text)) for t in doc if not t.is_space)
-    for quote in suggest_quotes(doc):
-        row = asdict(quote)
-        for key in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end"):
-            if row[key] is not None:
-                row[key] += offset
-        into.suggestions.append(row)
+    into.suggestions.extend(_row(s, offset) for s in suggest_quotes(doc) if s.kind in STORED_KINDS)
+
+
+# The suggestions table has no kind or parts column yet (issue 13's storage side): until it
+# has, indirect suggestions are not stored (they would show and be accepted as quotes), and a
+# split quotation is stored as the one span over its parts.
+STORED_KINDS = ("direct",)
+_OFFSETS = ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")
+
+
+def _row(suggestion: QuoteSuggestion, offset: int) -> dict:
+    row = asdict(suggestion)
+    del row["kind"], row["parts"]
+    for key in _OFFSETS:
+        if row[key] is not None:
+            row[key] += offset
+    return row
 
 
 def analyze_texts(

@@ -85,6 +85,7 @@ def set_article_status(db: Database, article_id: str, status: str) -> None:
     (The first annotation or suggestion decision on a new article starts it by itself: schema 0005.)"""
     if status not in ARTICLE_STATUSES:
         raise ValueError(f"unknown article status {status!r} (one of {', '.join(ARTICLE_STATUSES)})")
+    # From article_list's copy: in an articles row the status sits after the text.
     row = db.execute("select status from article_list where id = ?", [article_id]).fetchone()
     if row is None:
         raise ValueError(f"no article {article_id}")

@@ -14,7 +14,8 @@ TITLE = "Harbour council votes to close the old ferry pier"
 # Paragraphs with quotes (interrupted ones too), a photo caption and an image credit
 # between blank lines, a paraphrase, and one long title.
 LONG_ARTICLE = """\
-Harbour council votes to close the old ferry pier after the winter storms left it unsafe for walkers and boats
+Harbour council votes to close the old ferry pier after the winter storms left it unsafe for walkers, anglers, \
+boats and the ferry crews alike
 
 Photo: The old ferry pier at dawn, seen from the harbour wall. Credit: Harbour Gazette
 

@@ -1,4 +1,5 @@
-"""Each step of nlp.attribution alone (the whole: tests/test_quotes.py).
+"""Each step of nlp.attribution alone (the whole: tests/test_quotes.py, and for indirect
+attribution tests/test_indirect_attribution.py).
 
 Steps that read a parse get the real pipeline (the `nlp` fixture); marks and the
 quotation tests that need no parse run on plain strings.
@@ -12,11 +13,18 @@ from spacy.tokens import Token
 
 from newsmark.nlp.attribution.article import Article, build_article, previous_word, same_sentence, tokens_in
 from newsmark.nlp.attribution.cues import Cue, find_cue, trim_unclosed
+from newsmark.nlp.attribution.genders import FEMALE, MALE
 from newsmark.nlp.attribution.marks import RawQuote, pair_marks, paragraphs
-from newsmark.nlp.attribution.mentions import animate, context_speaker, mention_span, subject_of
+from newsmark.nlp.attribution.mentions import animate, context_speaker, mention_span, speaker_of, subject_of
 from newsmark.nlp.attribution.people import build_persons, clean_key
-from newsmark.nlp.attribution.quotations import is_label, is_partial, looks_like_name_or_title
-from newsmark.nlp.attribution.speakers import resolve_mention
+from newsmark.nlp.attribution.quotations import (
+    is_label,
+    is_object_of_an_infinitive,
+    is_partial,
+    looks_like_name_or_title,
+)
+from newsmark.nlp.attribution.reported import cue_lemma, find_reports
+from newsmark.nlp.attribution.speakers import describe, resolve_mention
 
 
 def article_of(nlp: Language, text: str) -> tuple[Article, list[RawQuote]]:
@@ -75,6 +83,24 @@ def test_an_unclosed_phrase_runs_to_its_paragraph_end_only() -> None:
     assert spans(text) == [("“lower phrase", False, 0), ("“Next one.”", True, 1)]
 
 
+@pytest.mark.parametrize(
+    "text,quoted",
+    [
+        ("'We go back,' said Silva. 'It's over.'", ["'We go back,'", "'It's over.'"]),
+        ("‘We go back,’ said Silva.", ["‘We go back,’"]),
+        ("Don't, O'Brien's, it’s, rock 'n' roll and 'em.", []),  # apostrophes
+        ("Built in the '90s and ’24, the Joneses' house stood.", []),  # decades, a plural's s
+        ("'The players' wives were there,' she said.", ["'The players' wives were there,'"]),
+        ("'We want more jobs' is what she said.", ["'We want more jobs'"]),  # a plural's s can close
+        ("It's an 'unclosed phrase to the end", []),  # a single mark left open is an apostrophe
+        ("“He called it ‘a disaster’ and left,” she said.", ["“He called it ‘a disaster’ and left,”"]),
+        ("‘First part.\n‘Second part,’ she said.", ["‘First part.\n‘Second part,’"]),
+    ],
+)
+def test_single_marks_pair_and_apostrophes_do_not(text: str, quoted: list[str]) -> None:
+    assert [q for q, _, _ in spans(text)] == quoted
+
+
 # --------------------------------------------------------------------------- quotations
 
 
@@ -123,6 +149,23 @@ def test_a_short_quoted_phrase_modifying_the_next_noun_is_a_label(
     assert is_label(doc, text, q, first_tok, last_tok) is label
 
 
+@pytest.mark.parametrize(
+    "text,thing",
+    [
+        ("Both sides pledged to prepare a “solid package of documents” for the summit.", True),
+        ("He asked her to pass his “best wishes” to the prime minister.", True),
+        ("Both sides pledged to settle the dispute “in a fair and lasting manner” by June.", False),
+        ("He described the talks as “a useful exchange” on Monday.", False),
+        ("He said the plan was “a disaster for farmers” on Monday.", False),
+    ],
+)
+def test_a_quoted_object_of_an_infinitive_names_a_thing(nlp: Language, text: str, thing: bool) -> None:
+    doc = nlp(text)
+    (q,) = pair_marks(text)
+    first_tok, last_tok = tokens_in(doc, q.start, q.end)
+    assert is_object_of_an_infinitive(doc, first_tok, last_tok) is thing
+
+
 # --------------------------------------------------------------------------- people and the article
 
 
@@ -137,7 +180,7 @@ def test_clean_key_drops_possessives_and_case() -> None:
 
 def test_people_are_grouped_by_surname_under_their_fullest_name_with_their_titles(nlp: Language) -> None:
     doc = nlp("Russian Foreign Minister Sergei Lavrov arrived on Monday. Lavrov met reporters.")
-    persons, first_names = build_persons(doc, 0, [-1] * len(doc))
+    persons, first_names = build_persons(doc, [False] * len(doc), [-1] * len(doc))
     assert list(persons) == ["lavrov"]
     assert persons["lavrov"].canonical == "Sergei Lavrov"
     assert {"russian", "foreign", "minister"} <= persons["lavrov"].descriptors
@@ -165,6 +208,45 @@ def test_token_helpers_skip_spaces_and_stop_at_sentence_and_paragraph_ends(nlp: 
     assert same_sentence(art, he, left)
     assert not same_sentence(art, spoke, he)
     assert not same_sentence(art, left, then)
+
+
+def test_names_drop_titles_and_entities_run_on_over_a_comma(nlp: Language) -> None:
+    art, _ = article_of(
+        nlp,
+        "Incumbent Maria Delgado faced the challenger on Tuesday.\n"
+        "A junior at Riverside High, Maya Lopez, said phones were a problem.",
+    )
+    assert art.persons["delgado"].canonical == "Maria Delgado"
+    assert art.persons["lopez"].canonical == "Maya Lopez"
+
+
+def test_a_name_the_ner_took_for_an_organisation_is_a_person_when_used_alone(nlp: Language) -> None:
+    art, _ = article_of(nlp, "Union organizer Beth Carver called the strike.\n“We are ready,” Carver said.")
+    assert art.persons["carver"].canonical == "Beth Carver"
+
+
+def test_subheadings_are_headings(nlp: Language) -> None:
+    art, _ = article_of(
+        nlp, "Talks in Moscow\nLavrov met Jaishankar.\nDefence Ties Remain Strong\nThey spoke."
+    )
+    headings = {art.doc[i].text for i, flag in enumerate(art.in_heading) if flag and not art.doc[i].is_space}
+    assert headings == {"Talks", "in", "Moscow", "Defence", "Ties", "Remain", "Strong"}
+
+
+@pytest.mark.parametrize(
+    "text,genders",
+    [
+        ("Mr Tom Ashworth met Ms Janet Pryce.", {"Tom Ashworth": MALE, "Janet Pryce": FEMALE}),
+        ("The spokeswoman, Ana Ruiz, spoke.", {"Ana Ruiz": FEMALE}),
+        ("Carla Mendes was relaxed. She said her team was patient.", {"Carla Mendes": FEMALE}),
+        # 'she' follows the nurse, not Whitman: no evidence about him
+        ("Paul Whitman spoke. One nurse, who said she feared retaliation, left.", {}),
+        ("Carla Mendes spoke and Steve Hartley listened. She left.", {}),  # two subjects: no evidence
+    ],
+)
+def test_the_article_tells_a_persons_gender(nlp: Language, text: str, genders: dict[str, str]) -> None:
+    art, _ = article_of(nlp, text)
+    assert art.genders == genders
 
 
 # --------------------------------------------------------------------------- cues
@@ -279,3 +361,59 @@ def test_mentions_resolve_to_the_fullest_name_the_article_uses(
     tok = token(art, mention)
     assert resolve_mention(art, tok) == speaker
     assert animate(art, tok) is (speaker is not None)
+
+
+@pytest.mark.parametrize(
+    "text,mention,speaker,described",
+    [
+        (
+            "“The limits will follow,” a spokesperson for the agency said.",
+            "spokesperson",
+            "a spokesperson for the agency",
+            "a spokesperson for the agency",
+        ),
+        (
+            "One Rovers supporter, who has held a season ticket for 22 years, told the Post it was toxic.",
+            "supporter",
+            "One Rovers supporter",
+            "One Rovers supporter",
+        ),
+        (
+            "Residents on Mill Lane, where traffic has doubled, say they waited.",
+            "Residents",
+            "Residents on Mill Lane",
+            None,
+        ),
+        ("Both sides pledged to settle the dispute.", "sides", None, None),
+        ("The two ministers called for reform.", "ministers", None, None),
+        ("Lavrov and Jaishankar said the talks went well.", "Lavrov", None, None),
+    ],
+)
+def test_an_unnamed_source_is_described_and_a_group_is_not(
+    nlp: Language, text: str, mention: str, speaker: str | None, described: str | None
+) -> None:
+    art, _ = article_of(nlp, text)
+    tok = token(art, mention)
+    assert speaker_of(art, tok)[0] == speaker
+    span = describe(art, tok)
+    if described is not None:
+        assert span is not None and art.doc[span[0] : span[1] + 1].text == described
+
+
+# --------------------------------------------------------------------------- indirect attribution
+
+
+def test_a_cue_is_known_by_its_form_when_the_lemmatizer_misses_it(nlp: Language) -> None:
+    doc = nlp("The European Union hopes the deal will hold.")
+    assert doc[3].lemma_ == "hop" and cue_lemma(doc[3]) == "hope"
+
+
+def test_reports_are_the_outer_attributions_in_text_order(nlp: Language) -> None:
+    text = "Putin said India wants peace. The ministry, Lavrov noted, believes trade will grow."
+    art, _ = article_of(nlp, text)
+    reports = find_reports(art)
+    got = [(art.doc[r.cue_start].text, art.doc[r.start : r.end + 1].text, r.mention.text) for r in reports]
+    assert got == [
+        ("said", "India wants peace", "Putin"),
+        ("noted", "The ministry, Lavrov noted, believes trade will grow", "Lavrov"),
+    ]

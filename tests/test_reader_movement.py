@@ -50,17 +50,20 @@ async def test_up_down_and_pages_move_the_cursor_and_the_view_follows(long_db: P
     async with make_app(long_db).run_test(size=size) as pilot:
         _, view = await opened(pilot)
         height = view.scrollable_content_region.height
-        # Down, a line at a time, through the whole article: the cursor never leaves the screen.
-        for expected in range(1, view.line_count):
+        # Down a line at a time, past the bottom of the screen: the cursor never leaves it.
+        for expected in range(1, height + 5):
             await pilot.press("down")
             assert line(view) == expected
             assert_visible(view)
-        assert round(view.scroll_offset.y) > 0
-        for expected in range(view.line_count - 2, -1, -1):
+        assert round(view.scroll_offset.y) == 5
+        # Up from the end, past the top of the screen.
+        await pilot.press("G")
+        last = view.line_count - 1
+        for expected in range(last - 1, last - height - 5, -1):
             await pilot.press("up")
             assert line(view) == expected
             assert_visible(view)
-        assert round(view.scroll_offset.y) == 0
+        await pilot.press("ctrl+home")
         # A page is the screen's height less one line of context.
         await pilot.press("pagedown")
         assert line(view) == height - 1

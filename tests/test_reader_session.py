@@ -12,6 +12,8 @@ from reader_support import SIZES, TITLE, copy_of, make_long_article_db
 
 from newsmark.store import open_db
 from newsmark.store.annotations import add_annotation
+from newsmark.store.articles import set_article_status
+from newsmark.tui.keymap import DEFAULT_TEXT_WIDTH, KeymapError, configured_text_width, load_active_keymap
 from newsmark.tui.messages import DatabaseChanged
 from newsmark.tui.screens.dialogs import EntityLabelsScreen
 from newsmark.tui.screens.library import LibraryScreen
@@ -59,8 +61,8 @@ async def test_the_header_is_one_line_with_the_title_and_the_file_name(db_path: 
         assert shown.startswith("Harbour council votes")
         assert "harbour.txt" in shown and str(db_path.parent) not in shown
         assert len(shown) <= size[0]
-        # The title (110 characters) is cut, never the file name, where they do not fit.
-        assert ("…" in shown) == (size[0] < 160)
+        # The title (142 characters) is cut, never the file name, where they do not fit.
+        assert ("…" in shown) == (size[0] < 200)
 
 
 async def test_undo_of_tag_all_matches_says_what_the_batch_was(db_path: Path) -> None:
@@ -203,6 +205,33 @@ async def test_a_wide_terminal_wraps_at_a_readable_width(db_path: Path) -> None:
         assert 90 <= longest <= 100
 
 
+async def test_the_text_width_is_the_readers_own(db_path: Path) -> None:
+    async with make_app(db_path).run_test(size=(250, 70)) as pilot:
+        article_id = query(db_path, "select id from articles")[0][0]
+        reader = ReaderScreen(article_id, db=pilot.app.db, keymap=pilot.app.keymap, text_width=60)
+        await pilot.app.push_screen(reader)
+        await pilot.pause()
+        view = reader.view
+        longest = max(len(view.render_line(y).text.strip()) for y in range(view.size.height))
+        assert 50 <= longest <= 60
+        assert str(reader.status.content).startswith(f"line 1/{view.line_count}")
+
+
+def test_text_width_in_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    assert configured_text_width(config) == DEFAULT_TEXT_WIDTH == 100  # no file: the default
+    config.write_text('keymap = "vim"\ntext_width = 72\n')
+    assert configured_text_width(config) == 72
+    assert load_active_keymap(None, config)[0] == "vim"
+    for bad in ("0", "5000", '"wide"', "80.5"):
+        config.write_text(f"text_width = {bad}\n")
+        with pytest.raises(KeymapError, match=r"config\.toml: text_width must be a whole number of columns"):
+            load_active_keymap(None, config)
+    config.write_text("text_widht = 80\n")
+    with pytest.raises(KeymapError, match=r"unknown setting 'text_widht' \(allowed: keymap: .*text_width: "):
+        configured_text_width(config)
+
+
 async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) -> None:
     async with make_app(db_path).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
@@ -218,3 +247,13 @@ async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) 
         assert [a.id for a in reader.annotations] == [added.id]
         assert reader.view.cursor == cursor
         assert reader.panel.annotations[0].id == added.id
+        # Through the app's watch on the database: the other window marks the article done.
+        other = open_db(db_path)
+        try:
+            set_article_status(other, article_id, "done")
+        finally:
+            other.conn.close()
+        pilot.app.check_for_changes()
+        await pilot.pause()
+        assert reader.article_status == "done" and "done" in str(reader.query_one("#article-title").render())
+        assert reader.view.cursor == cursor

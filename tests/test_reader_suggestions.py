@@ -32,10 +32,11 @@ def status(reader: ReaderScreen) -> str:
 
 
 def style_at(view: ArticleView, position: int) -> Style:
-    """The style the character at `position` is drawn in (it must be on screen)."""
-    y = view.line_of(position) - round(view.scroll_offset.y)
-    assert 0 <= y < view.scrollable_content_region.height
-    strip = view.render_line(y)
+    """The style the character at `position` is drawn in (scrolled to, if need be)."""
+    line = view.line_of(position)
+    if not 0 <= line - round(view.scroll_offset.y) < view.scrollable_content_region.height:
+        view.scroll_to(y=line, animate=False)
+    strip = view.render_line(line - round(view.scroll_offset.y))
     line_start = view._line_starts[view.line_of(position)]
     x = strip.text.index(view.text[line_start : position + 1].replace("\n", " "))
     x += position - line_start

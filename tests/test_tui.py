@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -218,10 +219,21 @@ async def test_unanalysed_article_opens_then_highlights(tmp_path: Path) -> None:
     ingest_paths(db, [SEEDS / "003_ac18db9d2749b516.txt"])
     db.close()
     app = make_app(tmp_path / "plain.db")
+    # The pipeline is held back until the reader has shown the article: the reader rereads
+    # the article when its analysis lands, and a fast analysis must not hide a slow reader.
+    shown = threading.Event()
+    load_pipeline = app.pipeline
+
+    def pipeline_after_the_reader():
+        assert shown.wait(30)
+        return load_pipeline()
+
+    app.pipeline = pipeline_after_the_reader
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_article(pilot, "Jaishankar")
         assert reader.article.analysis_model is None  # opened as plain text, not waiting for spaCy
-        assert reader.view.text == reader.article.text
+        assert reader.view.text == reader.article.text and not reader.analyzed
+        shown.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert reader.analyzed

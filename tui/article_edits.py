@@ -19,7 +19,9 @@ from newsmark.store.annotations import (
 from newsmark.store.articles import set_article_status
 from newsmark.store.entities import Entity, add_entity, reject_entity, relabel_entity
 from newsmark.store.events import Replayed, event_batch, redo, undo
+from newsmark.store.spans import trimmed
 from newsmark.store.suggestions import Suggestion, set_suggestion_status
+from newsmark.tui.article_spans import adjusted_bounds
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -48,7 +50,12 @@ class ArticleEdits:
 
     # -- annotations -------------------------------------------------------------
 
-    def tag(self, start: int, end: int, label: str) -> Outcome:
+    def tag(self, text: str, start: int, end: int, label: str) -> Outcome:
+        """Tag a selection of `text` (the article's): without the whitespace at its edges,
+        which is never part of the passage."""
+        start, end = trimmed(text, start, end)
+        if start == end:
+            return Outcome("The selection is only whitespace", changed=False)
         try:
             annotation = add_annotation(self.db, self.article_id, start, end, label)
         except AlreadyTagged as e:
@@ -77,11 +84,34 @@ class ArticleEdits:
         detail = f" — {updated.speaker}" if updated.speaker else ""
         return Outcome(f"Saved {updated.label} #{updated.id}{detail}", updated)
 
-    def relabel(self, annotation: Annotation, label: str) -> Outcome:
+    def relabel(self, annotation: Annotation, label: str, shown: list[Annotation]) -> Outcome:
+        """`annotation` as `label`, unless it is one already or other words of `shown`
+        (the article's annotations) have that label on the same words."""
+        if annotation.label == label:
+            return Outcome(f"{label} #{annotation.id} is {label} already", changed=False)
+        if any((a.start, a.end, a.label) == (annotation.start, annotation.end, label) for a in shown):
+            return Outcome(f"Not relabelled: these words are tagged {label} already", changed=False)
         updated = update_annotation(self.db, annotation.id, label=label)
         return Outcome(f"Relabelled {annotation.label} #{annotation.id} as {label} (u undoes)", updated)
 
+    def adjust(self, annotation: Annotation, text: str, edge: str, step: int) -> Outcome:
+        """A word more or less at one edge (see adjusted_bounds); `text`: the article's."""
+        start, end = adjusted_bounds(text, annotation.start, annotation.end, edge, step)
+        if (start, end) == (annotation.start, annotation.end):
+            growing = (edge == "end") == (step > 0)
+            why = (
+                f"the paragraph {'starts' if edge == 'start' else 'ends'} here"
+                if growing
+                else "one word left"
+            )
+            return Outcome(f"The {edge} stays: {why}", changed=False)
+        return self.update(annotation, start=start, end=end)
+
     def set_note(self, annotation: Annotation, note: str | None) -> Outcome:
+        """The note on `annotation`; None (or empty) removes it."""
+        note = note or None
+        if note == annotation.note:
+            return Outcome("Note unchanged", changed=False)
         updated = update_annotation(self.db, annotation.id, note=note)
         done = "Note saved on" if note else "Note removed from"
         return Outcome(f"{done} {updated.label} #{updated.id}", updated)

@@ -67,14 +67,30 @@ class ArticleSpans:
     def suggestion_at(self, position: int) -> Suggestion | None:
         return next((s for s in self.suggestions if s.start <= position < s.end), None)
 
-    def next_suggestion(self, position: int, step: int) -> Suggestion | None:
+    def next_suggestion(self, position: int, step: int, *, wrap: bool = False) -> Suggestion | None:
         """The suggestion starting after `position` (step > 0), or the one before the
-        suggestion holding it (step < 0); None at either end."""
+        suggestion holding it (step < 0); at either end, None, or with `wrap` the one at
+        the other end."""
         if step > 0:
-            return next((s for s in self.suggestions if s.start > position), None)
-        current = self.suggestion_at(position)
-        before = [s for s in self.suggestions if s.start < position and s is not current]
-        return before[-1] if before else None
+            found = next((s for s in self.suggestions if s.start > position), None)
+        else:
+            current = self.suggestion_at(position)
+            before = [s for s in self.suggestions if s.start < position and s is not current]
+            found = before[-1] if before else None
+        if found is None and wrap and self.suggestions:
+            return self.suggestions[0] if step > 0 else self.suggestions[-1]
+        return found
+
+    def current_suggestion(self, position: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The span of the suggestion holding `position` and of its speaker's mention
+        (None for either when there is none): what the view picks out."""
+        suggestion = self.suggestion_at(position)
+        if suggestion is None:
+            return None, None
+        mention = None
+        if suggestion.speaker_start is not None and suggestion.speaker_end is not None:
+            mention = (suggestion.speaker_start, suggestion.speaker_end)
+        return (suggestion.start, suggestion.end), mention
 
     def next_annotation_start(self, position: int, step: int) -> int | None:
         """Where the next annotation after `position` starts (step > 0), or the previous one."""

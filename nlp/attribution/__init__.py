@@ -1,26 +1,35 @@
-"""Direct-quote and speaker detection over a parsed spaCy Doc.
+"""Attribution over a parsed spaCy Doc: direct quotes and indirect attributions, each with
+its cue and speaker.
 
 Pure rules over the Doc the pipeline already produced (tokens, POS, lemmas,
 dependency parse, entities): no second model, roughly linear in the text
-(about 2-5% of the pipeline's own time on news articles).
+(about 4-6% of the pipeline's own time on news articles: bench/bench_quotes.py).
 
 One module per step, each readable and testable alone; `suggest` runs them per article:
 
-1. `marks`: pair double quote marks into spans, paragraph by paragraph.
+1. `marks`: pair double and single quote marks into spans, paragraph by paragraph
+   (apostrophes are not quote marks).
 2. `quotations`: drop the spans that are not quotations (scare quotes, names and
-   titles, labels such as the “rainy day” fund).
+   titles, labels such as the “rainy day” fund, things to be acted on such as a
+   “solid package of documents” to prepare).
 3. `cues`: the words that report each quotation ("said", "according to").
 4. `mentions`: the speaker mention, the cue's subject or what introduces the quote;
-   `speakers`: that mention resolved to a name (pronouns, roles, organisations).
+   `speakers`: that mention resolved to a name (pronouns by gender, roles, organisations),
+   or an unnamed source's description ("a spokesperson for the ministry").
+5. `reported`: indirect attributions, a cue (speech, thought, intention, report) and the
+   content its parse governs ("Lavrov said [Moscow was ready]", "according to X, [...]").
 
-`people` (the people the article names, each by the fullest form of their name) and
-`article` (the Doc with each token's quote and paragraph) are what steps 3 and 4 read;
-`lexicons` holds the word lists.
+`suggest` joins a quotation its cue interrupts into one suggestion in parts, and keeps a
+paraphrase's quoted run as a direct suggestion of its own. `people` (the people the article
+names, each by the fullest form of their name), `genders` (the gender the article gives them)
+and `article` (the Doc with each token's quote, paragraph and heading) are what the steps
+read; `lexicons` holds the word lists.
 
-Known limits: single-quoted quotations ('...') are not detected; pronoun
-resolution ignores gender; anonymous speakers ("one witness") give None.
+Known limits: a source named only after its words ("A former fund manager told the jury ...
+Gregory Lang, 54, testified") keeps its description; pronouns go by gender only where the
+article makes it clear; a broken parse (title-case headlines, lists) can cut a content short.
 """
 
-from newsmark.nlp.attribution.suggest import QuoteSuggestion, suggest_quotes
+from newsmark.nlp.attribution.suggest import DIRECT, INDIRECT, QuoteSuggestion, suggest_quotes
 
-__all__ = ["QuoteSuggestion", "suggest_quotes"]
+__all__ = ["DIRECT", "INDIRECT", "QuoteSuggestion", "suggest_quotes"]

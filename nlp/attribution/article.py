@@ -30,6 +30,7 @@ class Article:
     persons: dict[str, Person]  # surname (lower) -> person
     first_names: dict[str, str]  # given name (lower) -> surname key, when unique
     headline_end: int
+    in_heading: list[bool]  # the token is in the headline or a subheading (no sentence)
     pronoun_cache: dict[int, str | None] = field(default_factory=dict)
     quote_speakers: list[tuple[int, str]] = field(default_factory=list)  # (char pos, name)
     titles: set[int] = field(default_factory=set)  # quote-marked names/titles, not quotes
@@ -45,6 +46,23 @@ def _headline_end(text: str) -> int:
     if not first.strip() or first.rstrip().endswith((".", "!", "?", "”", '"')):
         return 0
     return len(first)
+
+
+_HEADING_WORDS = 12
+_SENTENCE_CLOSERS = (".", "!", "?", "”", '"', "’", "'", ":", ")", ";")
+
+
+def _headings(text: str, paras: list[tuple[int, int]], headline_end: int) -> set[int]:
+    """Indices of the paragraphs that are headings: the headline, and short lines that do
+    not end as a sentence does ("Defence Ties Remain a Pillar of Relations")."""
+    found = set()
+    for p_idx, (start, end) in enumerate(paras):
+        line = text[start:end]
+        if start < headline_end or (
+            len(line.split()) <= _HEADING_WORDS and not line.endswith(_SENTENCE_CLOSERS)
+        ):
+            found.add(p_idx)
+    return found
 
 
 def build_article(doc: Doc, quotes: list[RawQuote]) -> Article:
@@ -64,8 +82,10 @@ def build_article(doc: Doc, quotes: list[RawQuote]) -> Article:
             p_idx += 1
         para_of_token[tok.i] = p_idx
     headline_end = _headline_end(text)
-    persons, first_names = build_persons(doc, headline_end, quote_of_token)
-    art = Article(doc, text, quote_of_token, para_of_token, persons, first_names, headline_end)
+    headings = _headings(text, paras, headline_end)
+    in_heading = [para_of_token[i] in headings for i in range(n)]
+    persons, first_names = build_persons(doc, in_heading, quote_of_token)
+    art = Article(doc, text, quote_of_token, para_of_token, persons, first_names, headline_end, in_heading)
     for tok in doc:
         key = clean_key(tok.text)
         if key in persons and quote_of_token[tok.i] < 0:
@@ -88,6 +108,12 @@ def previous_word(art: Article, i: int) -> int:
     while i >= 0 and art.doc[i].is_space:
         i -= 1
     return i
+
+
+def starts_paragraph(art: Article, i: int) -> bool:
+    """Is token i the first word of its paragraph?"""
+    j = previous_word(art, i)
+    return j < 0 or art.para_of_token[j] != art.para_of_token[i]
 
 
 def same_sentence(art: Article, a: int, b: int) -> bool:

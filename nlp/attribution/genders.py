@@ -24,7 +24,9 @@ _SUBJECT = ("nsubj", "nsubjpass")
 _LOOKBACK = 50  # tokens searched back from a pronoun for the one person it can follow
 
 
-def _lone_subject_before(doc: Doc, i: int, persons: dict[str, Person], quote_of_token: list[int]) -> str | None:
+def _lone_subject_before(
+    doc: Doc, i: int, persons: dict[str, Person], quote_of_token: list[int]
+) -> str | None:
     """The person in subject position between the previous sentence's start and token i, when
     no other noun is a subject there ('One nurse, who said she ...' votes for nobody)."""
     found: set[str] = set()
@@ -41,8 +43,10 @@ def _lone_subject_before(doc: Doc, i: int, persons: dict[str, Person], quote_of_
                 key = clean_key(tok.text)
                 found.add(key if key in persons else f"#{tok.i}")
         j -= 1
-    key = found.pop() if len(found) == 1 else None
-    return key if key in persons else None
+    if len(found) != 1:
+        return None
+    (only,) = found
+    return only if only in persons else None
 
 
 def person_genders(doc: Doc, persons: dict[str, Person], quote_of_token: list[int]) -> dict[str, str]:
@@ -52,12 +56,12 @@ def person_genders(doc: Doc, persons: dict[str, Person], quote_of_token: list[in
         votes[key][0] += 2 * bool(person.descriptors & MALE_TITLES)
         votes[key][1] += 2 * bool(person.descriptors & FEMALE_TITLES)
     for tok in doc:
-        gender = PRONOUN_GENDER.get(tok.lower_)
-        if gender is None or tok.dep_ not in _SUBJECT or quote_of_token[tok.i] >= 0:
+        pronoun_gender = PRONOUN_GENDER.get(tok.lower_)
+        if pronoun_gender is None or tok.dep_ not in _SUBJECT or quote_of_token[tok.i] >= 0:
             continue
-        key = _lone_subject_before(doc, tok.i, persons, quote_of_token)
-        if key is not None:
-            votes[key][gender == FEMALE] += 1
+        lone = _lone_subject_before(doc, tok.i, persons, quote_of_token)
+        if lone is not None:
+            votes[lone][pronoun_gender == FEMALE] += 1
     genders = {}
     for key, (male, female) in votes.items():
         if male != female:

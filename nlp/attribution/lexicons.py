@@ -36,7 +36,7 @@ SPEECH_CUES = _lexicon(
     assert maintain report reiterate highlight testify assure accuse blame concede mention
     agree disagree complain lament boast allege contend caution counter retort disclose reveal
     signal reaffirm express question dispute dismiss reject clarify indicate hint imply protest
-    object repeat quip joke inform charge estimate forecast project sum
+    object repeat quip joke inform charge estimate forecast project sum praise unveil
     """
 )
 THOUGHT_CUES = _lexicon(
@@ -59,7 +59,7 @@ OBJECT_CUES = _lexicon(
     """
     announce confirm deny reiterate stress emphasise emphasize highlight underline underscore
     note express reaffirm predict forecast find report acknowledge admit propose demand want
-    plan seek describe call praise accuse blame advocate unveil recommend signal
+    plan seek describe call praise accuse blame advocate unveil recommend signal urge
     """
 )
 
@@ -69,6 +69,7 @@ PREPOSITION_CUES: dict[str, frozenset[str]] = {
     "of": _lexicon("accuse warn speak convince"),
     "against": _lexicon("warn argue caution campaign"),
     "on": _lexicon("call"),
+    "to": _lexicon("point"),
 }
 
 # Particles that belong to the cue ("pointed out", "summed up").

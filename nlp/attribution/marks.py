@@ -91,7 +91,7 @@ def _single_direction(text: str, i: int, inside: bool) -> str:
     prev, nxt = _neighbours(text, i)
     if prev.isalnum() and nxt.isalnum():
         return ""  # don't, it’s, O'Brien
-    if (prev.isspace() or prev in _OPENS_AFTER or prev in DOUBLE_MARKS) and (nxt.isalnum() or nxt in "“\""):
+    if (prev.isspace() or prev in _OPENS_AFTER or prev in DOUBLE_MARKS) and (nxt.isalnum() or nxt in '“"'):
         rest = text[i + 1 : i + 7].lower()
         if nxt.isdigit() and rest[:2].isdigit() and not rest[2:3].isdigit():
             return ""  # '90s, ’24

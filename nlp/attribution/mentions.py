@@ -22,9 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Token
 
 
-_QUOTE_OR_COMMA = QUOTE_MARKS | {","}
-
-
 def _own_subject(art: Article, tok: Token) -> Token | None:
     for child in tok.children:
         if child.dep_ in ("nsubj", "nsubjpass") and art.quote_of_token[child.i] < 0:
@@ -64,7 +61,11 @@ def subject_of(art: Article, verb: Token) -> Token | None:
         break
     # Inverted order right after a quote: ',” said Lavrov.' / ',” said lead author Dr. Hannah Cole'
     before = previous_word(art, verb.i)
-    if verb.lemma_ != "tell" and before >= 0 and art.doc[before].text in _QUOTE_OR_COMMA:
+    after_quote = before >= 0 and (
+        art.doc[before].text in QUOTE_MARKS
+        or (art.doc[before].text == "," and art.quote_of_token[before] >= 0)
+    )
+    if verb.lemma_ != "tell" and after_quote:
         for child in verb.rights:
             if (
                 child.pos_ in ("PROPN", "NOUN")
@@ -92,6 +93,12 @@ def _nearest_subject_left(art: Article, verb: Token) -> Token | None:
             break
         if outside and tok.dep_ in ("nsubj", "nsubjpass"):
             return _relative_antecedent(tok)
+        if (
+            outside
+            and tok.pos_ in ("NOUN", "PROPN")
+            and art.para_of_token[tok.head.i] != art.para_of_token[j]
+        ):
+            return tok  # the parser hung this paragraph's subject from the line before it
         if outside and entity is None and tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ != "O":
             ends_entity = tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I"
             if ends_entity:

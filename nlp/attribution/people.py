@@ -47,8 +47,19 @@ def _is_title_word(tok: Token, lower_words: frozenset[str]) -> bool:
     return word in NAME_TITLES or (tok.ent_type_ != "PERSON" and word in lower_words)
 
 
+def after_last_comma(span: Span) -> Span:
+    """An entity the NER ran on over a comma ("Riverside High, Maya Lopez"): its last part."""
+    commas = [t.i for t in span if t.text == ","]
+    return span.doc[commas[-1] + 1 : span.end] if commas else span
+
+
+def entity_text(span: Span) -> str:
+    return after_last_comma(span).text
+
+
 def _name_tokens(span: Span, lower_words: frozenset[str]) -> list[Token]:
     """Tokens of a PERSON entity, without possessives and leading titles."""
+    span = after_last_comma(span)
     toks = [t for t in span if not t.is_punct and t.text not in ("'s", "’s", "'", "’")]
     while toks and _is_title_word(toks[0], lower_words):
         toks = toks[1:]
@@ -114,13 +125,24 @@ def _lone_subjects(doc: Doc, quote_of_token: list[int]) -> set[str]:
     }
 
 
-def _unlabelled_name(doc: Doc, tok: Token, lower_words: frozenset[str], lone_subjects: set[str]) -> list[Token]:
+def _entity_before(doc: Doc, i: int) -> list[Token]:
+    """The tokens of token i's entity before it."""
+    start = i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return list(doc[start:i])
+
+
+def _unlabelled_name(
+    doc: Doc, tok: Token, lower_words: frozenset[str], lone_subjects: set[str]
+) -> list[Token]:
     """'Mayor Ana Ruiz' the NER missed: a speaker-like proper-noun chain of
     2-3 capitalised tokens (titles stripped) that is no other kind of entity, or is one but
     is later the subject of a sentence by its last word alone."""
     if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass", "appos", "dobj", "pobj"):
         return []
-    if tok.ent_type_ not in ("", "PERSON") and clean_possessive(tok.text) not in lone_subjects:
+    ran_on = tok.ent_type_ != "" and tok.i > 0 and any(t.text == "," for t in _entity_before(doc, tok.i))
+    if tok.ent_type_ not in ("", "PERSON") and clean_possessive(tok.text) not in lone_subjects and not ran_on:
         return []
     chain = [tok]
     j = tok.i - 1
@@ -140,8 +162,13 @@ def _unlabelled_name(doc: Doc, tok: Token, lower_words: frozenset[str], lone_sub
 
 
 def build_persons(
-    doc: Doc, headline_end: int, quote_of_token: list[int]
+    doc: Doc, in_heading: list[bool], quote_of_token: list[int]
 ) -> tuple[dict[str, Person], dict[str, str]]:
+    """The people named outside quotes, by surname, and their given names (when unique).
+
+    in_heading: per token, whether it is in the headline or a subheading, where title case
+    confuses the NER: a name found only there is kept in its simplest form.
+    """
     persons: dict[str, Person] = {}
     headline_only: list[Span] = []
     lower_words = frozenset(t.text for t in doc if t.text.islower())
@@ -149,7 +176,7 @@ def build_persons(
     for ent in doc.ents:
         if ent.label_ != "PERSON" or "\n" in ent.text:
             continue
-        if ent.start_char < headline_end:
+        if in_heading[ent.start]:
             headline_only.append(ent)  # title-case headlines confuse the NER
             continue
         if quote_of_token[ent.start] >= 0:
@@ -160,7 +187,7 @@ def build_persons(
             # Title words the NER swallowed into the entity ("President Putin").
             persons[clean_key(toks[-1].text)].descriptors |= {t.text.lower() for t in ent if t.i < toks[0].i}
     for tok in doc:
-        if tok.idx >= headline_end and quote_of_token[tok.i] < 0:
+        if not in_heading[tok.i] and quote_of_token[tok.i] < 0:
             toks = _unlabelled_name(doc, tok, lower_words, lone_subjects)
             if toks:
                 _add_name(persons, doc, toks)
@@ -174,7 +201,7 @@ def build_persons(
     # Collect descriptors for every surname mention the NER mislabelled too.
     for tok in doc:
         key = clean_key(tok.text)
-        if key in persons and tok.pos_ == "PROPN" and quote_of_token[tok.i] < 0 and tok.idx >= headline_end:
+        if key in persons and tok.pos_ == "PROPN" and quote_of_token[tok.i] < 0 and not in_heading[tok.i]:
             first = tok.i
             while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper():
                 if doc[first - 1].text.lower().rstrip(".") in NAME_TITLES:

@@ -80,7 +80,9 @@ def is_object_of_an_infinitive(doc: Doc, first_tok: int, last_tok: int) -> bool:
 
     first_tok, last_tok: the quote's token range [first, last) in doc.
     """
-    root = next((t for t in doc[first_tok:last_tok] if not t.is_punct and not first_tok <= t.head.i < last_tok), None)
+    root = next(
+        (t for t in doc[first_tok:last_tok] if not t.is_punct and not first_tok <= t.head.i < last_tok), None
+    )
     if root is None or root.pos_ not in ("NOUN", "PROPN") or root.dep_ not in ("dobj", "pobj"):
         return False
     verb = root.head.head if root.dep_ == "pobj" else root.head

@@ -10,15 +10,18 @@ an attribution is the parse around it, which also gives the content:
 - a preposition the cue takes, `called for [reforms]`, `accused X of [lying]`;
 - the direct object of the cues that state their content as an object (`announced [a ban]`,
   `described [ties as ...]`), never a pronoun;
-- the clause around a parenthetical cue, `[The court, she wrote, had erred]`, `As X put it, [...]`,
-  and around "according to X".
+- the clause around a parenthetical cue, `[The court, she wrote, had erred]`, `As X summed up,
+  [...]`, and around "according to X" (the whole sentence when it is set off at either end).
 
 The speaker mention is the cue's subject (as for direct quotes), the agent of a passive
 (`was announced by X`), or the object of "according to". Beliefs and intentions need a subject
 that can hold one (a name, a pronoun for a person, a noun for people or an organisation):
-"the deal aims to" is not an attribution. Cues inside a direct quote, with a first-person
-subject, or without any subject are skipped; so is a cue inside another attribution's content
-(the outer one is the attribution).
+"the deal aims to" is not an attribution; a participle set off by a comma takes the subject of
+the cue or clause it follows. Cues inside a direct quote, passives with no agent ("is expected
+to"), infinitives another verb controls ("required them to report"), first-person subjects and
+cues with no subject are skipped; so is a cue inside another attribution's content (the outer
+one is the attribution). Contents and speakers stay in the cue's paragraph: the parser runs
+headlines and subheadings into the line after them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from newsmark.nlp.attribution.lexicons import (
     SPEECH_CUES,
     THOUGHT_CUES,
 )
+from newsmark.nlp.attribution.marks import QUOTE_MARKS
 from newsmark.nlp.attribution.mentions import subject_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -46,11 +50,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 ALL_CUES = SPEECH_CUES | THOUGHT_CUES | INTENTION_CUES | REPORT_CUES
 _HOLDER_CUES = (THOUGHT_CUES | INTENTION_CUES) - SPEECH_CUES  # need a subject that can hold a view
 # Cues whose infinitive is their content ("vowed to", "urged X to", "expects to").
-_INFINITIVE_CUES = INTENTION_CUES | THOUGHT_CUES | frozenset({"promise", "claim", "warn", "tell", "agree"})
+_INFINITIVE_CUES = INTENTION_CUES | THOUGHT_CUES | frozenset({"promise", "claim", "warn", "tell"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
-_CONTENT_DEPS = ("dobj", "oprd", "prep", "attr", "ccomp", "xcomp", "advcl", "dative", "pobj")
+# Verbs that take their infinitive only through an object ("urged lawmakers to act"): with
+# no object, the subject is the one urged, a passive ("Ministers urged to act" in a headline).
+_OBJECT_CONTROL = frozenset({"urge", "tell", "order", "instruct", "advise", "press", "push"})
 _TRIM_LEFT = frozenset({"that", "to", ",", ":", "-", "—", "–"})
-_PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person", "people")
+_PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person", "people", "er", "or")
 
 
 @dataclass
@@ -64,9 +70,22 @@ class Report:
     mention: Token | None  # the speaker mention's head token
 
 
+def cue_lemma(tok: Token) -> str:
+    """The token's lemma, or the cue its inflected form is when the lemmatizer missed it
+    ('hopes' -> 'hop')."""
+    lemma = tok.lemma_.lower()
+    if lemma in ALL_CUES:
+        return lemma
+    word = tok.lower_
+    for stem in (word[:-1], word[:-2], word[:-3], word[:-3] + "e"):
+        if stem in ALL_CUES and word.endswith(("s", "d", "ing")):
+            return stem
+    return lemma
+
+
 def _cue_verb(tok: Token) -> bool:
     if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ == "say"):
-        return tok.lemma_.lower() in ALL_CUES
+        return cue_lemma(tok) in ALL_CUES
     return False
 
 
@@ -89,6 +108,8 @@ def _range(tok: Token, without: Token | None = None) -> tuple[int, int]:
     """Token range of tok's subtree; `without` (a cue set into it) is cut off when it sits at
     either end, and kept inside when the content runs on after it."""
     lo, hi = tok.left_edge.i, tok.right_edge.i
+    while hi > lo and (tok.doc[hi].is_punct or tok.doc[hi].is_space) and tok.doc[hi].text not in QUOTE_MARKS:
+        hi -= 1
     if without is not None:
         w_lo, w_hi = without.left_edge.i, without.right_edge.i
         if w_lo <= lo <= w_hi:
@@ -109,33 +130,51 @@ def _phrase_end(verb: Token, after: int) -> int:
     for k, child in enumerate(rights):
         coordinated_verb = child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
         before_verb = child.dep_ == "cc" and k + 1 < len(rights) and rights[k + 1].pos_ in ("VERB", "AUX")
-        if child.dep_ in _CLAUSE_BREAK or coordinated_verb or before_verb:
+        purpose = child.dep_ == "advcl" and _has_to(child)  # "called for reforms [to reflect ...]"
+        if (child.dep_ in _CLAUSE_BREAK and not purpose) or coordinated_verb or before_verb:
             break
-        end = max(end, child.right_edge.i)
+        end = max(end, _noun_phrase_end(child))
     return end
 
 
 def _object_content(verb: Token) -> tuple[int, int] | None:
-    """'announced [a ban]', 'described [ties as "..."]', 'called [it "a lie"]', 'praised [X for Y]'."""
+    """'announced [a ban]', 'described [ties as "..."]', 'called [PM Modi "a wise man"]'."""
     obj = _first_child(verb, ("dobj",))
     if obj is None or obj.pos_ in ("PRON", "DET") or obj.i < verb.i:
         return None
     if any(c.dep_ == "neg" for c in verb.children):
         return None  # "did not announce any dates": nothing is attributed
-    return obj.left_edge.i, _phrase_end(verb, obj.right_edge.i)
+    return obj.left_edge.i, _phrase_end(verb, _noun_phrase_end(obj))
+
+
+def _noun_phrase_end(tok: Token) -> int:
+    """Last token of tok's phrase before any comma in it ('their resolve to deepen trade, with ...')."""
+    end = tok.i
+    rights = list(tok.rights)
+    for k, child in enumerate(rights):
+        nxt = rights[k + 1] if k + 1 < len(rights) else None
+        listing = nxt is not None and (
+            nxt.dep_ in ("conj", "cc") or (nxt.tag_ == "VBG" and nxt.dep_ == "prep")
+        )
+        if child.dep_ == "punct" and child.text in (",", ";", "—", "–") and not listing:
+            break  # but a list, or "areas of collaboration, including trade, ...", runs on
+        end = max(end, _noun_phrase_end(child))
+    return end
 
 
 def _prepositional_content(verb: Token, lemma: str) -> tuple[int, int] | None:
-    """'called for [reforms]', 'accused the mayor of [letting ...]', 'warned against [...]'."""
+    """'called for [reforms to ...]', 'accused the mayor of [letting ...]', 'warned against [...]'."""
     for child in verb.rights:
         if child.dep_ == "prep" and lemma in PREPOSITION_CUES.get(child.lower_, frozenset()):
             obj = _first_child(child, ("pobj", "pcomp"))
             if obj is not None:
-                return _range(obj)
-        if child.dep_ == "advcl" and lemma in PREPOSITION_CUES["for"]:
-            # "called for the government to step in" parses as a clause marked by "for".
-            if any(c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
-                return _range(child)
+                target = _first_child(verb, ("dobj",))  # "praised [India for ...]"
+                start = target.left_edge.i if target is not None and target.i < child.i else obj.left_edge.i
+                return start, _phrase_end(verb, _noun_phrase_end(child))
+        # "called for the government to step in" parses as a clause marked by "for".
+        marked_for = any(c.dep_ == "mark" and c.lower_ == "for" for c in child.children)
+        if child.dep_ == "advcl" and lemma in PREPOSITION_CUES["for"] and marked_for:
+            return _range(child)
     return None
 
 
@@ -156,13 +195,13 @@ def _surrounding_clause(art: Article, verb: Token) -> tuple[int, int] | None:
     marked_as = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     if verb.dep_ == "advcl" and marked_as:
         return _range(head, without=verb)
-    if verb.dep_ not in ("parataxis", "ccomp", "advcl") or verb.i < head.i:
+    if verb.dep_ != "parataxis" and (verb.dep_ not in ("ccomp", "advcl") or verb.i < head.i):
         return None
-    before = verb.left_edge.i - 1
-    while before >= 0 and art.doc[before].is_space:
-        before -= 1
-    if before < 0 or art.doc[before].text not in (",", "—", "–"):
-        return None
+    first_word = next(t for t in verb.subtree if not t.is_punct and not t.is_space)
+    if not (verb.left_edge.is_punct and verb.left_edge.i < first_word.i) and not _set_off(
+        art, _previous(art, first_word.i)
+    ):
+        return None  # "[Moscow], Lavrov said, [is ready]" and "[...], Lavrov said"; not "X said"
     return _range(head, without=verb)
 
 
@@ -172,9 +211,12 @@ def _content(art: Article, verb: Token, lemma: str) -> tuple[int, int] | None:
         return _range(clause)  # "[Moscow is ready], Lavrov said", not "[Also read]: X urges"
     if lemma in _INFINITIVE_CUES:
         inf = _first_child(verb, ("xcomp",))
-        passive = inf is not None and any(c.dep_ == "auxpass" for c in inf.children)
-        if inf is not None and _has_to(inf) and not passive and (lemma != "tell" or _first_child(verb, ("dobj",))):
-            return _range(inf)  # not "asked not to be named"
+        if inf is not None:
+            passive = any(c.dep_ == "auxpass" for c in inf.children)
+            gerund = inf.tag_ == "VBG" and lemma in INTENTION_CUES
+            needs_object = lemma in _OBJECT_CONTROL and _first_child(verb, ("dobj",)) is None
+            if not passive and (gerund or (_has_to(inf) and not needs_object)):
+                return _range(inf)  # "vowed to [...]", "urges [doing more]"; not "asked not to be named"
     found = _prepositional_content(verb, lemma)
     if found is not None:
         return found
@@ -212,7 +254,14 @@ def _according_to(art: Article, tok: Token) -> Report | None:
     head = tok.head
     if agent is None or head.i == tok.i:
         return None
+    pp_start, pp_end = tok.left_edge.i, tok.right_edge.i
+    at_edge = _set_off(art, pp_end + 1) or _set_off(art, _previous(art, pp_start))
+    while at_edge and head.head.i != head.i and art.para_of_token[head.head.i] == art.para_of_token[tok.i]:
+        head = head.head  # set off at a sentence's start or end, it covers the whole sentence
     lo, hi = _range(head, without=tok)
+    subject = _first_child(head, ("nsubj", "nsubjpass"))
+    if subject is not None and tok.right_edge.i < subject.i and subject.left_edge.i > lo:
+        lo = subject.left_edge.i  # "According to X, a think tank, [the list would ...]"
     return Report(lo, hi, tok.i, tok.i + 1, agent)
 
 
@@ -240,7 +289,7 @@ def _trim(art: Article, lo: int, hi: int) -> tuple[int, int]:
     while lo <= hi and (doc[lo].is_space or doc[lo].lower_ in _TRIM_LEFT):
         if doc[lo].lower_ == "to" and doc[lo].tag_ != "TO":
             break
-        if doc[lo].lower_ == "that" and doc[lo].dep_ != "mark":
+        if doc[lo].lower_ == "that" and doc[lo].dep_ != "mark" and doc[lo].pos_ != "SCONJ":
             break
         lo += 1
     while hi >= lo and (doc[hi].is_space or (doc[hi].is_punct and art.quote_of_token[hi] < 0)):
@@ -256,10 +305,42 @@ def _is_passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "conj"
 
 
+def _main_verb(art: Article, verb: Token) -> Token:
+    """The verb whose subject is the cue's speaker. A participle set off by a comma takes the
+    cue it follows ('X noted that A, saying B'), else its sentence's main verb, not the nearest
+    verb the parser hung it from ('X said he was sure they will meet, noting ...'); a cue the
+    parser coordinated with a reported clause takes the outer cue ('X said the figures were
+    bad and promised ...') unless the clause's subject could hold a view itself."""
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _cue_verb(verb.head.head):
+        # "X said [the figures were bad] and promised ...": the parser coordinates the cue
+        # with the reported clause; unless that clause's subject can promise, it is X's.
+        own = subject_of(art, verb.head)
+        if own is None or not could_hold_a_view(art, own):
+            return verb.head.head
+        return verb
+    if verb.tag_ != "VBG" or verb.dep_ != "advcl" or not _set_off(art, _previous(art, verb.left_edge.i)):
+        return verb
+    head = verb.head
+    while (
+        head.head.i != head.i
+        and not _cue_verb(head)
+        and art.para_of_token[head.head.i] == art.para_of_token[verb.i]
+    ):
+        head = head.head
+    return head
+
+
+def _previous(art: Article, i: int) -> int:
+    i -= 1
+    while i >= 0 and art.doc[i].is_space:
+        i -= 1
+    return i
+
+
 def _report_for_verb(art: Article, verb: Token) -> Report | None:
-    lemma = verb.lemma_.lower()
-    if _has_to(verb):
-        return None  # "refused to say", "would require companies to report": nothing was said yet
+    lemma = cue_lemma(verb)
+    if _has_to(verb) and (_first_child(verb.head, ("dobj", "dative", "neg")) or _cue_verb(verb.head)):
+        return None  # "would require companies to report", "refused to say": nothing was said
     found = _content(art, verb, lemma)
     if found is None:
         return None
@@ -267,7 +348,7 @@ def _report_for_verb(art: Article, verb: Token) -> Report | None:
     if mention is None:
         if _is_passive(verb):
             return None  # "is expected to", "Asked whether ...": the speaker is not named
-        mention = subject_of(art, verb)
+        mention = subject_of(art, _main_verb(art, verb))
     if mention is None or mention.lower_ in _FIRST_PERSON:
         return None
     borrowed = not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
@@ -275,7 +356,7 @@ def _report_for_verb(art: Article, verb: Token) -> Report | None:
     if needs_holder and not could_hold_a_view(art, mention):
         return None  # "the deal aims to", "the talks touched on ..., underscoring the depth"
     lo, hi = found
-    if lo <= mention.i <= hi:
+    if lo <= mention.i <= hi and not verb.left_edge.i <= mention.i <= verb.right_edge.i:
         return None  # the parse put the speaker inside what they said
     return Report(lo, hi, verb.i, verb.i, mention)
 
@@ -289,18 +370,44 @@ def _in_paragraph(art: Article, report: Report) -> None:
         report.end -= 1
 
 
-def _trailing_participle(art: Article, inner: Report, outer: Report) -> bool:
-    """'X noted that A, saying that B': the parser hangs 'saying' inside A, but it is X's too.
-    Cuts the outer content before the comma and gives the inner one the outer speaker."""
+def _same_speaker_after(art: Article, inner: Report, outer: Report) -> bool:
+    """'X noted that A, saying that B', 'X said A and promised that B': the parser hangs the
+    second cue inside A, but it is X's, not A's. Cuts the outer content before it and gives
+    the inner one the outer speaker."""
     verb = art.doc[inner.cue_start]
-    if verb.tag_ != "VBG" or inner.end != outer.end or not _set_off(art, verb.left_edge.i - 1):
+    if verb.lower_ == "according" or inner.end != outer.end or not outer.start < verb.left_edge.i:
         return False
-    comma = verb.left_edge.i - 1
-    while art.doc[comma].is_space:
-        comma -= 1
-    outer.end = comma - 1
+    participle = verb.tag_ == "VBG" and _set_off(art, _previous(art, verb.left_edge.i))
+    coordinated = verb.dep_ == "conj" and _first_child(verb, ("nsubj", "nsubjpass")) is None
+    if not (participle or coordinated):
+        return False
+    cut = _previous(art, verb.left_edge.i)
+    while cut > outer.start and (art.doc[cut].is_punct or art.doc[cut].dep_ == "cc" or art.doc[cut].is_space):
+        cut -= 1
+    outer.end = cut
     inner.mention = outer.mention
     return True
+
+
+def _cut_trailing_according(art: Article, report: Report, other: Report) -> None:
+    """'X said A, according to Y': the parser may hang 'according to Y' inside A; it is not
+    part of what X said, and covers X's statement."""
+    tok = art.doc[other.cue_start]
+    if tok.lower_ != "according" or not report.cue_start < tok.i <= report.end:
+        return
+    if tok.right_edge.i >= report.end:
+        report.end = _previous(art, tok.left_edge.i)
+        while report.end > report.start and art.doc[report.end].is_punct:
+            report.end -= 1
+
+
+def _inside(inner: Report, outer: Report) -> bool:
+    """Is inner's cue within outer's content (and not the other way round, with the larger
+    content: the parser can hang 'according to X' inside the clause it covers)?"""
+    if not outer.start <= inner.cue_start <= outer.end:
+        return False
+    mutual = inner.start <= outer.cue_start <= inner.end
+    return not mutual or outer.end - outer.start > inner.end - inner.start
 
 
 def find_reports(art: Article) -> list[Report]:
@@ -310,11 +417,14 @@ def find_reports(art: Article) -> list[Report]:
     for tok in doc:
         if art.quote_of_token[tok.i] >= 0 and art.quote_of_token[tok.i] not in art.titles:
             continue  # words inside a direct quote belong to it
-        if tok.lower_ == "according":
-            report = _according_to(art, tok)
-        elif _cue_verb(tok):
-            report = _report_for_verb(art, tok)
-        else:
+        try:
+            if tok.lower_ == "according":
+                report = _according_to(art, tok)
+            elif _cue_verb(tok):
+                report = _report_for_verb(art, tok)
+            else:
+                continue
+        except Exception:  # one odd sentence must not lose the others
             continue
         if report is None:
             continue
@@ -323,10 +433,17 @@ def find_reports(art: Article) -> list[Report]:
         words = sum(1 for t in doc[report.start : report.end + 1] if not t.is_punct and not t.is_space)
         if words >= 2:
             reports.append(report)
+    by_paragraph: dict[int, list[Report]] = {}
+    for r in reports:  # contents never leave their cue's paragraph: compare within one
+        by_paragraph.setdefault(art.para_of_token[r.cue_start], []).append(r)
     outer: list[Report] = []
-    for r in reports:
-        around = [o for o in reports if o is not r and o.start <= r.cue_start <= o.end]
-        if not around or (len(around) == 1 and _trailing_participle(art, r, around[0])):
-            outer.append(r)
+    for group in by_paragraph.values():
+        for r in group:
+            for o in group:
+                _cut_trailing_according(art, r, o)
+        for r in group:
+            around = [o for o in group if o is not r and _inside(r, o)]
+            if not around or (len(around) == 1 and _same_speaker_after(art, r, around[0])):
+                outer.append(r)
     outer.sort(key=lambda r: r.start)
     return outer

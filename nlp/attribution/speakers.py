@@ -15,7 +15,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
-from newsmark.nlp.attribution.article import Article
+from newsmark.nlp.attribution.article import Article, starts_paragraph
 from newsmark.nlp.attribution.genders import PRONOUN_GENDER
 from newsmark.nlp.attribution.lexicons import (
     GROUP_DETERMINERS,
@@ -24,7 +24,7 @@ from newsmark.nlp.attribution.lexicons import (
     PERSON_PRONOUNS,
     ROLE_SYNONYMS,
 )
-from newsmark.nlp.attribution.people import Person, clean_key, clean_possessive
+from newsmark.nlp.attribution.people import Person, clean_key, clean_possessive, entity_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Token
@@ -73,10 +73,12 @@ def _last_mention_before(art: Article, key: str, pos: int) -> int:
 def _is_role(tok: Token) -> bool:
     """'the Russian President', 'his counterpart', 'the minister': singular and definite
     ('some lawmakers' and 'a spokesman' refer back to nobody)."""
-    if tok.pos_ not in ("NOUN", "PROPN") or tok.tag_ in ("NNS", "NNPS"):
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.tag_ in ("NNS", "NNPS") or tok.lemma_.lower() in ORG_NOUNS:
         return False
     definite = any(c.dep_ == "poss" or c.lower_ in ("the", "this", "that") for c in tok.lefts)
-    indefinite = any(c.dep_ in ("det", "nummod") and not c.lower_ in ("the", "this", "that") for c in tok.lefts)
+    indefinite = any(
+        c.dep_ in ("det", "nummod") and c.lower_ not in ("the", "this", "that") for c in tok.lefts
+    )
     return (tok.lower_ in NAME_TITLES and not indefinite) or definite
 
 
@@ -99,6 +101,11 @@ def _resolve_role(art: Article, tok: Token) -> str | None:
     return best[2] if best is not None else None
 
 
+def _after_comma(tok: Token) -> bool:
+    """Is the token right after a comma (an apposition set off as one)?"""
+    return tok.left_edge.i > 0 and tok.doc[tok.left_edge.i - 1].text == ","
+
+
 def appos_name(tok: Token) -> Token | None:
     """'the group's director, Omar Haddad,' -> Haddad; also when the parser hangs the name
     from the phrase's last noun ('A junior at Riverside High, Maya Lopez,')."""
@@ -109,7 +116,7 @@ def appos_name(tok: Token) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     found = appos_name(grandchild)
-                    if found is not None:
+                    if found is not None and _after_comma(found):
                         return found
     return None
 
@@ -142,7 +149,9 @@ def _resolve_pronoun(art: Article, tok: Token) -> str | None:
     j = tok.i - 1
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and result is None:
         cand = doc[j]
-        if art.quote_of_token[j] < 0 and cand.dep_ in ("nsubj", "nsubjpass") and cand.idx >= art.headline_end:
+        # A subject; or a name opening a paragraph, where the parser ran a subheading into it.
+        subject = cand.dep_ in ("nsubj", "nsubjpass") or (cand.pos_ == "PROPN" and starts_paragraph(art, j))
+        if art.quote_of_token[j] < 0 and subject and not art.in_heading[j]:
             if cand.pos_ == "PRON":
                 if cand.lower_ == tok.lower_:
                     result = _resolve_pronoun(art, cand)
@@ -152,12 +161,30 @@ def _resolve_pronoun(art: Article, tok: Token) -> str | None:
                     result = None  # "she" after a man: keep looking
         j -= 1
     if result is None:
+        result = _nearest_of_gender(art, tok, gender)
+    if result is None:
         earlier = [
-            name for pos, name in art.quote_speakers if pos < tok.idx and art.genders.get(name, gender) == gender
+            name
+            for pos, name in art.quote_speakers
+            if pos < tok.idx and art.genders.get(name, gender) == gender
         ]
         result = earlier[-1] if earlier else None
     art.pronoun_cache[tok.i] = result
     return result
+
+
+def _nearest_of_gender(art: Article, tok: Token, gender: str) -> str | None:
+    """'Mr Ashworth met Ms Pryce. She said': the nearest person named before the pronoun, in
+    any position, that the article gives the pronoun's gender."""
+    j = tok.i - 1
+    while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK:
+        cand = art.doc[j]
+        if cand.pos_ == "PROPN" and art.quote_of_token[j] < 0 and not art.in_heading[j]:
+            person = _person_for_token(art, cand)
+            if person is not None and art.genders.get(person.canonical) == gender:
+                return person.canonical
+        j -= 1
+    return None
 
 
 def _org_fullest(art: Article, name: str) -> str:
@@ -179,8 +206,16 @@ def _last_org_before(art: Article, pos: int) -> str | None:
     for ent in art.doc.ents:
         if ent.start_char >= pos:
             break
-        if ent.label_ == "ORG" and art.quote_of_token[ent.start] < 0 and ent.start_char >= art.headline_end:
-            if ent.text.lower() not in NAME_TITLES:  # "State Representative X" is no organisation
+        # An ORG, or a name the noun beside it calls one ("the environmental group Clearwater").
+        called_one = ent.root.dep_ in ("appos", "compound") and ent.root.head.lemma_.lower() in ORG_NOUNS
+        if (
+            (ent.label_ == "ORG" or called_one)
+            and art.quote_of_token[ent.start] < 0
+            and ent.start_char >= art.headline_end
+        ):
+            # "State Representative X", "Beth Carver" (a person the NER took for one): no organisation
+            person = art.persons.get(clean_key(ent[-1].text))
+            if ent.text.lower() not in NAME_TITLES and (person is None or " " not in person.canonical):
                 found = _strip_det(ent.text)
     return _org_fullest(art, found) if found else None
 
@@ -193,7 +228,12 @@ def _it(art: Article, tok: Token) -> str | None:
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and art.para_of_token[j] == art.para_of_token[tok.i]:
         cand = doc[j]
         if cand.dep_ in ("nsubj", "nsubjpass") and art.quote_of_token[j] < 0 and cand.pos_ != "PRON":
-            if cand.ent_type_ in ("ORG", "GPE", "NORP") or cand.lemma_.lower() in ORG_NOUNS:
+            cand = appos_name(cand) or cand  # "One of the companies, Bexter Beverages, said"
+            if (
+                cand.pos_ == "PROPN"
+                or cand.ent_type_ in ("ORG", "GPE", "NORP")
+                or cand.lemma_.lower() in ORG_NOUNS
+            ):
                 return resolve_mention(art, cand)
         j -= 1
     return _last_org_before(art, tok.idx)
@@ -229,7 +269,7 @@ def resolve_mention(art: Article, tok: Token) -> str | None:
     if tok.pos_ == "PROPN":
         ent = next((e for e in art.doc.ents if e.start <= tok.i < e.end), None)
         if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC", "PERSON"):
-            return _org_fullest(art, _strip_det(ent.text))
+            return _org_fullest(art, _strip_det(entity_text(ent)))
         if not _is_role(tok):
             return _propn_name(tok)
         return None
@@ -271,7 +311,9 @@ def describe(art: Article, tok: Token) -> tuple[int, int] | None:
     if any(c.lower_ == "the" for c in lefts) and any(c.dep_ == "nummod" for c in lefts):
         return None  # "the two sides"
     first = tok.left_edge.i
-    while first < tok.i and (art.doc[first].is_punct or art.doc[first].is_space or art.quote_of_token[first] >= 0):
+    while first < tok.i and (
+        art.doc[first].is_punct or art.doc[first].is_space or art.quote_of_token[first] >= 0
+    ):
         first += 1
     last = _description_end(tok)
     if "\n" in art.doc[first : last + 1].text:

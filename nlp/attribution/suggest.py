@@ -75,7 +75,9 @@ def _analyse_quote(
     if last_tok <= first_tok:
         return None
     partial = is_partial(text, q)
-    if partial and (is_label(doc, text, q, first_tok, last_tok) or is_object_of_an_infinitive(doc, first_tok, last_tok)):
+    if partial and (
+        is_label(doc, text, q, first_tok, last_tok) or is_object_of_an_infinitive(doc, first_tok, last_tok)
+    ):
         return None
     cue = find_cue(art, qi, q, first_tok, last_tok, partial)
     if cue is None and partial:
@@ -127,11 +129,12 @@ def _continues(art: Article, prev: QuoteSuggestion, prev_raw: RawQuote, q: RawQu
     return not any(art.doc[i].text in SENTENCE_END for i in range(first, last))
 
 
-def _joined(art: Article, prev: QuoteSuggestion, q: RawQuote, second: QuoteSuggestion | None) -> QuoteSuggestion:
+def _joined(
+    art: Article, prev: QuoteSuggestion, q: RawQuote, second: QuoteSuggestion | None
+) -> QuoteSuggestion:
     parts = (*(prev.parts or ((prev.start, prev.end),)), (q.start, q.end))
-    speaker_known = prev.speaker is not None or second is None
-    source = prev if speaker_known else second
-    assert source is not None
+    # The cue sits between the parts, so the first part found the speaker; else the second.
+    source = second if prev.speaker is None and second is not None else prev
     return replace(
         prev,
         end=q.end,
@@ -150,7 +153,12 @@ def _direct_quotes(art: Article, raw: list[RawQuote]) -> list[QuoteSuggestion]:
     for qi, q in enumerate(raw):
         try:
             sugg = _analyse_quote(art, qi, q, out[-1] if out else None)
-            if out and prev_raw is not None and qi not in art.titles and _continues(art, out[-1], prev_raw, q):
+            if (
+                out
+                and prev_raw is not None
+                and qi not in art.titles
+                and _continues(art, out[-1], prev_raw, q)
+            ):
                 out[-1] = _joined(art, out[-1], q, sugg)
                 prev_raw = q
                 continue

@@ -13,11 +13,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
 
+from newsmark.store.annotations import Annotation, add_label, list_labels, rename_label
 from newsmark.store.annotations import Label as AnnotationLabel
-from newsmark.store.annotations import add_label, list_labels, rename_label
 from newsmark.tui.actions import ACTIONS, scope_of
 from newsmark.tui.keymap import display_keys, keys_on
 from newsmark.tui.visible import literal, visible_text
+from newsmark.tui.widgets.annotations_panel import annotation_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -189,6 +190,12 @@ class EntityLabelsScreen(ModalScreen[set[str] | None]):
                 id="entity-labels",
             )
 
+    def on_mount(self) -> None:
+        labels = self.query_one(SelectionList)
+        labels.focus()
+        if labels.option_count:
+            labels.highlighted = 0  # Space toggles at once, without a move first
+
     def action_apply(self) -> None:
         shown = set(self.query_one(SelectionList).selected)
         self.dismiss({label for label in self.labels if label not in shown})
@@ -206,17 +213,21 @@ class NoteEditor(ModalScreen[str | None]):
     NoteEditor { align: center middle; }
     """
 
-    def __init__(self, about: Text, note: str | None) -> None:
-        """`about`: the annotation, as the title says it (its text comes from a file)."""
+    def __init__(self, annotation: Annotation) -> None:
         super().__init__()
-        self.about = about
-        self.note = note or ""
+        self.annotation = annotation
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Label(Text.assemble(("Note on ", "bold"), self.about))
+            yield Label(
+                Text.assemble(
+                    ("Note on ", "bold"), f"#{self.annotation.id} ", annotation_line(self.annotation)
+                )
+            )
             yield Label("Enter saves (empty: no note), Esc cancels", classes="hint")
-            yield Input(value=self.note, placeholder="a note for this annotation", id="note-input")
+            yield Input(
+                value=self.annotation.note or "", placeholder="a note for this annotation", id="note-input"
+            )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

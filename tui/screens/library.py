@@ -174,10 +174,6 @@ class LibraryScreen(Screen[None]):
     def filter_changed(self) -> None:
         self.reload(new_search=True)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.action_open_article()
-
     @on(ArticleList.Selected)
     def _row_selected(self) -> None:
         self.action_open_article()

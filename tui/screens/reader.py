@@ -21,12 +21,11 @@ from textual.screen import Screen
 
 from newsmark.store.annotations import Annotation, label_for_key, list_labels
 from newsmark.store.articles import Article, get_article, sentences_for_article
-from newsmark.store.spans import trimmed
 from newsmark.store.speakers import speaker_candidates
 from newsmark.store.suggestions import Suggestion
 from newsmark.store.tokens import fallback_sentences
 from newsmark.tui.article_edits import ArticleEdits, Outcome, not_saved
-from newsmark.tui.article_spans import ArticleSpans, adjusted_bounds
+from newsmark.tui.article_spans import ArticleSpans
 from newsmark.tui.colours import ENTITY_COLOURS, entity_colour
 from newsmark.tui.keymap import DEFAULT_TEXT_WIDTH, bindings_for, display_keys
 from newsmark.tui.messages import AnalysisProgress, AnalyzeArticles, DatabaseChanged, LabelsChanged
@@ -34,13 +33,13 @@ from newsmark.tui.screens.dialogs import EntityLabelsScreen, LabelChooser, NoteE
 from newsmark.tui.screens.picker import Picker
 from newsmark.tui.screens.speaker import SpeakerChoice, SpeakerPicker, speaker_choice
 from newsmark.tui.visible import literal, visible_text
-from newsmark.tui.widgets.annotations_panel import AnnotationsPanel, annotation_line
+from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
 from newsmark.tui.widgets.article_header import ArticleHeader
 from newsmark.tui.widgets.article_view import ArticleView, Highlight
 from newsmark.tui.widgets.key_hints import KeyHints
 from newsmark.tui.widgets.legend import Legend
 from newsmark.tui.widgets.search_bar import SearchBar
-from newsmark.tui.widgets.status_line import StatusLine, cursor_report
+from newsmark.tui.widgets.status_line import StatusLine, cursor_report, no_further_suggestion
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -49,7 +48,8 @@ if TYPE_CHECKING:
 class ReaderScreen(Screen[None]):
     BINDINGS = bindings_for("reader")
 
-    article: Article  # set by `load`, before the screen is shown
+    article: Article  # as opened, set by `load` before the screen is shown (its text never changes)
+    article_status: str  # as the store has it now: another window may change it
 
     def __init__(
         self, article_id: str, *, db: Database, keymap: dict[str, str], text_width: int = DEFAULT_TEXT_WIDTH
@@ -112,6 +112,7 @@ class ReaderScreen(Screen[None]):
             self.notify(f"No article {self.article_id}", severity="error")
             return False
         self.article = article
+        self.article_status = article.status
         self.header.show(article)
         self.analyzed = article.analysis_model is not None
         sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
@@ -127,13 +128,8 @@ class ReaderScreen(Screen[None]):
 
     @on(AnalysisProgress)
     def _analysed(self, message: AnalysisProgress) -> None:
-        if message.article_id != self.article_id:
-            return
-        self.analyzed = True
-        sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
-        if sentences:
-            self.view.sentences = sentences
-        self.repaint()
+        if message.article_id == self.article_id:
+            self.reread()
 
     @on(LabelsChanged)
     def _labels_changed(self) -> None:
@@ -141,13 +137,15 @@ class ReaderScreen(Screen[None]):
 
     @on(DatabaseChanged)
     def _database_changed(self) -> None:
-        """Another window or process wrote: show what the store holds now. The text never
-        changes, so the cursor, the selection and the scroll stay where they are."""
-        if not self.is_mounted or (article := get_article(self.db, self.article_id)) is None:
+        if self.is_mounted:
+            self.reread()
+
+    def reread(self) -> None:
+        """Show what the store holds now: the analysis came in, or another window or
+        process wrote. The text never changes: the cursor, selection and scroll stay."""
+        if (article := self._show_header()) is None:
             return
-        self.article = article
-        self.header.show(article)
-        self.analyzed = self.article.analysis_model is not None
+        self.analyzed = article.analysis_model is not None
         if sentences := [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]:
             self.view.sentences = sentences
         self.repaint()
@@ -169,16 +167,18 @@ class ReaderScreen(Screen[None]):
             [Highlight(a.start, a.end, a.label) for a in spans.annotations],
             [Highlight(s.start, s.end, "suggestion") for s in spans.suggestions],
         )
-        self._show_current_suggestion(self.view.cursor)
+        self.view.set_current_suggestion(*spans.current_suggestion(self.view.cursor))
         self.panel.show(spans.annotations, highlight=highlight.id if highlight else None)
         self.legend.show(labels, entity_labels, analysing=not self.analyzed)
 
-    def _show_header(self) -> None:
+    def _show_header(self) -> Article | None:
         """The header, with the article's status as the store has it now (the first
-        annotation starts an article; another window may have marked it done)."""
+        annotation starts an article; another window may have marked it done); the
+        article as stored now, or None when it is no longer stored."""
         if (article := get_article(self.db, self.article_id)) is not None:
-            self.article = article
+            self.article_status = article.status
             self.header.show(article)
+        return article
 
     def save(
         self, write: Callable[[], Outcome], *, failed: Callable[[Exception], str] = not_saved
@@ -215,18 +215,8 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
-        self._show_current_suggestion(event.position)
+        self.view.set_current_suggestion(*self.spans.current_suggestion(event.position))
         self.status.report(cursor_report(self.view, self.spans, event.position))
-
-    def _show_current_suggestion(self, position: int) -> None:
-        suggestion = self.spans.suggestion_at(position)
-        if suggestion is None:
-            self.view.set_current_suggestion(None, None)
-            return
-        mention = None
-        if suggestion.speaker_start is not None and suggestion.speaker_end is not None:
-            mention = (suggestion.speaker_start, suggestion.speaker_end)
-        self.view.set_current_suggestion((suggestion.start, suggestion.end), mention)
 
     # -- actions: movement and selection --------------------------------------
 
@@ -336,16 +326,11 @@ class ReaderScreen(Screen[None]):
         if (selection := self.view.selection) is None:
             # Nothing selected, on an annotation: the key relabels it.
             if (annotation := self._annotation_here()) is not None:
-                self._relabel(annotation, label.name)
+                self.save(lambda: self.edits.relabel(annotation, label.name, self.annotations))
             else:
                 self.tell("Select a passage first (s selects the sentence)")
             return
-        # Whitespace at the edges of a keyboard selection is never part of the passage.
-        start, end = trimmed(self.article.text, *selection)
-        if start == end:
-            self.tell("The selection is only whitespace")
-            return
-        if (outcome := self.save(lambda: self.edits.tag(start, end, label.name))) is None:
+        if (outcome := self.save(lambda: self.edits.tag(self.article.text, *selection, label.name))) is None:
             return
         # A tag ends the selection and mark mode; the cursor rests on the new annotation,
         # so d deletes it and u undoes it.
@@ -353,16 +338,6 @@ class ReaderScreen(Screen[None]):
             self.view.clear_selection()
         else:
             self.view.jump_to(outcome.annotation.start)
-
-    def _relabel(self, annotation: Annotation, label: str) -> None:
-        if annotation.label == label:
-            self.tell(f"{label} #{annotation.id} is {label} already")
-            return
-        same_words = (annotation.start, annotation.end, label)
-        if any((a.start, a.end, a.label) == same_words for a in self.annotations):
-            self.tell(f"Not relabelled: these words are tagged {label} already")
-            return
-        self.save(lambda: self.edits.relabel(annotation, label))
 
     def action_delete_annotation(self) -> None:
         target = self._annotation_here()
@@ -378,15 +353,10 @@ class ReaderScreen(Screen[None]):
             return
 
         def written(note: str | None) -> None:
-            if note is None:  # cancelled
-                return
-            if (note or None) == target.note:
-                self.tell("Note unchanged")
-                return
-            self.save(lambda: self.edits.set_note(target, note or None))
+            if note is not None:  # None: cancelled
+                self.save(lambda: self.edits.set_note(target, note))
 
-        about = literal(f"{target.label} #{target.id}: ") + annotation_line(target)
-        self.app.push_screen(NoteEditor(about, target.note), written)
+        self.app.push_screen(NoteEditor(target), written)
 
     def action_undo(self) -> None:
         self.save(self.edits.undo)
@@ -399,56 +369,35 @@ class ReaderScreen(Screen[None]):
         if annotation is None:
             self.tell("No annotation at the cursor")
             return
-        start, end = adjusted_bounds(self.article.text, annotation.start, annotation.end, edge, step)
-        if (start, end) == (annotation.start, annotation.end):
-            growing = (edge == "end") == (step > 0)
-            why = (
-                f"the paragraph {'starts' if edge == 'start' else 'ends'} here"
-                if growing
-                else "one word left"
-            )
-            self.tell(f"The {edge} stays: {why}")
-            return
-        saved = self.save(lambda: self.edits.update(annotation, start=start, end=end))
-        if saved and not (start <= self.view.cursor < end):
-            self.view.jump_to(start)
+        outcome = self.save(lambda: self.edits.adjust(annotation, self.article.text, edge, step))
+        if outcome and (moved := outcome.annotation) and not moved.start <= self.view.cursor < moved.end:
+            self.view.jump_to(moved.start)
 
     # -- actions: the article ---------------------------------------------------
 
     def action_mark_done(self) -> None:
-        self.save(lambda: self.edits.set_status("in progress" if self.article.status == "done" else "done"))
+        self.save(lambda: self.edits.set_status("in progress" if self.article_status == "done" else "done"))
 
     # -- actions: quote suggestions and speakers ------------------------------
 
     def action_step_suggestion(self, step: int) -> None:
         spans, cursor = self.spans, self.view.cursor
         if not spans.suggestions:
+            decided = f"Every suggestion is decided ({spans.decided})"
+            self.tell(decided if spans.all_suggestion_ids else "No suggested quotes")
+            return
+        # At the last one (or the first), say so; the same key again wraps round.
+        target = spans.next_suggestion(cursor, step)
+        if target is None and self._wrap_offer == (step, cursor):
+            target = spans.next_suggestion(cursor, step, wrap=True)
+            self.tell("Round to the first suggestion" if step > 0 else "Round to the last suggestion")
+        if target is None:
+            self._wrap_offer = (step, cursor)
+            action = "reader.next_suggestion" if step > 0 else "reader.prev_suggestion"
             self.tell(
-                f"Every suggestion is decided ({spans.decided})"
-                if spans.all_suggestion_ids
-                else "No suggested quotes"
+                no_further_suggestion(spans, cursor, step, display_keys(self.keymap[action], first_only=True))
             )
             return
-        target = spans.next_suggestion(cursor, step)
-        if target is None:
-            # At the last one (or the first): say so; the same key again wraps round.
-            if self._wrap_offer == (step, cursor):
-                target = spans.suggestions[0] if step > 0 else spans.suggestions[-1]
-            else:
-                self._wrap_offer = (step, cursor)
-                key = display_keys(
-                    self.keymap["reader.next_suggestion" if step > 0 else "reader.prev_suggestion"],
-                    first_only=True,
-                )
-                current = spans.suggestion_at(cursor)
-                edge, other_end = ("Last", "first") if step > 0 else ("First", "last")
-                here = (
-                    f"{edge} suggestion ({spans.number_of(current)} of {len(spans.all_suggestion_ids)})"
-                    if current
-                    else f"No suggestion {'after' if step > 0 else 'before'} this"
-                )
-                self.tell(f"{here}: {key} again goes to the {other_end}")
-                return
         self._wrap_offer = None
         self.view.jump_to(target.start)
 

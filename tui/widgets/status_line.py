@@ -57,3 +57,15 @@ class StatusLine(Static):
     def _show(self, message: str) -> None:
         # Names and snippets come from files: plain Text, never markup, controls made visible.
         self.update(Text("\n".join(visible_text(line) for line in message.split("\n"))))
+
+
+def no_further_suggestion(spans: ArticleSpans, position: int, step: int, key: str) -> str:
+    """What `n` (step 1) or `N` (-1, pressed as `key`) says where there is no suggestion
+    further that way: where the cursor is, and that the key again wraps round."""
+    current = spans.suggestion_at(position)
+    edge, other_end = ("Last", "first") if step > 0 else ("First", "last")
+    if current is not None:
+        here = f"{edge} suggestion ({spans.number_of(current)} of {len(spans.all_suggestion_ids)})"
+    else:
+        here = f"No suggestion {'after' if step > 0 else 'before'} this"
+    return f"{here}: {key} again goes to the {other_end}"
