@@ -12,4 +12,5 @@ MIGRATION_NAMES = (
     "0003_article_versions",
     "0004_event_batches",
     "0005_article_status",
+    "0006_sources",
 )

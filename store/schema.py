@@ -12,11 +12,13 @@ if TYPE_CHECKING:
 
 migrations = Migrations(MIGRATION_SET)
 
+# The labels a new database starts with: 0001's, then the one 0006 adds.
 DEFAULT_LABELS = [
     ("QUOTE", "#e5a50a", 1, "A direct quote: the words someone said"),
     ("SOURCE", "#3584e4", 2, "Who said it: the person or organisation quoted"),
     ("CLAIM", "#c061cb", 3, "A claim worth checking"),
 ]
+PARAPHRASE_LABEL = ("PARAPHRASE", "#2ec27e", 4, "An indirect attribution: what someone said, believes or wants, reported")
 
 
 @migrations(name="0001_initial")
@@ -337,3 +339,164 @@ def article_status(db: Database) -> None:
     )
     for statement in ARTICLE_STATUS_TRIGGERS:
         db.execute(statement)
+
+
+# An attribution, as the sources count it: a suggestion still open, or a QUOTE or PARAPHRASE
+# annotation (an accepted suggestion is counted once, as the annotation it became).
+_OPEN_SUGGESTION = "{row}.status = 'open' and {row}.source_id is not null"
+_ATTRIBUTION_ANNOTATION = (
+    "{row}.deleted = 0 and {row}.source_id is not null and {row}.label in ('QUOTE', 'PARAPHRASE')"
+)
+
+
+def _count_into_source_articles(row: str, counted: str, quote: str, paraphrase: str, sign: str) -> str:
+    """The statement a trigger runs to add (sign '+') or take away ('-') one attribution
+    of `row` (new or old) in source_articles, when `counted` holds for it."""
+    if sign == "+":
+        return f"""insert into source_articles (source_id, article_id, quotes, paraphrases)
+          select {row}.source_id, {row}.article_id, {quote}, {paraphrase} where {counted}
+          on conflict (source_id, article_id) do update
+          set quotes = quotes + excluded.quotes, paraphrases = paraphrases + excluded.paraphrases;"""
+    return f"""update source_articles set quotes = quotes - ({quote}), paraphrases = paraphrases - ({paraphrase})
+          where source_id = {row}.source_id and article_id = {row}.article_id and {counted};
+        delete from source_articles where source_id = {row}.source_id and article_id = {row}.article_id
+          and quotes = 0 and paraphrases = 0;"""
+
+
+def _attribution_triggers(table: str, counted: str, quote: str, paraphrase: str, columns: str) -> list[str]:
+    new = {k: v.format(row="new") for k, v in (("c", counted), ("q", quote), ("p", paraphrase))}
+    old = {k: v.format(row="old") for k, v in (("c", counted), ("q", quote), ("p", paraphrase))}
+    add = _count_into_source_articles("new", new["c"], new["q"], new["p"], "+")
+    remove = _count_into_source_articles("old", old["c"], old["q"], old["p"], "-")
+    return [
+        f"create trigger {table}_sources_ai after insert on {table} begin {add} end",
+        f"create trigger {table}_sources_ad after delete on {table} begin {remove} end",
+        f"create trigger {table}_sources_au after update of {columns} on {table} begin {remove} {add} end",
+    ]
+
+
+SOURCE_TRIGGERS = [
+    *_attribution_triggers(
+        "suggestions",
+        _OPEN_SUGGESTION,
+        "{row}.kind = 'direct'",
+        "{row}.kind = 'indirect'",
+        "status, source_id, kind, article_id",
+    ),
+    *_attribution_triggers(
+        "annotations",
+        _ATTRIBUTION_ANNOTATION,
+        "{row}.label = 'QUOTE'",
+        "{row}.label = 'PARAPHRASE'",
+        "deleted, label, source_id, article_id",
+    ),
+    # Each source's totals, kept from source_articles (one row per source and article).
+    """create trigger source_articles_ai after insert on source_articles begin
+      update sources set quotes = quotes + new.quotes, paraphrases = paraphrases + new.paraphrases,
+      articles = articles + 1 where id = new.source_id;
+    end""",
+    """create trigger source_articles_au after update on source_articles begin
+      update sources set quotes = quotes - old.quotes + new.quotes,
+      paraphrases = paraphrases - old.paraphrases + new.paraphrases where id = new.source_id;
+    end""",
+    """create trigger source_articles_ad after delete on source_articles begin
+      update sources set quotes = quotes - old.quotes, paraphrases = paraphrases - old.paraphrases,
+      articles = articles - 1 where id = old.source_id;
+    end""",
+    # How often the model named a speaker by each spelling: the canonical name is the
+    # fullest spelling used most (store.sources.resolve).
+    """create trigger alias_uses_ai after insert on suggestions when new.speaker is not null begin
+      update source_aliases set uses = uses + 1 where alias = new.speaker;
+    end""",
+    """create trigger alias_uses_ad after delete on suggestions when old.speaker is not null begin
+      update source_aliases set uses = uses - 1 where alias = old.speaker;
+    end""",
+    # An annotation's source follows its speaker through the aliases, whoever writes it
+    # (the reader, an import), unless the same write sets the source itself.
+    """create trigger annotation_source_ai after insert on annotations
+      when new.source_id is null and new.speaker is not null begin
+      update annotations set source_id = (select source_id from source_aliases where alias = new.speaker)
+      where id = new.id;
+    end""",
+    """create trigger annotation_source_au after update of speaker on annotations
+      when new.source_id is old.source_id and new.speaker is not old.speaker begin
+      update annotations set source_id = (select source_id from source_aliases where alias = new.speaker)
+      where id = new.id;
+    end""",
+]
+
+
+@migrations(name="0006_sources")
+def sources(db: Database) -> None:
+    """One source per speaker across the corpus (store.sources): canonical name, kind, roles,
+    and the aliases the articles spell it by; each suggestion and QUOTE or PARAPHRASE
+    annotation points at its source. Suggestions gain their kind (direct quote or indirect
+    attribution) and a split quotation's parts. Counts per source are kept by triggers, so
+    the sources screen never counts 100,000 articles' attributions."""
+    db.execute(
+        """
+        create table sources (
+            id integer primary key,
+            name text not null,          -- canonical: the fullest spelling used most, or the user's
+            kind text not null check (kind in ('person', 'organisation', 'unnamed')),
+            roles text not null default '[]', -- JSON list, as the articles give them
+            user_named integer not null default 0, -- renamed by the user: analysis never renames it
+            quotes integer not null default 0,      -- attributions (see SOURCE_TRIGGERS)
+            paraphrases integer not null default 0,
+            articles integer not null default 0,
+            created_at text not null,
+            updated_at text not null
+        )"""
+    )
+    db.execute("create index sources_by_count on sources(quotes + paraphrases desc, id)")
+    db.execute("create index sources_by_name on sources(name collate nocase, id)")
+    db.execute(
+        """
+        create table source_aliases (
+            alias text primary key,      -- as the articles spell it: one spelling, one source
+            source_id integer not null references sources(id),
+            key text not null,           -- store.sources.names: folded, titles left out
+            surname text,                -- a person's family name, folded
+            uses integer not null default 0 -- suggestions whose speaker is spelled so
+        )"""
+    )
+    db.execute("create index source_aliases_source on source_aliases(source_id)")
+    db.execute("create index source_aliases_key on source_aliases(key)")
+    db.execute("create index source_aliases_surname on source_aliases(surname) where surname is not null")
+    db.execute(
+        """
+        create table source_articles (
+            source_id integer not null,
+            article_id text not null,
+            quotes integer not null default 0,
+            paraphrases integer not null default 0,
+            primary key (source_id, article_id)
+        ) without rowid"""
+    )
+    # ADD COLUMN with REFERENCES is allowed because the default is NULL.
+    db.execute(
+        "alter table suggestions add column kind text not null default 'direct'"
+        " check (kind in ('direct', 'indirect'))"
+    )
+    db.execute("alter table suggestions add column parts text")  # JSON [[start, end], ...] or NULL
+    db.execute("alter table suggestions add column source_id integer references sources(id)")
+    db.execute("alter table annotations add column source_id integer references sources(id)")
+    db.execute("create index suggestions_source on suggestions(source_id) where source_id is not null")
+    db.execute("create index annotations_source on annotations(source_id) where source_id is not null")
+    if db.execute("select 1 from labels where name = 'PARAPHRASE'").fetchone() is None:
+        taken = {r[0] for r in db.execute("select key from labels where key is not null")}
+        name, colour, key, description = PARAPHRASE_LABEL
+        db.table("labels").insert(
+            {
+                "name": name,
+                "colour": colour,
+                "key": key if key not in taken else next((k for k in range(1, 10) if k not in taken), None),
+                "description": description,
+            }
+        )
+    for statement in SOURCE_TRIGGERS:
+        db.execute(statement)
+    # What earlier analysis found resolves now; counts follow from the triggers above.
+    from newsmark.store.sources.resolve import attach_sources_everywhere
+
+    attach_sources_everywhere(db)

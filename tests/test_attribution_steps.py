@@ -180,7 +180,7 @@ def test_clean_key_drops_possessives_and_case() -> None:
 
 def test_people_are_grouped_by_surname_under_their_fullest_name_with_their_titles(nlp: Language) -> None:
     doc = nlp("Russian Foreign Minister Sergei Lavrov arrived on Monday. Lavrov met reporters.")
-    persons, first_names = build_persons(doc, [False] * len(doc), [-1] * len(doc))
+    persons, first_names = build_persons(list(doc), list(doc.ents), [False] * len(doc), [-1] * len(doc))
     assert list(persons) == ["lavrov"]
     assert persons["lavrov"].canonical == "Sergei Lavrov"
     assert {"russian", "foreign", "minister"} <= persons["lavrov"].descriptors

@@ -28,11 +28,13 @@ class Terminal:
     def start(self, command: str, width: int = 120, height: int = 40) -> None:
         env_prefix = " ".join(f"{k}={v}" for k, v in self.env.items())
         size = ["-x", str(width), "-y", str(height)]
-        subprocess.run(
-            [TMUX, "new-session", "-d", "-s", self.name, *size, f"env {env_prefix} {command}"], check=True
-        )
-        # A detached session takes tmux's default size unless told otherwise.
+        # A detached session takes tmux's default size (80x24) unless told otherwise, and an
+        # app started before the resize may miss it: size the window first, then start.
+        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, *size, "sleep 60"], check=True)
         subprocess.run([TMUX, "resize-window", "-t", self.name, *size], check=True)
+        subprocess.run(
+            [TMUX, "respawn-pane", "-k", "-t", self.name, f"env {env_prefix} {command}"], check=True
+        )
 
     def keys(self, *keys: str) -> None:
         for key in keys:

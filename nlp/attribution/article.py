@@ -15,7 +15,7 @@ from newsmark.nlp.attribution.marks import RawQuote, paragraphs
 from newsmark.nlp.attribution.people import Person, build_persons, clean_key
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 
 SENTENCE_END = frozenset({".", "!", "?"})
@@ -31,6 +31,8 @@ class Article:
     first_names: dict[str, str]  # given name (lower) -> surname key, when unique
     headline_end: int
     in_heading: list[bool]  # the token is in the headline or a subheading (no sentence)
+    tokens: list[Token]  # doc's tokens, made once: walking a Doc makes each Token anew
+    ents: list[Span]  # doc.ents, made once: reading doc.ents makes every Span anew
     pronoun_cache: dict[int, str | None] = field(default_factory=dict)
     quote_speakers: list[tuple[int, str]] = field(default_factory=list)  # (char pos, name)
     titles: set[int] = field(default_factory=set)  # quote-marked names/titles, not quotes
@@ -73,24 +75,30 @@ def build_article(doc: Doc, quotes: list[RawQuote]) -> Article:
     paras = paragraphs(text)
     q_idx = 0
     p_idx = 0
-    for tok in doc:
-        while q_idx < len(quotes) and quotes[q_idx].end <= tok.idx:
+    tokens = list(doc)
+    for i, tok in enumerate(tokens):
+        idx = tok.idx
+        while q_idx < len(quotes) and quotes[q_idx].end <= idx:
             q_idx += 1
-        if q_idx < len(quotes) and quotes[q_idx].start <= tok.idx < quotes[q_idx].end:
-            quote_of_token[tok.i] = q_idx
-        while p_idx + 1 < len(paras) and paras[p_idx + 1][0] <= tok.idx:
+        if q_idx < len(quotes) and quotes[q_idx].start <= idx < quotes[q_idx].end:
+            quote_of_token[i] = q_idx
+        while p_idx + 1 < len(paras) and paras[p_idx + 1][0] <= idx:
             p_idx += 1
-        para_of_token[tok.i] = p_idx
+        para_of_token[i] = p_idx
     headline_end = _headline_end(text)
     headings = _headings(text, paras, headline_end)
     in_heading = [para_of_token[i] in headings for i in range(n)]
-    persons, first_names = build_persons(doc, in_heading, quote_of_token)
-    art = Article(doc, text, quote_of_token, para_of_token, persons, first_names, headline_end, in_heading)
-    for tok in doc:
-        key = clean_key(tok.text)
-        if key in persons and quote_of_token[tok.i] < 0:
-            art.mentions.setdefault(key, []).append(tok.idx)
-    art.genders = person_genders(doc, persons, quote_of_token)
+    ents = list(doc.ents)
+    persons, first_names = build_persons(tokens, ents, in_heading, quote_of_token)
+    art = Article(
+        doc, text, quote_of_token, para_of_token, persons, first_names, headline_end, in_heading, tokens, ents
+    )
+    for tok in tokens:
+        if tok.text[:1].isupper() and quote_of_token[tok.i] < 0:  # names are capitalised
+            key = clean_key(tok.text)
+            if key in persons:
+                art.mentions.setdefault(key, []).append(tok.idx)
+    art.genders = person_genders(tokens, persons, quote_of_token)
     return art
 
 
@@ -105,7 +113,7 @@ def tokens_in(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def previous_word(art: Article, i: int) -> int:
     """Index of the closest non-space token before i, or -1."""
     i -= 1
-    while i >= 0 and art.doc[i].is_space:
+    while i >= 0 and art.tokens[i].is_space:
         i -= 1
     return i
 
@@ -121,4 +129,5 @@ def same_sentence(art: Article, a: int, b: int) -> bool:
     lo, hi = min(a, b), max(a, b)
     if art.para_of_token[lo] != art.para_of_token[hi]:
         return False
-    return not any(art.doc[k].text in SENTENCE_END and art.quote_of_token[k] < 0 for k in range(lo + 1, hi))
+    tokens = art.tokens
+    return not any(tokens[k].text in SENTENCE_END and art.quote_of_token[k] < 0 for k in range(lo + 1, hi))

@@ -16,7 +16,7 @@ from newsmark.nlp.attribution.lexicons import FEMALE_TITLES, MALE_TITLES
 from newsmark.nlp.attribution.people import Person, clean_key
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Doc
+    from spacy.tokens import Token
 
 MALE, FEMALE = "male", "female"
 PRONOUN_GENDER = {"he": MALE, "she": FEMALE}
@@ -25,7 +25,7 @@ _LOOKBACK = 50  # tokens searched back from a pronoun for the one person it can 
 
 
 def _lone_subject_before(
-    doc: Doc, i: int, persons: dict[str, Person], quote_of_token: list[int]
+    tokens: list[Token], i: int, persons: dict[str, Person], quote_of_token: list[int]
 ) -> str | None:
     """The person in subject position between the previous sentence's start and token i, when
     no other noun is a subject there ('One nurse, who said she ...' votes for nobody)."""
@@ -33,7 +33,7 @@ def _lone_subject_before(
     sentence_ends = 0
     j = i - 1
     while j >= 0 and i - j <= _LOOKBACK:
-        tok = doc[j]
+        tok = tokens[j]
         if quote_of_token[j] < 0:
             if tok.text in (".", "!", "?") or "\n" in tok.text:
                 sentence_ends += 1
@@ -49,17 +49,19 @@ def _lone_subject_before(
     return only if only in persons else None
 
 
-def person_genders(doc: Doc, persons: dict[str, Person], quote_of_token: list[int]) -> dict[str, str]:
+def person_genders(
+    tokens: list[Token], persons: dict[str, Person], quote_of_token: list[int]
+) -> dict[str, str]:
     """Canonical name -> MALE or FEMALE, for the people the article makes clear."""
     votes: dict[str, list[int]] = {key: [0, 0] for key in persons}
     for key, person in persons.items():
         votes[key][0] += 2 * bool(person.descriptors & MALE_TITLES)
         votes[key][1] += 2 * bool(person.descriptors & FEMALE_TITLES)
-    for tok in doc:
+    for tok in tokens:
         pronoun_gender = PRONOUN_GENDER.get(tok.lower_)
         if pronoun_gender is None or tok.dep_ not in _SUBJECT or quote_of_token[tok.i] >= 0:
             continue
-        lone = _lone_subject_before(doc, tok.i, persons, quote_of_token)
+        lone = _lone_subject_before(tokens, tok.i, persons, quote_of_token)
         if lone is not None:
             votes[lone][pronoun_gender == FEMALE] += 1
     genders = {}

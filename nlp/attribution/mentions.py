@@ -80,7 +80,7 @@ def subject_of(art: Article, verb: Token) -> Token | None:
 def _nearest_subject_left(art: Article, verb: Token) -> Token | None:
     """Fallback for a broken parse: the closest subject, then the closest
     named entity, to the left of the verb in its sentence and outside quotes."""
-    doc = art.doc
+    doc = art.tokens
     entity: Token | None = None
     j = verb.i - 1
     while j >= 0 and verb.i - j <= 30:

@@ -14,7 +14,6 @@ title-cased headline confuses the NER, so a name found only there is kept in its
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,8 +30,16 @@ class Person:
     descriptors: set[str] = field(default_factory=set)
 
 
+_POSSESSIVES = ("'s", "’s", "'", "’")
+
+
 def clean_possessive(word: str) -> str:
-    return re.sub(r"(['’]s|['’])$", "", word)
+    if not word.endswith(("s", "'", "’")):
+        return word  # most words: the one test this costs, run for every token of an article
+    for ending in _POSSESSIVES:
+        if word.endswith(ending):
+            return word[: -len(ending)]
+    return word
 
 
 def clean_key(word: str) -> str:
@@ -113,11 +120,11 @@ def _name_text(doc: Doc, toks: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
-def _lone_subjects(doc: Doc, quote_of_token: list[int]) -> set[str]:
+def _lone_subjects(tokens: list[Token], quote_of_token: list[int]) -> set[str]:
     """Proper nouns that are a sentence's subject on their own ('Carver said'), outside quotes."""
     return {
         t.text
-        for t in doc
+        for t in tokens
         if t.pos_ == "PROPN"
         and t.dep_ in ("nsubj", "nsubjpass")
         and quote_of_token[t.i] < 0
@@ -162,18 +169,22 @@ def _unlabelled_name(
 
 
 def build_persons(
-    doc: Doc, in_heading: list[bool], quote_of_token: list[int]
+    tokens: list[Token], ents: list[Span], in_heading: list[bool], quote_of_token: list[int]
 ) -> tuple[dict[str, Person], dict[str, str]]:
     """The people named outside quotes, by surname, and their given names (when unique).
 
+    tokens and ents: a Doc's tokens and entities, as lists (a Doc makes each anew when read);
     in_heading: per token, whether it is in the headline or a subheading, where title case
     confuses the NER: a name found only there is kept in its simplest form.
     """
+    if not tokens:
+        return {}, {}
+    doc = tokens[0].doc
     persons: dict[str, Person] = {}
     headline_only: list[Span] = []
-    lower_words = frozenset(t.text for t in doc if t.text.islower())
-    lone_subjects = _lone_subjects(doc, quote_of_token)
-    for ent in doc.ents:
+    lower_words = frozenset(t.text for t in tokens if t.text.islower())
+    lone_subjects = _lone_subjects(tokens, quote_of_token)
+    for ent in ents:
         if ent.label_ != "PERSON" or "\n" in ent.text:
             continue
         if in_heading[ent.start]:
@@ -186,8 +197,8 @@ def build_persons(
             _add_name(persons, doc, toks)
             # Title words the NER swallowed into the entity ("President Putin").
             persons[clean_key(toks[-1].text)].descriptors |= {t.text.lower() for t in ent if t.i < toks[0].i}
-    for tok in doc:
-        if not in_heading[tok.i] and quote_of_token[tok.i] < 0:
+    for tok in tokens:
+        if tok.pos_ == "PROPN" and not in_heading[tok.i] and quote_of_token[tok.i] < 0:
             toks = _unlabelled_name(doc, tok, lower_words, lone_subjects)
             if toks:
                 _add_name(persons, doc, toks)
@@ -199,9 +210,11 @@ def build_persons(
                 name = _name_text(doc, toks)
                 persons[key] = Person(canonical=name, variants=[name])
     # Collect descriptors for every surname mention the NER mislabelled too.
-    for tok in doc:
+    for tok in tokens:
+        if tok.pos_ != "PROPN" or quote_of_token[tok.i] >= 0 or in_heading[tok.i]:
+            continue
         key = clean_key(tok.text)
-        if key in persons and tok.pos_ == "PROPN" and quote_of_token[tok.i] < 0 and not in_heading[tok.i]:
+        if key in persons:
             first = tok.i
             while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper():
                 if doc[first - 1].text.lower().rstrip(".") in NAME_TITLES:

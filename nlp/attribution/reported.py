@@ -414,7 +414,7 @@ def find_reports(art: Article) -> list[Report]:
     """Every indirect attribution in the article, outermost only, in text order."""
     doc = art.doc
     reports: list[Report] = []
-    for tok in doc:
+    for tok in art.tokens:
         if art.quote_of_token[tok.i] >= 0 and art.quote_of_token[tok.i] not in art.titles:
             continue  # words inside a direct quote belong to it
         try:

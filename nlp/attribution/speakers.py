@@ -143,12 +143,12 @@ def _resolve_pronoun(art: Article, tok: Token) -> str | None:
     if tok.i in art.pronoun_cache:
         return art.pronoun_cache[tok.i]
     art.pronoun_cache[tok.i] = None  # guards against cycles
-    doc = art.doc
+    tokens = art.tokens  # walked back token by token
     gender = PRONOUN_GENDER[tok.lower_]
     result: str | None = None
     j = tok.i - 1
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and result is None:
-        cand = doc[j]
+        cand = tokens[j]
         # A subject; or a name opening a paragraph, where the parser ran a subheading into it.
         subject = cand.dep_ in ("nsubj", "nsubjpass") or (cand.pos_ == "PROPN" and starts_paragraph(art, j))
         if art.quote_of_token[j] < 0 and subject and not art.in_heading[j]:
@@ -178,7 +178,7 @@ def _nearest_of_gender(art: Article, tok: Token, gender: str) -> str | None:
     any position, that the article gives the pronoun's gender."""
     j = tok.i - 1
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK:
-        cand = art.doc[j]
+        cand = art.tokens[j]
         if cand.pos_ == "PROPN" and art.quote_of_token[j] < 0 and not art.in_heading[j]:
             person = _person_for_token(art, cand)
             if person is not None and art.genders.get(person.canonical) == gender:
@@ -191,7 +191,7 @@ def _org_fullest(art: Article, name: str) -> str:
     """'Brightline' -> 'Brightline Software' when the article uses that."""
     words = name.lower().split()
     best = name
-    for ent in art.doc.ents:
+    for ent in art.ents:
         if ent.label_ != "ORG" or "\n" in ent.text:
             continue
         full = _strip_det(ent.text)
@@ -203,7 +203,7 @@ def _org_fullest(art: Article, name: str) -> str:
 
 def _last_org_before(art: Article, pos: int) -> str | None:
     found = None
-    for ent in art.doc.ents:
+    for ent in art.ents:
         if ent.start_char >= pos:
             break
         # An ORG, or a name the noun beside it calls one ("the environmental group Clearwater").
@@ -223,10 +223,10 @@ def _last_org_before(art: Article, pos: int) -> str | None:
 def _it(art: Article, tok: Token) -> str | None:
     """'it said': the nearest earlier subject in the paragraph that names an organisation or a
     country ('India has not condemned ..., and it has maintained'), else the last organisation."""
-    doc = art.doc
+    tokens = art.tokens  # walked back token by token
     j = tok.i - 1
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK and art.para_of_token[j] == art.para_of_token[tok.i]:
-        cand = doc[j]
+        cand = tokens[j]
         if cand.dep_ in ("nsubj", "nsubjpass") and art.quote_of_token[j] < 0 and cand.pos_ != "PRON":
             cand = appos_name(cand) or cand  # "One of the companies, Bexter Beverages, said"
             if (
@@ -243,7 +243,7 @@ def _latter(art: Article, tok: Token) -> str | None:
     """'the latter': the person named last before it."""
     j = tok.i - 1
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK:
-        cand = art.doc[j]
+        cand = art.tokens[j]
         if art.quote_of_token[j] < 0 and cand.pos_ == "PROPN":
             person = _person_for_token(art, cand)
             if person is not None:
@@ -267,7 +267,7 @@ def resolve_mention(art: Article, tok: Token) -> str | None:
     if person is not None or tok.pos_ == "PRON":
         return person
     if tok.pos_ == "PROPN":
-        ent = next((e for e in art.doc.ents if e.start <= tok.i < e.end), None)
+        ent = next((e for e in art.ents if e.start <= tok.i < e.end), None)
         if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC", "PERSON"):
             return _org_fullest(art, _strip_det(entity_text(ent)))
         if not _is_role(tok):

@@ -1,0 +1,247 @@
+"""Names as articles spell them, read for resolving speakers to sources.
+
+A speaker string is a person's name ("Sergey Lavrov", "S. Jaishankar", "EAM Jaishankar"),
+an organisation's ("TASS"), or the description of a source the article does not name
+("a spokesperson for HM Coastguard"). Titles and honorifics in front of a name are roles,
+not part of it ("Russian Foreign Minister Sergey Lavrov": the role "Russian Foreign
+Minister", the name "Sergey Lavrov").
+
+Spellings of one name are told apart from different names by general rules, not lists of
+names: a key folds accents, case and the usual transliteration variants (y/i, x/ks, kh/h,
+w/v, doubled letters: Sergei/Sergey, Dmitri/Dmitry, Aleksei/Alexey), and two given names
+are the same when their keys are equal, or when both are long and differ by one vowel only,
+between the same first and last letter (Aleksandr/Alexander, Michail/Mikhail; not
+Maria/Marta, Mario/Maria or Jon/Jan). An initial agrees with any given name it begins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Words that stand before a name as a title or an office: stripped from the name, kept as
+# roles. General English news usage, lower case, without dots.
+TITLE_WORDS = frozenset(
+    """mr mrs ms miss mx dr prof sir dame lord lady rev fr sen rep gov gen col capt lt sgt
+    president minister ministers prime premier chancellor secretary ambassador envoy chief judge
+    justice mayor governor senator congressman congresswoman representative king queen prince
+    princess sheikh emir pm cm eam fm mp mla mep nsa ceo cfo coo cto chairman chairwoman
+    chair chairperson spokesperson spokesman spokeswoman director professor doctor general
+    foreign external home interior defence defense finance affairs deputy vice acting former
+    incumbent late councillor councilor councilman councilwoman alderman commissioner coach
+    captain officer inspector detective sergeant constable superintendent bishop archbishop
+    cardinal pope rabbi imam pastor reverend father senior assistant associate lead head
+    state attorney speaker leader founder president-elect chief-executive""".split()
+)
+# Honorifics: stripped from a name like titles, but no role worth keeping.
+HONORIFICS = frozenset("mr mrs ms miss mx sir dame mme m herr frau".split())
+# Words that open a description, not a name ("a spokesperson", "one striker", "the ministry").
+DETERMINERS = frozenset(
+    "a an the one two three some several many another this that these those his her their its".split()
+)
+# Lower-case words that belong inside names ("Ursula von der Leyen", "Osama bin Laden").
+NAME_PARTICLES = frozenset("von van der den de del della di da dos du le la bin ibn al el ter".split())
+SUFFIXES = frozenset("jr sr ii iii iv".split())
+# Between the words of one title ("Secretary of State", "Minister for Foreign Affairs").
+CONNECTORS = frozenset("of for and".split())
+# Capitalised at a sentence's start, but never part of a title ("In Moscow Foreign Minister").
+FUNCTION_WORDS = DETERMINERS | frozenset(
+    "in on at by for with after before when as from to and but while during said says".split()
+)
+VOWELS = frozenset("aeiou")
+# Transliteration variants, applied in order to a folded word.
+_SPELLING_RULES = [
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"ch"), "h"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"^[iy]e"), "e"),  # Yevgeny/Evgeny
+    (re.compile(r"(?<=[aeiou])j"), "i"),  # Sergej/Sergei
+    (re.compile(r"y"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: Dmitrii, Mohammed
+]
+_LEAD_IN_END = re.compile(r"[:()\[\]]")
+_PUNCTUATION_RUN = re.compile(r"[^\w\s'’.-]+")  # where a run of title words cannot continue
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents, letters and digits only, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^\w\s]|_", " ", plain).split())
+
+
+def spelling_key(word: str) -> str:
+    """One word folded, with its transliteration variants made one ('Sergey' -> 'sergei')."""
+    key = fold(word).replace(" ", "")
+    for pattern, replacement in _SPELLING_RULES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def _word(token: str) -> str:
+    """A word without the punctuation around it nor a possessive ending; the dot of an
+    initial or an abbreviation stays ("S.", "Dr.", "Jr.")."""
+    token = token.strip(",;:!?()[]{}\"“”‘’'")
+    for ending in ("'s", "’s"):
+        if token.lower().endswith(ending):
+            token = token[: -len(ending)]
+    bare = token.rstrip(".")
+    if len(bare) == 1 or bare.lower() in TITLE_WORDS or bare.lower() in SUFFIXES:
+        return token
+    return bare
+
+
+def _is_title(word: str) -> bool:
+    return word.lower().rstrip(".") in TITLE_WORDS
+
+
+def _is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1 and word[:1].isalpha()
+
+
+@dataclass(frozen=True)
+class Name:
+    """A speaker string read as a name: its words as spelled, without titles."""
+
+    words: tuple[str, ...]  # the name as spelled, titles and determiners left out
+    roles: tuple[str, ...]  # the titles found in front of it ("EAM", "Russian Foreign Minister")
+
+    @property
+    def display(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def surname(self) -> str:
+        """The family name's key: the last word not a suffix ('' for no name)."""
+        words = [w for w in self.words if w.lower().rstrip(".") not in SUFFIXES] or list(self.words)
+        return spelling_key(words[-1]) if words else ""
+
+    @property
+    def given(self) -> tuple[str, ...]:
+        """The words before the family name, particles left out ("S.", "Sergey")."""
+        words = [w for w in self.words if w.lower().rstrip(".") not in SUFFIXES] or list(self.words)
+        return tuple(w for w in words[:-1] if w.lower() not in NAME_PARTICLES)
+
+    @property
+    def key(self) -> str:
+        return " ".join(spelling_key(w) for w in self.words)
+
+
+def read_name(speaker: str) -> Name:
+    """A person's or organisation's name, its leading titles moved to roles.
+
+    "Russian Foreign Minister Sergey Lavrov" -> words (Sergey, Lavrov), roles ("Russian
+    Foreign Minister",); "EAM Jaishankar" -> (Jaishankar,), ("EAM",). Title words inside a
+    name stay ("Martin Luther King Jr."): a role is a run of titles from the name's start.
+    """
+    raw = speaker.split()
+    # A lead-in closed by punctuation is no part of the name ("Aug 21 (TTP): Russian ...").
+    cut = max((i + 1 for i, t in enumerate(raw[:-1]) if _LEAD_IN_END.search(t)), default=0)
+    tokens = [w for w in (_word(t) for t in raw[cut:]) if w]
+    lead = 0
+    while lead < len(tokens) - 1 and tokens[lead].lower() in FUNCTION_WORDS:
+        lead += 1
+    for end in range(len(tokens) - 2, lead - 1, -1):
+        if _is_title(tokens[end]) and _title_run_start(tokens, end) <= lead:
+            role = _role(tokens[lead : end + 1])
+            return Name(tuple(tokens[end + 1 :]), (role,) if role else ())
+    return Name(tuple(tokens[lead:]), ())
+
+
+def _title_run_start(words: list[str], end: int) -> int:
+    """Where the title ending at words[end] starts: back over title words, a capitalised
+    word right before a title word ("Russian Foreign", "Kremlin spokesperson") and
+    "of"/"for"/"and" between titles ("Secretary of State")."""
+    start = end
+    while start > 0:
+        word = words[start - 1]
+        if _is_title(word):
+            start -= 1
+        elif word.lower() in CONNECTORS and start >= 2 and _is_title(words[start - 2]):
+            start -= 2
+        elif word[:1].isupper() and word.lower() not in FUNCTION_WORDS and _is_title(words[start]):
+            start -= 1
+        else:
+            break
+    return start
+
+
+def _role(role_words: list[str]) -> str | None:
+    kept = [w for w in role_words if w.lower().rstrip(".") not in HONORIFICS]
+    while kept and kept[0].lower() in FUNCTION_WORDS:
+        kept = kept[1:]
+    return " ".join(kept) if kept else None
+
+
+def role_before(text: str) -> str | None:
+    """The title right before a name in running text: "... said Russian Foreign Minister "
+    -> "Russian Foreign Minister"; "US Secretary of State " -> itself. None when the
+    words before the name end in no title word, or a punctuation mark comes first."""
+    tail = _PUNCTUATION_RUN.split(text.split("\n")[-1])[-1]
+    words = [w for w in (_word(t) for t in tail.split()) if w]
+    while words and not _is_title(words[-1]) and words[-1][:1].isupper():
+        words.pop()  # the name's own first words ("Minister Sergey" before "Lavrov")
+    if not words or not _is_title(words[-1]):
+        return None
+    return _role(words[_title_run_start(words, len(words) - 1) :])
+
+
+def is_description(speaker: str) -> bool:
+    """A source the article does not name, kept by its description ("a spokesperson for
+    HM Coastguard", "one striker"): it opens with a determiner or a lower-case word."""
+    first = speaker.strip().split(maxsplit=1)[0] if speaker.strip() else ""
+    return not first or first.lower() in DETERMINERS or first[:1].islower()
+
+
+def description_key(speaker: str) -> str:
+    """One key for one description, whatever its article or case ("A spokesperson" = "the spokesperson")."""
+    words = fold(speaker).split()
+    while words and words[0] in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def given_names_agree(a: str, b: str) -> bool:
+    """Could two given names be one person's, spelled two ways? An initial agrees with a
+    name it begins; full names agree by key, or by one vowel between the same ends."""
+    if _is_initial(a) or _is_initial(b):
+        return spelling_key(a)[:1] == spelling_key(b)[:1] or fold(a)[:1] == fold(b)[:1]
+    ka, kb = spelling_key(a), spelling_key(b)
+    if ka == kb:
+        return True
+    if min(len(ka), len(kb)) < 5 or ka[0] != kb[0] or ka[-1] != kb[-1]:
+        return False
+    return _one_vowel_apart(ka, kb)
+
+
+def _one_vowel_apart(a: str, b: str) -> bool:
+    """One vowel inserted, deleted or changed for another vowel."""
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        return len(diff) == 1 and diff[0][0] in VOWELS and diff[0][1] in VOWELS
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    for i, c in enumerate(long):
+        if c in VOWELS and long[:i] + long[i + 1 :] == short:
+            return True
+    return False
+
+
+def same_person(a: Name, b: Name) -> bool:
+    """Two full names that could be one person: one family name, given names that agree.
+    A bare family name has no given name to disagree with."""
+    if not a.words or not b.words or a.surname != b.surname:
+        return False
+    if not a.given or not b.given:
+        return True
+    return given_names_agree(a.given[0], b.given[0])
+
+
+def is_full(name: Name) -> bool:
+    """A given name written out, not an initial nor missing: the best form to show."""
+    return bool(name.given) and not _is_initial(name.given[0])
