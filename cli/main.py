@@ -13,6 +13,7 @@ from newsmark.cli.importing import import_
 from newsmark.cli.ingest import analyze, ingest
 from newsmark.cli.quotes import quotes
 from newsmark.cli.search import search
+from newsmark.cli.sources import sources
 from newsmark.store import StoreError, default_db_path
 
 
@@ -53,5 +54,5 @@ def main(ctx: click.Context, db_path: Path | None, keymap: str | None, model: st
     app.run()
 
 
-for command in (ingest, analyze, export, import_, quotes, search, check):
+for command in (ingest, analyze, export, import_, quotes, sources, search, check):
     main.add_command(command)

@@ -1,7 +1,9 @@
-"""`newsmark quotes`: suggested quotes, what the user decided about each, and who said it."""
+"""`newsmark quotes`: suggested attributions (direct quotes and paraphrases), what the user
+decided about each, and who said it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -16,16 +18,19 @@ from newsmark.cli.common import (
     table_or_jsonl_option,
 )
 from newsmark.store.events import SUGGESTION_STATUSES
+from newsmark.store.suggestions import SUGGESTION_KINDS
 
 
-def _statuses(_ctx: click.Context, param: click.Parameter, given: tuple[str, ...]) -> tuple[str, ...]:
+def _choices(allowed: tuple[str, ...], what: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
     """--status open --status accepted, or --status open,accepted; none given: all of them."""
-    chosen = [s.strip().lower() for value in given for s in value.split(",") if s.strip()]
-    if unknown := [s for s in chosen if s not in SUGGESTION_STATUSES]:
-        raise click.BadParameter(
-            f"{', '.join(unknown)}: a status is one of {', '.join(SUGGESTION_STATUSES)}", param=param
-        )
-    return tuple(dict.fromkeys(chosen)) or SUGGESTION_STATUSES
+
+    def chosen_values(_ctx: click.Context, param: click.Parameter, given: tuple[str, ...]) -> tuple[str, ...]:
+        chosen = [s.strip().lower() for value in given for s in value.split(",") if s.strip()]
+        if unknown := [s for s in chosen if s not in allowed]:
+            raise click.BadParameter(f"{', '.join(unknown)}: a {what} is one of {', '.join(allowed)}", param=param)
+        return tuple(dict.fromkeys(chosen)) or allowed
+
+    return chosen_values
 
 
 @click.command()
@@ -36,19 +41,41 @@ def _statuses(_ctx: click.Context, param: click.Parameter, given: tuple[str, ...
     "--status",
     "statuses",
     multiple=True,
-    callback=_statuses,
+    callback=_choices(SUGGESTION_STATUSES, "status"),
     metavar="STATUS",
     help=f"Only suggestions with this status: {', '.join(SUGGESTION_STATUSES)} "
     "(repeat it, or separate with commas). Default: all.",
 )
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    callback=_choices(SUGGESTION_KINDS, "kind"),
+    metavar="KIND",
+    help="Only direct quotes or indirect attributions (paraphrases): direct, indirect. Default: both.",
+)
+@click.option(
+    "--speaker",
+    default=None,
+    metavar="NAME",
+    help="Only what this source said, by any name the articles call it "
+    '("Sergei Lavrov" finds Sergey Lavrov too; see `newsmark sources`).',
+)
 @table_or_jsonl_option("suggestion")
 def quotes(
-    db_path: Path | None, model: str, article_id: str | None, statuses: tuple[str, ...], fmt: str
+    db_path: Path | None,
+    model: str,
+    article_id: str | None,
+    statuses: tuple[str, ...],
+    kinds: tuple[str, ...],
+    speaker: str | None,
+    fmt: str,
 ) -> None:
-    """Print the suggested quotes, each with its status (open, accepted, rejected) and
-    who said it: for an accepted one, the speaker as you last set it (analysing first
-    where needed)."""
+    """Print the suggested attributions, each with its kind (direct quote or indirect),
+    status (open, accepted, rejected), who said it and their source: for an accepted one,
+    the speaker as you last set it (analysing first where needed)."""
     from newsmark.store.articles import unanalyzed_article_ids
+    from newsmark.store.sources.listing import sources_named
     from newsmark.store.suggestions import suggestions_as_decided
 
     db = open_or_fail(db_path)
@@ -58,7 +85,8 @@ def quotes(
             fail(f"no article {article_id}")
         pending = [a for a in pending if a == article_id]
     run_analysis(db, pending, model, 1)
-    rows = suggestions_as_decided(db, article_id, statuses=statuses)
+    source_ids = sources_named(db.conn, speaker) if speaker is not None else None
+    rows = suggestions_as_decided(db, article_id, statuses=statuses, kinds=kinds, source_ids=source_ids)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json_line(row))
@@ -68,14 +96,16 @@ def quotes(
 
     from newsmark.tui.visible import literal
 
-    table = Table("article", "quote", "speaker", "status", "cue", "score", show_lines=False)
+    table = Table("article", "kind", "quote", "speaker", "source", "status", "cue", "score", show_lines=False)
     for row in rows:
         text = row["text"] if len(row["text"]) <= 70 else row["text"][:69] + "…"
         # Quotes, names and cues come from files: literal text, never markup.
         table.add_row(
             row["article"],
+            row["kind"],
             literal(text),
             literal(row["speaker"] or "?"),
+            literal(f"{row['source_id']} {row['source_name']}" if row["source_id"] is not None else ""),
             row["status"],
             literal(row["cue"] or ""),
             f"{row['score']:.2f}",

@@ -2,7 +2,9 @@
 
 nlp produces an `Analysis` per article; `save_analysis` stores it. The user's own
 work (entities they added, relabelled or rejected; suggestions they decided) stays.
-A model entity is stored within one line (see within_one_line).
+A model entity is stored within one line (see within_one_line). Each suggestion's
+speaker resolves to a source (store.sources.resolve), through the same aliases every
+time, so the user's merges, splits and renames hold after re-analysis.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import TYPE_CHECKING
 
 from newsmark.store.db import retry_when_locked
 from newsmark.store.entities import merge_model_entities
+from newsmark.store.sources.resolve import SpeakerMention, attach_sources, refresh_names, resolve_speakers
 from newsmark.store.spans import trimmed
+from newsmark.store.suggestions import DIRECT
 from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
@@ -30,6 +34,9 @@ class Analysis:
     entities: Sequence[tuple[int, int, str]]
     sentences: Sequence[tuple[int, int]]
     tokens: Sequence[tuple[int, int]]
+    # Each with start, end, text, cue, cue_start, cue_end, speaker, speaker_start, speaker_end,
+    # score; and `kind` ("direct" when left out, or "indirect") and a split quotation's `parts`
+    # ([(start, end), ...], or None) when nlp gives them.
     suggestions: Sequence[dict]
 
 
@@ -86,15 +93,35 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
             [aid, analysis.model, json.dumps(flat, separators=(",", ":"))],
         )
         decided = {
-            (r[0], r[1])
+            (r[0], r[1], r[2])
             for r in db.execute(
-                "select start, \"end\" from suggestions where article_id = ? and status != 'open'",
+                "select start, \"end\", kind from suggestions where article_id = ? and status != 'open'",
                 [aid],
             )
         }
-        db.table("suggestions").insert_all(
-            [{"article_id": aid, **s} for s in analysis.suggestions if (s["start"], s["end"]) not in decided]
+        new = [
+            s for s in analysis.suggestions if (s["start"], s["end"], s.get("kind", DIRECT)) not in decided
+        ]
+        sources = resolve_speakers(
+            db,
+            aid,
+            [SpeakerMention(s["speaker"], s.get("speaker_start"), s.get("speaker_end")) for s in new if s.get("speaker")],
         )
+        db.table("suggestions").insert_all(
+            [
+                {
+                    "article_id": aid,
+                    **s,
+                    "kind": s.get("kind", DIRECT),
+                    "parts": json.dumps(s["parts"]) if s.get("parts") else None,
+                    "source_id": sources.get(s.get("speaker") or ""),
+                }
+                for s in new
+            ]
+        )
+        refresh_names(db, sources.values())
+        # Decided suggestions and annotations that named a speaker before it had a source.
+        attach_sources(db, aid)
         db.execute(
             "update articles set analysis_model = ?, analyzed_at = ? where id = ?",
             [analysis.model, now, aid],

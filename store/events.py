@@ -10,6 +10,12 @@ themselves (an add has no `before`: undoing it is a soft delete); for an entity,
 a suggestion and an article's status, their id too (`entity_id`, `suggestion_id`,
 `article_id`), as `annotation_id` is NULL for them. Undoing an entity's add marks
 it rejected: for exports that is the same as never added.
+
+The user's corrections to sources (store.sources.corrections: merge, split, rename)
+span the corpus, so they have a log of their own, SOURCES_LOG, in place of an
+article's id: `undo(db, SOURCES_LOG)` undoes the last one. Their `before` and
+`after` say where aliases and attributions go and what each source is then called
+(see _replay_sources).
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ ENTITY_FIELDS = ("label", "status")
 ENTITY_STATUSES = ("accepted", "rejected")
 SUGGESTION_STATUSES = ("open", "accepted", "rejected")
 ARTICLE_STATUSES = ("new", "in progress", "done")
+# The undo log of source corrections, kept where an article's id goes (never a content hash).
+SOURCES_LOG = "(sources)"
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,36 @@ def _replay_article_status(db: Database, _annotation_id: int | None, change: dic
     return article_id
 
 
+def _replay_sources(db: Database, _annotation_id: int | None, change: dict | None) -> int:
+    """A source correction's side: {"sources": {id: {"name", "user_named", "roles"}}} sets
+    each source's name and roles; with "from" and "to" it first moves from one source to
+    the other the aliases listed in "aliases" (all of them when it is None) and the
+    suggestions and annotations spelled so or listed by id in "suggestions" and "annotations"."""
+    if change is None or not isinstance(change.get("sources"), dict) or not change["sources"]:
+        raise ValueError(f"not a source correction: {change}")
+    if "to" in change:
+        target, origin, aliases = int(change["to"]), int(change["from"]), change.get("aliases")
+        every = aliases is None
+        spelled = json.dumps(aliases or [])
+        db.execute(
+            "update source_aliases set source_id = ? where source_id = ?"
+            " and (? or alias in (select value from json_each(?)))",
+            [target, origin, every, spelled],
+        )
+        for table in ("suggestions", "annotations"):
+            db.execute(
+                f"update {table} set source_id = ? where source_id = ? and (? or speaker in"
+                " (select value from json_each(?)) or id in (select value from json_each(?)))",
+                [target, origin, every, spelled, json.dumps(change.get(table, []))],
+            )
+    for source_id, state in change["sources"].items():
+        db.execute(
+            "update sources set name = ?, user_named = ?, roles = ?, updated_at = ? where id = ?",
+            [state["name"], int(state["user_named"]), json.dumps(state["roles"], ensure_ascii=False), now_iso(), int(source_id)],
+        )
+    return int(change.get("to", next(iter(change["sources"]))))
+
+
 REPLAY: dict[str, Replay] = {
     "annotation.add": _replay_annotation,
     "annotation.delete": _replay_annotation,
@@ -99,6 +137,9 @@ REPLAY: dict[str, Replay] = {
     "entity.reject": _replay_entity,
     **{f"suggestion.{status}": _replay_suggestion for status in SUGGESTION_STATUSES},
     "article.status": _replay_article_status,
+    "source.merge": _replay_sources,
+    "source.split": _replay_sources,
+    "source.rename": _replay_sources,
 }
 """Every kind of event, and how it is undone and redone: log_event refuses any other kind."""
 
@@ -194,7 +235,8 @@ def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
 
 @retry_when_locked
 def undo(db: Database, article_id: str) -> Replayed | None:
-    """Undo the article's last change (annotation, entity, suggestion or status); None when there is none."""
+    """Undo the article's last change (annotation, entity, suggestion or status), or with
+    SOURCES_LOG the last source correction; None when there is none."""
     return _replay(db, article_id, undoing=True)
 
 

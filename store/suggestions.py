@@ -1,16 +1,31 @@
-"""Machine quote suggestions cached by analysis: listing, accepting, rejecting."""
+"""Machine attribution suggestions cached by analysis: listing, accepting, rejecting.
+
+A suggestion is direct (a quoted run: accepted, it becomes a QUOTE) or indirect
+(reported content: accepted, a PARAPHRASE); its speaker has a source (store.sources),
+which the annotation it becomes carries on.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsmark.store.db import retry_when_locked
-from newsmark.store.events import SUGGESTION_STATUSES, log_event
+from newsmark.store.events import SUGGESTION_STATUSES, event_batch, log_event
+from newsmark.store.sources.listing import source_names
+from newsmark.store.sources.resolve import SpeakerMention, refresh_names, resolve_speakers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from newsmark.store.annotations import Annotation
+
+DIRECT, INDIRECT = "direct", "indirect"
+SUGGESTION_KINDS = (DIRECT, INDIRECT)
+# The label of the annotation an accepted suggestion becomes.
+LABEL_OF_KIND = {DIRECT: "QUOTE", INDIRECT: "PARAPHRASE"}
 
 
 def suggestions_for(db: Database, article_id: str | None = None, *, status: str | None = None) -> list[dict]:
@@ -24,8 +39,8 @@ def suggestions_for(db: Database, article_id: str | None = None, *, status: str 
         params.append(status)
     clause = ("where " + " and ".join(where)) if where else ""
     sql = f"""
-        select s.id, s.article_id as article, a.source, s.start, s."end", s.text, s.speaker,
-               s.speaker_start, s.speaker_end, s.cue, s.cue_start, s.cue_end, s.score, s.status
+        select s.id, s.article_id as article, a.source, s.kind, s.start, s."end", s.text, s.speaker,
+               s.speaker_start, s.speaker_end, s.source_id, s.cue, s.cue_start, s.cue_end, s.score, s.status
         from suggestions s join articles a on a.id = s.article_id
         {clause}
         order by a.source, s.article_id, s.start"""
@@ -44,6 +59,9 @@ class Suggestion:
     speaker_end: int | None
     score: float
     status: str
+    kind: str = DIRECT  # one of SUGGESTION_KINDS
+    source_id: int | None = None  # the speaker's source
+    parts: tuple[tuple[int, int], ...] | None = None  # a split quotation's parts, else None
 
 
 def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
@@ -60,6 +78,9 @@ def open_suggestions(db: Database, article_id: str) -> list[Suggestion]:
             r["speaker_end"],
             r["score"],
             r["status"],
+            r["kind"],
+            r["source_id"],
+            tuple((p[0], p[1]) for p in json.loads(r["parts"])) if r["parts"] else None,
         )
         for r in db.query(
             "select * from suggestions where article_id = ? and status != 'rejected' order by start",
@@ -89,26 +110,86 @@ def set_suggestion_status(db: Database, suggestion_id: int, status: str) -> None
         )
 
 
+@retry_when_locked
+def accept_suggestion(
+    db: Database,
+    suggestion_id: int,
+    speaker: str | None,
+    speaker_start: int | None,
+    speaker_end: int | None,
+    *,
+    source_id: int | None = None,
+) -> Annotation:
+    """The suggestion becomes a QUOTE (direct) or a PARAPHRASE (indirect) said by `speaker`,
+    mentioned at the span given, in one undo. Its source: `source_id` when given, else the
+    suggestion's own when the speaker is the suggestion's, else the one the speaker's name
+    resolves to (store.sources.resolve)."""
+    from newsmark.store.annotations import add_annotation, get_annotation  # annotations' writers
+
+    row = db.execute(
+        'select article_id, start, "end", kind, speaker, source_id from suggestions where id = ?',
+        [suggestion_id],
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"no suggestion {suggestion_id}")
+    article_id, start, end, kind, suggested_speaker, suggested_source = row
+    if source_id is None and speaker == suggested_speaker:
+        source_id = suggested_source
+    with event_batch(db), db.atomic():  # the annotation and the suggestion's status: one undo
+        if source_id is None and speaker is not None:  # a speaker the user named
+            mention = SpeakerMention(speaker, speaker_start, speaker_end)
+            source_id = resolve_speakers(db, article_id, [mention])[speaker]
+            refresh_names(db, [source_id])
+        annotation = add_annotation(
+            db,
+            article_id,
+            start,
+            end,
+            LABEL_OF_KIND[kind],
+            speaker=speaker,
+            speaker_start=speaker_start,
+            speaker_end=speaker_end,
+        )
+        if source_id is not None:
+            db.execute("update annotations set source_id = ? where id = ?", [source_id, annotation.id])
+        set_suggestion_status(db, suggestion_id, "accepted")
+    accepted = get_annotation(db, annotation.id)
+    assert accepted is not None
+    return accepted
+
+
 def suggestions_as_decided(
-    db: Database, article_id: str | None = None, *, statuses: Collection[str] = SUGGESTION_STATUSES
+    db: Database,
+    article_id: str | None = None,
+    *,
+    statuses: Collection[str] = SUGGESTION_STATUSES,
+    kinds: Collection[str] = SUGGESTION_KINDS,
+    source_ids: Collection[int] | None = None,
 ) -> list[dict]:
     """Suggestions as the user left them (the `newsmark quotes` records): each with its
-    status and, once accepted, the speaker of the QUOTE it became, which the user may
-    have changed since (`annotation`: that QUOTE's id; None while open or rejected, or
-    when the QUOTE was deleted, and the speaker is then the model's).
+    kind, status and, once accepted, the speaker and source of the annotation it became,
+    which the user may have changed since (`annotation`: its id; None while open or
+    rejected, or when it was deleted, and the speaker is then the model's). With
+    `source_ids`, only those said by one of these sources.
 
-    The QUOTE is the one added in the same batch as the latest accept (store.events),
+    The annotation is the one added in the same batch as the latest accept (store.events),
     so later edits to its bounds or label keep the link; a decision that came without
-    the event log (an import) takes the QUOTE on the suggestion's exact words.
+    the event log (an import) takes the QUOTE or PARAPHRASE on the suggestion's exact words.
     """
     unknown = set(statuses) - set(SUGGESTION_STATUSES)
     if unknown:
         raise ValueError(f"unknown suggestion status {', '.join(sorted(unknown))}")
-    where = [f"s.status in ({', '.join('?' * len(statuses))})"]
-    params: list[object] = list(statuses)
+    if unknown := set(kinds) - set(SUGGESTION_KINDS):
+        raise ValueError(f"unknown suggestion kind {', '.join(sorted(unknown))}")
+    where = [f"s.status in ({', '.join('?' * len(statuses))})", f"s.kind in ({', '.join('?' * len(kinds))})"]
+    params: list[object] = [*statuses, *kinds]
     if article_id is not None:
         where.append("s.article_id = ?")
         params.append(article_id)
+    outer = ""
+    if source_ids is not None:
+        outer = f"where source_id in ({', '.join('?' * len(source_ids))})"
+        params.extend(source_ids)
     sql = f"""
         with quote_of as (
           select s.id as suggestion_id, coalesce(
@@ -122,23 +203,30 @@ def suggestions_as_decided(
              order by added.id limit 1),
             (select n.id from annotations n
              where n.article_id = s.article_id and n.start = s.start and n."end" = s."end"
-               and n.label = 'QUOTE' and n.deleted = 0
+               and n.label in ('QUOTE', 'PARAPHRASE') and n.deleted = 0
              order by n.id desc limit 1)
           ) as annotation_id
           from suggestions s where s.status = 'accepted'
         )
-        select s.id, s.article_id as article, a.source, s.start, s."end", s.text, s.status,
-               n.id as annotation,
-               case when n.id is null then s.speaker else n.speaker end as speaker,
-               case when n.id is null then s.speaker_start else n.speaker_start end as speaker_start,
-               case when n.id is null then s.speaker_end else n.speaker_end end as speaker_end,
-               s.cue, s.cue_start, s.cue_end, s.score
-        from suggestions s join articles a on a.id = s.article_id
-        left join quote_of q on q.suggestion_id = s.id
-        left join annotations n on n.id = q.annotation_id and n.deleted = 0
-        where {" and ".join(where)}
-        order by a.source, s.article_id, s.start"""
-    return list(db.query(sql, params))
+        select * from (
+          select s.id, s.article_id as article, a.source, s.kind, s.start, s."end", s.text, s.status,
+                 n.id as annotation,
+                 case when n.id is null then s.speaker else n.speaker end as speaker,
+                 case when n.id is null then s.speaker_start else n.speaker_start end as speaker_start,
+                 case when n.id is null then s.speaker_end else n.speaker_end end as speaker_end,
+                 case when n.id is null then s.source_id else n.source_id end as source_id,
+                 s.cue, s.cue_start, s.cue_end, s.score
+          from suggestions s join articles a on a.id = s.article_id
+          left join quote_of q on q.suggestion_id = s.id
+          left join annotations n on n.id = q.annotation_id and n.deleted = 0
+          where {" and ".join(where)}
+        ) {outer}
+        order by source, article, start"""
+    rows = list(db.query(sql, params))
+    names = source_names(db, {r["source_id"] for r in rows if r["source_id"] is not None})
+    for r in rows:
+        r["source_name"] = names.get(r["source_id"])
+    return rows
 
 
 # What a decided suggestion is, field by field, as exports carry it and imports store it again.
@@ -158,8 +246,9 @@ DECIDED_FIELDS = (
 
 
 def decided_suggestions(db: Database, article_id: str) -> list[dict]:
-    """The article's accepted and rejected suggestions (the user's decisions), in text order."""
-    columns = ", ".join(f'"{c}"' for c in DECIDED_FIELDS)
+    """The article's accepted and rejected suggestions (the user's decisions), in text order,
+    each with its kind besides DECIDED_FIELDS."""
+    columns = ", ".join(f'"{c}"' for c in (*DECIDED_FIELDS, "kind"))
     return list(
         db.query(
             f"select {columns} from suggestions where article_id = ? and status != 'open'"

@@ -323,7 +323,7 @@ def test_check_reports_a_healthy_database(tmp_path: Path) -> None:
         f"database: {path}",
         "integrity: ok",
         f"schema: {ALL[-1]} (current)",
-        "contents: 1 articles, 2 annotations, 0 entities, 0 suggestions, 3 labels, 3 events"
+        "contents: 1 articles, 2 annotations, 0 entities, 0 suggestions, 4 labels, 3 events"
         " (1 annotations deleted, kept for undo)",
         "spans: every annotation and entity matches its article's text",
         "all good",

@@ -25,6 +25,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from newsmark.nlp.analyze import analyze_texts
 from newsmark.nlp.attribution import QuoteSuggestion, suggest_quotes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -381,6 +382,14 @@ def test_a_quoted_thing_to_be_acted_on_is_no_quote(nlp: Language, text: str) -> 
 def test_a_pronoun_goes_to_a_person_of_its_gender(nlp: Language, text: str, speaker: str) -> None:
     (q,) = quotes_of(nlp, text)
     assert q.speaker == speaker
+
+
+def test_analysis_rows_carry_the_kind_and_a_split_quotes_parts(nlp: Language) -> None:
+    text = 'Engineer Karl Fischer warned the council. "I told them," Fischer said, "that the wall would not hold."'
+    ((_, analysis),) = analyze_texts(nlp, [("a", text)])
+    (row,) = analysis.suggestions  # indirect suggestions are not stored yet (STORED_KINDS)
+    assert row["kind"] == "direct"
+    assert [text[s:e] for s, e in row["parts"]] == ['"I told them,"', '"that the wall would not hold."']
 
 
 # --------------------------------------------------------------------------- robustness

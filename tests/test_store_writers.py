@@ -53,6 +53,8 @@ class Scene:
     annotation: int
     entity: int
     suggestion: int
+    lavrov: int  # a source with two aliases ("Sergei Lavrov", "Lavrov")
+    peskov: int  # another source
 
 
 @pytest.fixture
@@ -63,14 +65,33 @@ def scene(tmp_path: Path) -> Iterator[Scene]:
     undone, _ = ingest_text(db, OTHER_TEXT, "b.txt")
     add_annotation(db, undone, 0, 8, "QUOTE")
     undo(db, undone)
-    annotation = add_annotation(db, article, 13, 28, "QUOTE")
+    annotation = add_annotation(db, article, 13, 28, "CLAIM")
     entity = add_entity(db, article, 0, 6, "PERSON")
     quote = {"start": 13, "end": 28, "text": TEXT[13:28], "cue": "said", "cue_start": 7, "cue_end": 11}
-    save_analysis(db, Analysis(article, "test-model", [], [(0, 28)], [(0, 6)], [{**quote, "score": 0.9}]))
+    said = {"speaker": "Sergei Lavrov", "speaker_start": 0, "speaker_end": 6}
+    save_analysis(
+        db, Analysis(article, "test-model", [], [(0, 28)], [(0, 6)], [{**quote, **said, "score": 0.9}])
+    )
     suggestion = db.execute("select id from suggestions").fetchone()[0]
+    other = {"start": 0, "end": 16, "text": OTHER_TEXT[:16], "cue": None, "cue_start": None, "cue_end": None}
+    peskov = {"speaker": "Dmitry Peskov", "speaker_start": None, "speaker_end": None, "score": 0.5}
+    save_analysis(db, Analysis(undone, "test-model", [], [(0, 16)], [(0, 1)], [{**other, **peskov}]))
+    sources = dict(db.execute("select alias, source_id from source_aliases").fetchall())
+    assert sources["Lavrov"] == sources["Sergei Lavrov"] != sources["Dmitry Peskov"]
     # What the other connection writes while it holds the lock: a table of the test's own.
     db.execute("create table other_writer (n integer)")
-    yield Scene(db, path, tmp_path, article, undone, annotation.id, entity.id, suggestion)
+    yield Scene(
+        db,
+        path,
+        tmp_path,
+        article,
+        undone,
+        annotation.id,
+        entity.id,
+        suggestion,
+        sources["Lavrov"],
+        sources["Dmitry Peskov"],
+    )
     db.conn.close()
 
 
@@ -105,6 +126,11 @@ WRITERS: dict[str, Callable[[Scene], tuple]] = {
     "newsmark.store.events.undo": lambda s: (s.db, s.article),
     "newsmark.store.events.redo": lambda s: (s.db, s.undone_article),
     "newsmark.store.suggestions.set_suggestion_status": lambda s: (s.db, s.suggestion, "rejected"),
+    "newsmark.store.suggestions.accept_suggestion": lambda s: (s.db, s.suggestion, "Sergei Lavrov", 0, 6),
+    "newsmark.store.sources.resolve.attach_sources": lambda s: (s.db, s.article),
+    "newsmark.store.sources.corrections.merge_sources": lambda s: (s.db, s.lavrov, s.peskov),
+    "newsmark.store.sources.corrections.split_alias": lambda s: (s.db, s.lavrov, "Lavrov"),
+    "newsmark.store.sources.corrections.rename_source": lambda s: (s.db, s.peskov, "D. Peskov"),
     "newsmark.store.ingest.ingest_text": lambda s: (s.db, "A new text\nStored under a lock.\n", "new.txt"),
     "newsmark.store.ingest.ingest_paths": lambda s: (s.db, _new_file(s)),
     "newsmark.store.imports.reading.import_path": lambda s: (s.db, _jsonl_file(s)),
@@ -129,6 +155,9 @@ CALLER_HOLDS_THE_TRANSACTION: dict[str, str] = {
     "newsmark.store.imports.brat.import_brat": "part of an import, inside import_path's transaction",
     "newsmark.store.imports.doccano.import_doccano": "part of an import, inside import_path's transaction",
     "newsmark.store.imports.jsonl.import_jsonl": "part of an import, inside import_path's transaction",
+    "newsmark.store.sources.resolve.resolve_speakers": "part of save_analysis and accept_suggestion",
+    "newsmark.store.sources.resolve.refresh_names": "part of save_analysis and accept_suggestion",
+    "newsmark.store.sources.resolve.attach_sources_everywhere": "part of migration 0006",
 }
 
 # --- finding the writers by reading the code ------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING
 
 from newsmark.store.annotations import Annotation, Label, annotations_for_article, list_labels
@@ -22,6 +22,7 @@ from newsmark.store.articles import (
     tokens_for_article,
 )
 from newsmark.store.entities import Entity, entities_for_article
+from newsmark.store.sources.listing import source_names
 from newsmark.store.suggestions import decided_suggestions
 from newsmark.store.tokens import fallback_sentences, fallback_tokens
 
@@ -34,10 +35,19 @@ class SpanMismatch(Exception):
 
 
 @dataclass(frozen=True)
+class ExportedAnnotation(Annotation):
+    """An annotation as exports write it: with its speaker's source (store.sources), the
+    one identity behind every spelling of a name, when it has one."""
+
+    source_id: int | None = None
+    source_name: str | None = None  # the source's canonical name
+
+
+@dataclass(frozen=True)
 class ExportItem:
     article: Article
     tokens: list[tuple[int, int]]
-    annotations: list[Annotation]
+    annotations: list[ExportedAnnotation]
     entities: list[Entity]  # the corrected entities: accepted ones, from the model or the user
     sentences: list[tuple[int, int]]
     # The rest of the user's work, for formats that carry it back to newsmark (jsonl):
@@ -69,9 +79,11 @@ def export_items(
             raise KeyError(f"no article {article_id}")
         if status is not None and article.status != status:
             continue
-        annotations = [
-            a for a in annotations_for_article(db, article_id) if labels is None or a.label in labels
-        ]
+        annotations = _with_sources(
+            db,
+            article_id,
+            [a for a in annotations_for_article(db, article_id) if labels is None or a.label in labels],
+        )
         for a in annotations:
             check_span(article, a.start, a.end, a.text, f"annotation {a.id}")
             if a.speaker_start is not None or a.speaker_end is not None:
@@ -98,6 +110,19 @@ def export_items(
         )
 
 
+def _with_sources(db: Database, article_id: str, annotations: list[Annotation]) -> list[ExportedAnnotation]:
+    source_of = dict(
+        db.execute(
+            "select id, source_id from annotations where article_id = ? and source_id is not null", [article_id]
+        ).fetchall()
+    )
+    names = source_names(db, set(source_of.values()))
+    return [
+        ExportedAnnotation(**asdict(a), source_id=source_of.get(a.id), source_name=names.get(source_of.get(a.id, -1)))
+        for a in annotations
+    ]
+
+
 def check_span(article: Article, start: int, end: int, text: str, what: str) -> None:
     if not (0 <= start < end <= len(article.text)) or article.text[start:end] != text:
         raise SpanMismatch(
@@ -122,9 +147,13 @@ def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[
     return out
 
 
-def speaker_fields(a: Annotation) -> dict[str, object]:
-    """Who said an annotated quote, as every export spells it: name and mention span."""
-    return {"speaker": a.speaker, "speaker_start": a.speaker_start, "speaker_end": a.speaker_end}
+def speaker_fields(a: ExportedAnnotation) -> dict[str, object]:
+    """Who said an annotated quote, as every export spells it: name and mention span, and
+    the speaker's source (its id and canonical name) when the speaker has one."""
+    fields: dict[str, object] = {"speaker": a.speaker, "speaker_start": a.speaker_start, "speaker_end": a.speaker_end}
+    if a.source_id is not None:
+        fields |= {"source_id": a.source_id, "source_name": a.source_name}
+    return fields
 
 
 def write_json_lines(

@@ -20,6 +20,7 @@ from newsmark.store.export import ExportItem, SpanMismatch
 
 SPEAKER_TYPE = "Speaker"
 SPEAKER_NOTE = "speaker: "
+SOURCE_NOTE = "source {id}: {name}"
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -78,6 +79,8 @@ def ann_text(item: ExportItem) -> str:
         if a.speaker_start is not None and a.speaker_end is not None:
             mention = ann.span(SPEAKER_TYPE, a.speaker_start, a.speaker_end, f"speaker of annotation {a.id}")
             ann.lines.append(f"{ann.next_id('R')}\tSPEAKER Arg1:{tid} Arg2:{mention}")
+            if a.source_id is not None:
+                ann.note(mention, escape_note(SOURCE_NOTE.format(id=a.source_id, name=a.source_name)))
     for e in item.entities:
         tid = ann.span(e.label, e.start, e.end, f"entity {e.id}")
         ann.lines.append(f"{ann.next_id('A')}\tOrigin {tid} {e.origin}")

@@ -1,4 +1,10 @@
-"""CSV: one row per annotation, safe to open in a spreadsheet."""
+"""CSV: who said what, one row per annotation, safe to open in a spreadsheet.
+
+Each row names the article (title, status, file), the annotation (label; for a QUOTE or
+PARAPHRASE its kind, direct or indirect), who said it (the source's canonical name and
+id, the same whatever the article calls them, and the name as the annotation gives it),
+the words and where they are, the note, and the file the article came from.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +16,25 @@ from newsmark.store.export import ExportItem
 
 COLUMNS = [
     "article_id",
-    "source",
     "title",
+    "article_status",
     "annotation_id",
     "label",
+    "kind",
+    "source_name",
+    "source_id",
+    "speaker",
+    "text",
     "start",
     "end",
-    "text",
-    "speaker",
     "speaker_start",
     "speaker_end",
     "note",
+    "article_source",
     "created_at",
     "updated_at",
 ]
+KIND_OF_LABEL = {"QUOTE": "direct", "PARAPHRASE": "indirect"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,17 +53,21 @@ def write_csv(items: Iterable[ExportItem], out: IO[str]) -> int:
         for a in item.annotations:
             row = [
                 item.article.id,
-                item.article.source,
                 item.article.title,
+                item.article.status,
                 a.id,
                 a.label,
+                KIND_OF_LABEL.get(a.label),
+                a.source_name,
+                a.source_id,
+                a.speaker,
+                a.text,
                 a.start,
                 a.end,
-                a.text,
-                a.speaker,
                 a.speaker_start,
                 a.speaker_end,
                 a.note,
+                item.article.source,
                 a.created_at,
                 a.updated_at,
             ]

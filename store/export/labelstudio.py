@@ -7,7 +7,9 @@ Regions, by `from_name` (the labeling config below declares each one):
 - `speaker`: a quote's speaker mention (label `Speaker`), tied to the quote by a
   `relation` region labelled SPEAKER (`from_id` the quote, `to_id` the mention);
 - `speaker_name` and `note`: per-region text areas on the quote, with the
-  speaker's name and the annotation's note.
+  speaker's name and the annotation's note;
+- the speaker's source (store.sources: one id and canonical name whatever the spelling) in
+  the quote region's `meta`: `text` (what Label Studio shows), `source_id`, `source_name`.
 Region ids are `a<annotation id>`, `e<entity id>` and `s<annotation id>`.
 Offsets are Python string indices (code points); Label Studio counts UTF-16 units,
 so a text with characters outside the Basic Multilingual Plane (emoji) will be off there.
@@ -48,7 +50,14 @@ def task(item: ExportItem) -> dict:
     result: list[dict] = []
     for a in item.annotations:
         rid = f"a{a.id}"
-        result.append(_region(rid, "label", text, a.start, a.end, a.label))
+        region = _region(rid, "label", text, a.start, a.end, a.label)
+        if a.source_id is not None:
+            region["meta"] = {
+                "text": [f"source {a.source_id}: {a.source_name}"],
+                "source_id": a.source_id,
+                "source_name": a.source_name,
+            }
+        result.append(region)
         if a.speaker is not None:
             result.append(_textarea(rid, "speaker_name", text, a.start, a.end, a.speaker))
         if a.note:

@@ -20,6 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+SOURCE_KINDS = ("person", "organisation", "unnamed")
+
 # Words that stand before a name as a title or an office: stripped from the name, kept as
 # roles. General English news usage, lower case, without dots.
 TITLE_WORDS = frozenset(
@@ -97,6 +99,12 @@ def _word(token: str) -> str:
 
 def _is_title(word: str) -> bool:
     return word.lower().rstrip(".") in TITLE_WORDS
+
+
+def _is_abbreviation(token: str) -> bool:
+    """"S.", "Dr.", "Jr.": a dot that ends no sentence."""
+    bare = _word(token).rstrip(".").lower()
+    return len(bare) == 1 or bare in TITLE_WORDS or bare in SUFFIXES
 
 
 def _is_initial(word: str) -> bool:
@@ -181,8 +189,10 @@ def role_before(text: str) -> str | None:
     """The title right before a name in running text: "... said Russian Foreign Minister "
     -> "Russian Foreign Minister"; "US Secretary of State " -> itself. None when the
     words before the name end in no title word, or a punctuation mark comes first."""
-    tail = _PUNCTUATION_RUN.split(text.split("\n")[-1])[-1]
-    words = [w for w in (_word(t) for t in tail.split()) if w]
+    tail = _PUNCTUATION_RUN.split(text.split("\n")[-1])[-1].split()
+    # A sentence that ended before the name ("... Sergey Lavrov. Peskov") says nothing of it.
+    ends = [i + 1 for i, t in enumerate(tail) if t.endswith((".", "!", "?")) and not _is_abbreviation(t)]
+    words = [w for w in (_word(t) for t in tail[max(ends, default=0) :]) if w]
     while words and not _is_title(words[-1]) and words[-1][:1].isupper():
         words.pop()  # the name's own first words ("Minister Sergey" before "Lavrov")
     if not words or not _is_title(words[-1]):
@@ -198,11 +208,12 @@ def is_description(speaker: str) -> bool:
 
 
 def description_key(speaker: str) -> str:
-    """One key for one description, whatever its article or case ("A spokesperson" = "the spokesperson")."""
+    """One key for one description or organisation, whatever its article, case or spelling
+    ("A spokesperson" = "the spokesperson")."""
     words = fold(speaker).split()
     while words and words[0] in DETERMINERS:
         words = words[1:]
-    return " ".join(words)
+    return " ".join(spelling_key(w) for w in words)
 
 
 def given_names_agree(a: str, b: str) -> bool:
@@ -245,3 +256,13 @@ def same_person(a: Name, b: Name) -> bool:
 def is_full(name: Name) -> bool:
     """A given name written out, not an initial nor missing: the best form to show."""
     return bool(name.given) and not _is_initial(name.given[0])
+
+
+def alias_key(speaker: str, kind: str) -> tuple[str, str | None]:
+    """(key, family name) an alias is looked up by; the family name only for a person."""
+    if kind == "unnamed":
+        return description_key(speaker), None
+    name = read_name(speaker)
+    if kind == "organisation":
+        return description_key(name.display or speaker), None
+    return (name.key or fold(speaker)), (name.surname or None)
