@@ -21,13 +21,17 @@ from newsmark.store.events import SUGGESTION_STATUSES
 from newsmark.store.suggestions import SUGGESTION_KINDS
 
 
-def _choices(allowed: tuple[str, ...], what: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
+def _choices(
+    allowed: tuple[str, ...], what: str
+) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[str, ...]]:
     """--status open --status accepted, or --status open,accepted; none given: all of them."""
 
     def chosen_values(_ctx: click.Context, param: click.Parameter, given: tuple[str, ...]) -> tuple[str, ...]:
         chosen = [s.strip().lower() for value in given for s in value.split(",") if s.strip()]
         if unknown := [s for s in chosen if s not in allowed]:
-            raise click.BadParameter(f"{', '.join(unknown)}: a {what} is one of {', '.join(allowed)}", param=param)
+            raise click.BadParameter(
+                f"{', '.join(unknown)}: a {what} is one of {', '.join(allowed)}", param=param
+            )
         return tuple(dict.fromkeys(chosen)) or allowed
 
     return chosen_values

@@ -71,7 +71,9 @@ def _record(source: SourceRow) -> dict:
     help="Most attributions first, or by name.",
 )
 @click.argument("query", required=False, default="")
-def sources(db_path: Path | None, model: str, fmt: str, kinds: tuple[str, ...], sort: str, query: str) -> None:
+def sources(
+    db_path: Path | None, model: str, fmt: str, kinds: tuple[str, ...], sort: str, query: str
+) -> None:
     """List the sources: one per person, organisation or unnamed source across the corpus,
     whatever the spelling, with the aliases the articles use and how many quotes,
     paraphrases and articles each has (analysing first where needed). QUERY keeps those

@@ -105,7 +105,11 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
         sources = resolve_speakers(
             db,
             aid,
-            [SpeakerMention(s["speaker"], s.get("speaker_start"), s.get("speaker_end")) for s in new if s.get("speaker")],
+            [
+                SpeakerMention(s["speaker"], s.get("speaker_start"), s.get("speaker_end"))
+                for s in new
+                if s.get("speaker")
+            ],
         )
         db.table("suggestions").insert_all(
             [

@@ -11,7 +11,7 @@ a suggestion and an article's status, their id too (`entity_id`, `suggestion_id`
 `article_id`), as `annotation_id` is NULL for them. Undoing an entity's add marks
 it rejected: for exports that is the same as never added.
 
-The user's corrections to sources (store.sources.corrections: merge, split, rename)
+The user's corrections to sources (store.source_corrections: merge, split, rename)
 span the corpus, so they have a log of their own, SOURCES_LOG, in place of an
 article's id: `undo(db, SOURCES_LOG)` undoes the last one. Their `before` and
 `after` say where aliases and attributions go and what each source is then called
@@ -123,7 +123,13 @@ def _replay_sources(db: Database, _annotation_id: int | None, change: dict | Non
     for source_id, state in change["sources"].items():
         db.execute(
             "update sources set name = ?, user_named = ?, roles = ?, updated_at = ? where id = ?",
-            [state["name"], int(state["user_named"]), json.dumps(state["roles"], ensure_ascii=False), now_iso(), int(source_id)],
+            [
+                state["name"],
+                int(state["user_named"]),
+                json.dumps(state["roles"], ensure_ascii=False),
+                now_iso(),
+                int(source_id),
+            ],
         )
     return int(change.get("to", next(iter(change["sources"]))))
 

@@ -18,7 +18,12 @@ DEFAULT_LABELS = [
     ("SOURCE", "#3584e4", 2, "Who said it: the person or organisation quoted"),
     ("CLAIM", "#c061cb", 3, "A claim worth checking"),
 ]
-PARAPHRASE_LABEL = ("PARAPHRASE", "#2ec27e", 4, "An indirect attribution: what someone said, believes or wants, reported")
+PARAPHRASE_LABEL = (
+    "PARAPHRASE",
+    "#2ec27e",
+    4,
+    "An indirect attribution: what someone said, believes or wants, reported",
+)
 
 
 @migrations(name="0001_initial")
@@ -357,7 +362,8 @@ def _count_into_source_articles(row: str, counted: str, quote: str, paraphrase: 
           select {row}.source_id, {row}.article_id, {quote}, {paraphrase} where {counted}
           on conflict (source_id, article_id) do update
           set quotes = quotes + excluded.quotes, paraphrases = paraphrases + excluded.paraphrases;"""
-    return f"""update source_articles set quotes = quotes - ({quote}), paraphrases = paraphrases - ({paraphrase})
+    return f"""update source_articles
+          set quotes = quotes - ({quote}), paraphrases = paraphrases - ({paraphrase})
           where source_id = {row}.source_id and article_id = {row}.article_id and {counted};
         delete from source_articles where source_id = {row}.source_id and article_id = {row}.article_id
           and quotes = 0 and paraphrases = 0;"""

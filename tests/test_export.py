@@ -413,3 +413,88 @@ async def test_the_export_dialog_offers_every_registered_format(tmp_path: Path, 
         await pilot.app.workers.wait_for_complete()
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert record["meta"]["title"] == "Talks"
+
+
+# --- sources: every export names who said it, one id and name whatever the spelling ------------
+
+
+@pytest.fixture
+def sourced(analysed_db):
+    """The seeds with a QUOTE said by "Sergei Lavrov" (as one article spells him) and a
+    PARAPHRASE said by someone no article names: one with a source, one without."""
+    db = analysed_db
+    article_id = db.execute("select id from articles order by source limit 1").fetchone()[0]
+    text = get_article(db, article_id).text
+    quote = text.index("“We discussed"), text.index("good tradition,”") + len("good tradition,”")
+    said = text.index("Lavrov said")
+    add_annotation(
+        db, article_id, *quote, "QUOTE", speaker="Sergei Lavrov", speaker_start=said, speaker_end=said + 6
+    )
+    add_annotation(db, article_id, 0, 5, "PARAPHRASE", speaker="Somebody Unknown")
+    (lavrov,) = db.execute("select source_id from source_aliases where alias = 'Sergey Lavrov'").fetchone()
+    return db, article_id, lavrov
+
+
+def test_csv_is_who_said_what(sourced) -> None:
+    db, article_id, lavrov = sourced
+    out = io.StringIO()
+    write_csv(export_items(db, article_ids=[article_id]), out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    quote = next(r for r in rows if r["label"] == "QUOTE")
+    assert (quote["source_name"], quote["source_id"], quote["speaker"], quote["kind"]) == (
+        "Sergey Lavrov",
+        str(lavrov),
+        "Sergei Lavrov",
+        "direct",
+    )
+    assert (
+        quote["title"]
+        and quote["article_status"] == "in progress"
+        and quote["text"].startswith("“We discussed")
+    )
+    paraphrase = next(r for r in rows if r["label"] == "PARAPHRASE")
+    assert (paraphrase["kind"], paraphrase["source_id"], paraphrase["source_name"]) == ("indirect", "", "")
+
+
+def test_jsonl_doccano_brat_and_labelstudio_carry_the_source(sourced, tmp_path: Path) -> None:
+    from newsmark.store.export.brat import write_brat
+    from newsmark.store.export.doccano import write_doccano
+    from newsmark.store.export.labelstudio import write_labelstudio
+
+    db, article_id, lavrov = sourced
+    [record] = jsonl_records(db, article_ids=[article_id])
+    check_record(record)
+    span = next(s for s in record["spans"] if s["label"] == "QUOTE")
+    assert (span["speaker"], span["source_id"], span["source_name"]) == (
+        "Sergei Lavrov",
+        lavrov,
+        "Sergey Lavrov",
+    )
+    assert record["quotes"][0]["source_id"] == lavrov
+    unknown = next(s for s in record["spans"] if s["label"] == "PARAPHRASE")
+    assert unknown["speaker"] == "Somebody Unknown" and "source_id" not in unknown
+
+    out = io.StringIO()
+    write_doccano(export_items(db, article_ids=[article_id]), out)
+    speakers = json.loads(out.getvalue())["speakers"]
+    assert [(s["label"], s.get("source_id"), s.get("source_name")) for s in speakers] == [
+        ("PARAPHRASE", None, None),
+        ("QUOTE", lavrov, "Sergey Lavrov"),
+    ]
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    write_brat(export_items(db, article_ids=[article_id]), folder)
+    ann = (folder / f"{article_id}.ann").read_text(encoding="utf-8").splitlines()
+    mention = next(line.split("\t")[0] for line in ann if line.split("\t")[1].startswith("Speaker "))
+    assert f"AnnotatorNotes {mention}\tsource {lavrov}: Sergey Lavrov" in "\n".join(ann)
+
+    out = io.StringIO()
+    write_labelstudio(export_items(db, article_ids=[article_id]), out)
+    [task] = json.loads(out.getvalue())
+    quote = next(r for r in task["annotations"][0]["result"] if r.get("value", {}).get("labels") == ["QUOTE"])
+    assert quote["meta"] == {
+        "text": [f"source {lavrov}: Sergey Lavrov"],
+        "source_id": lavrov,
+        "source_name": "Sergey Lavrov",
+    }

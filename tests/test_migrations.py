@@ -502,3 +502,59 @@ def test_article_status_migration_starts_articles_with_work_in_them(tmp_path: Pa
     }
     assert corpus_progress(db) == (0, 4, 1)
     db.close()
+
+
+def test_sources_come_from_what_an_older_database_analysed(tmp_path: Path) -> None:
+    """0006: an older database's suggestions and accepted quotes get their sources, counted;
+    PARAPHRASE joins the labels, on a key the user left free."""
+    path = tmp_path / "newsmark.db"
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    migrations.apply(db, stop_before=["0006_sources"])
+    text = "Sergei Lavrov said: “We will talk.” Sergey Lavrov said: “Soon.”\n"
+    db["articles"].insert(
+        {"id": "a1", "source": "a.txt", "title": "A", "text": text, "word_count": 9, "ingested_at": "2024"}
+    )
+    db["labels"].insert({"name": "PLACE", "colour": "#000000", "key": 4, "description": ""})
+    for start, end, speaker, status in (
+        (20, 35, "Sergei Lavrov", "open"),
+        (56, 63, "Sergey Lavrov", "accepted"),
+    ):
+        db["suggestions"].insert(
+            {
+                "article_id": "a1",
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "speaker": speaker,
+                "speaker_start": start - 20,
+                "speaker_end": start - 7,
+                "score": 0.9,
+                "status": status,
+            }
+        )
+    db["annotations"].insert(
+        {
+            "article_id": "a1",
+            "start": 56,
+            "end": 63,
+            "label": "QUOTE",
+            "text": text[56:63],
+            "speaker": "Sergey Lavrov",
+            "created_at": "2024",
+            "updated_at": "2024",
+            "deleted": 0,
+        }
+    )
+    conn.close()
+
+    db = open_db(path)
+    [(source_id, name, quotes, articles)] = db.execute(
+        "select id, name, quotes, articles from sources"
+    ).fetchall()
+    assert (name, quotes, articles) == ("Sergey Lavrov", 2, 1)  # the open one and the accepted QUOTE
+    assert db.execute("select distinct source_id from suggestions").fetchall() == [(source_id,)]
+    assert db.execute("select source_id from annotations").fetchall() == [(source_id,)]
+    assert db.execute("select kind from suggestions").fetchall() == [("direct",), ("direct",)]
+    assert db.execute("select key from labels where name = 'PARAPHRASE'").fetchone() == (5,)
+    db.close()

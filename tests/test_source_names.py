@@ -67,23 +67,43 @@ def test_spellings_of_one_given_name_agree(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Maria", "Marta"), ("Mario", "Maria"), ("Marina", "Marino"), ("Jon", "Jan"), ("Mark", "Scott"), ("S.", "Mark")],
+    [
+        ("Maria", "Marta"),
+        ("Mario", "Maria"),
+        ("Marina", "Marino"),
+        ("Jon", "Jan"),
+        ("Mark", "Scott"),
+        ("S.", "Mark"),
+    ],
 )
 def test_different_given_names_disagree(a: str, b: str) -> None:
     assert not given_names_agree(a, b) and not given_names_agree(b, a)
 
 
 def test_keys_fold_case_punctuation_accents_and_transliteration() -> None:
-    assert alias_key("S. Jaishankar", "person") == alias_key("S Jaishankar", "person") == ("s jaishankar", "jaishankar")
+    assert (
+        alias_key("S. Jaishankar", "person")
+        == alias_key("S Jaishankar", "person")
+        == ("s jaishankar", "jaishankar")
+    )
     assert alias_key("Sergei Lavrov", "person") == alias_key("SERGEY LAVROV", "person")
     assert alias_key("EAM Jaishankar", "person") == ("jaishankar", "jaishankar")
-    assert description_key("A spokesperson for HM Coastguard") == description_key("the spokesperson for HM Coastguard")
-    assert description_key("a spokesperson for HM Coastguard") != description_key("a spokesperson for the ministry")
+    assert description_key("A spokesperson for HM Coastguard") == description_key(
+        "the spokesperson for HM Coastguard"
+    )
+    assert description_key("a spokesperson for HM Coastguard") != description_key(
+        "a spokesperson for the ministry"
+    )
 
 
 @pytest.mark.parametrize(
     ("speaker", "unnamed"),
-    [("a spokesperson for HM Coastguard", True), ("one striker", True), ("His brother", True), ("TASS", False)],
+    [
+        ("a spokesperson for HM Coastguard", True),
+        ("one striker", True),
+        ("His brother", True),
+        ("TASS", False),
+    ],
 )
 def test_descriptions_are_unnamed_sources(speaker: str, unnamed: bool) -> None:
     assert is_description(speaker) is unnamed

@@ -127,10 +127,9 @@ WRITERS: dict[str, Callable[[Scene], tuple]] = {
     "newsmark.store.events.redo": lambda s: (s.db, s.undone_article),
     "newsmark.store.suggestions.set_suggestion_status": lambda s: (s.db, s.suggestion, "rejected"),
     "newsmark.store.suggestions.accept_suggestion": lambda s: (s.db, s.suggestion, "Sergei Lavrov", 0, 6),
-    "newsmark.store.sources.resolve.attach_sources": lambda s: (s.db, s.article),
-    "newsmark.store.sources.corrections.merge_sources": lambda s: (s.db, s.lavrov, s.peskov),
-    "newsmark.store.sources.corrections.split_alias": lambda s: (s.db, s.lavrov, "Lavrov"),
-    "newsmark.store.sources.corrections.rename_source": lambda s: (s.db, s.peskov, "D. Peskov"),
+    "newsmark.store.source_corrections.merge_sources": lambda s: (s.db, s.lavrov, s.peskov),
+    "newsmark.store.source_corrections.split_alias": lambda s: (s.db, s.lavrov, "Lavrov"),
+    "newsmark.store.source_corrections.rename_source": lambda s: (s.db, s.peskov, "D. Peskov"),
     "newsmark.store.ingest.ingest_text": lambda s: (s.db, "A new text\nStored under a lock.\n", "new.txt"),
     "newsmark.store.ingest.ingest_paths": lambda s: (s.db, _new_file(s)),
     "newsmark.store.imports.reading.import_path": lambda s: (s.db, _jsonl_file(s)),
@@ -157,6 +156,7 @@ CALLER_HOLDS_THE_TRANSACTION: dict[str, str] = {
     "newsmark.store.imports.jsonl.import_jsonl": "part of an import, inside import_path's transaction",
     "newsmark.store.sources.resolve.resolve_speakers": "part of save_analysis and accept_suggestion",
     "newsmark.store.sources.resolve.refresh_names": "part of save_analysis and accept_suggestion",
+    "newsmark.store.sources.resolve.attach_sources": "part of save_analysis",
     "newsmark.store.sources.resolve.attach_sources_everywhere": "part of migration 0006",
 }
 

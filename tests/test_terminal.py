@@ -28,13 +28,12 @@ class Terminal:
     def start(self, command: str, width: int = 120, height: int = 40) -> None:
         env_prefix = " ".join(f"{k}={v}" for k, v in self.env.items())
         size = ["-x", str(width), "-y", str(height)]
-        # A detached session takes tmux's default size (80x24) unless told otherwise, and an
-        # app started before the resize may miss it: size the window first, then start.
-        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, *size, "sleep 60"], check=True)
+        # COLUMNS and LINES, when the tmux server was started with them, would override the
+        # window's size: the app must read the terminal's own.
+        command = f"env -u COLUMNS -u LINES {env_prefix} {command}"
+        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, *size, command], check=True)
+        # A detached session takes tmux's default size unless told otherwise.
         subprocess.run([TMUX, "resize-window", "-t", self.name, *size], check=True)
-        subprocess.run(
-            [TMUX, "respawn-pane", "-k", "-t", self.name, f"env {env_prefix} {command}"], check=True
-        )
 
     def keys(self, *keys: str) -> None:
         for key in keys:

@@ -113,12 +113,15 @@ def export_items(
 def _with_sources(db: Database, article_id: str, annotations: list[Annotation]) -> list[ExportedAnnotation]:
     source_of = dict(
         db.execute(
-            "select id, source_id from annotations where article_id = ? and source_id is not null", [article_id]
+            "select id, source_id from annotations where article_id = ? and source_id is not null",
+            [article_id],
         ).fetchall()
     )
     names = source_names(db, set(source_of.values()))
     return [
-        ExportedAnnotation(**asdict(a), source_id=source_of.get(a.id), source_name=names.get(source_of.get(a.id, -1)))
+        ExportedAnnotation(
+            **asdict(a), source_id=source_of.get(a.id), source_name=names.get(source_of.get(a.id, -1))
+        )
         for a in annotations
     ]
 
@@ -150,7 +153,11 @@ def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[
 def speaker_fields(a: ExportedAnnotation) -> dict[str, object]:
     """Who said an annotated quote, as every export spells it: name and mention span, and
     the speaker's source (its id and canonical name) when the speaker has one."""
-    fields: dict[str, object] = {"speaker": a.speaker, "speaker_start": a.speaker_start, "speaker_end": a.speaker_end}
+    fields: dict[str, object] = {
+        "speaker": a.speaker,
+        "speaker_start": a.speaker_start,
+        "speaker_end": a.speaker_end,
+    }
     if a.source_id is not None:
         fields |= {"source_id": a.source_id, "source_name": a.source_name}
     return fields

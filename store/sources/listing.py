@@ -15,9 +15,13 @@ from typing import TYPE_CHECKING, Literal
 from newsmark.store.sources.names import SOURCE_KINDS, alias_key, fold, spelling_key
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Collection
 
-    from newsmark.store.db import Queryable
+    from sqlite_utils import Database
+
+    # As store.db.Queryable (not imported: this package never reaches store.db).
+    Queryable = Database | sqlite3.Connection
 
 SOURCE_SORTS = ("count", "name")
 _CONTEXT_CHARS = 120  # of the paragraph on either side of an attribution, at most
@@ -94,7 +98,7 @@ def list_sources(
     where = "s.quotes + s.paraphrases > 0"
     params: list[object] = []
     if kinds is not None:
-        where += f" and s.kind in ({', '.join('?' * len(kinds))})"
+        where += f" and s.kind in ({_marks(kinds)})"
         params.extend(kinds)
     clause, search_params = _search_clause(query)
     where += clause
@@ -116,16 +120,23 @@ def list_sources(
     ).fetchall()
     aliases = _aliases_of(conn, [r[0] for r in rows])
     return [
-        SourceRow(r[0], r[1], r[2], aliases.get(r[0], ()), tuple(json.loads(r[3])), r[4], r[5], r[6], bool(r[7]))
+        SourceRow(
+            r[0], r[1], r[2], aliases.get(r[0], ()), tuple(json.loads(r[3])), r[4], r[5], r[6], bool(r[7])
+        )
         for r in rows
     ]
+
+
+def _marks(values: Collection[object]) -> str:
+    """As many ? as values, for an `in (...)`."""
+    return ", ".join("?" * len(values))
 
 
 def _aliases_of(conn: Queryable, source_ids: list[int]) -> dict[int, tuple[str, ...]]:
     found: dict[int, list[str]] = {}
     if source_ids:
         for source_id, alias in conn.execute(
-            f"select source_id, alias from source_aliases where source_id in ({', '.join('?' * len(source_ids))})"
+            f"select source_id, alias from source_aliases where source_id in ({_marks(source_ids)})"
             " order by source_id, uses desc, alias",
             source_ids,
         ):
@@ -150,9 +161,7 @@ def source_names(conn: Queryable, source_ids: Collection[int]) -> dict[int, str]
     ids = list(source_ids)
     if not ids:
         return {}
-    return dict(
-        conn.execute(f"select id, name from sources where id in ({', '.join('?' * len(ids))})", ids).fetchall()
-    )
+    return dict(conn.execute(f"select id, name from sources where id in ({_marks(ids)})", ids).fetchall())
 
 
 def sources_named(conn: Queryable, name: str) -> list[int]:
@@ -160,14 +169,16 @@ def sources_named(conn: Queryable, name: str) -> list[int]:
     together ("sergey lavrov", "Sergei Lavrov", "S. Jaishankar" for "S Jaishankar")."""
     keys = {alias_key(name, kind)[0] for kind in SOURCE_KINDS}
     rows = conn.execute(
-        f"select distinct source_id from source_aliases where alias = ? or key in ({', '.join('?' * len(keys))})"
+        f"select distinct source_id from source_aliases where alias = ? or key in ({_marks(keys)})"
         " union select id from sources where name = ? collate nocase order by 1",
         [name, *keys, name],
     ).fetchall()
     return [r[0] for r in rows]
 
 
-def attributions_of(conn: Queryable, source_id: int, *, limit: int = 500, offset: int = 0) -> list[Attribution]:
+def attributions_of(
+    conn: Queryable, source_id: int, *, limit: int = 500, offset: int = 0
+) -> list[Attribution]:
     """What a source said across the corpus, article by article in library order, each with
     its article's title and status and the words around it."""
     rows = conn.execute(
@@ -192,8 +203,20 @@ def attributions_of(conn: Queryable, source_id: int, *, limit: int = 500, offset
         context_start, context = _context(conn, article_id, start, end)
         found.append(
             Attribution(
-                kind, origin, id_, article_id, title, status, start, end, text, speaker, s_start, s_end,
-                context, context_start,
+                kind,
+                origin,
+                id_,
+                article_id,
+                title,
+                status,
+                start,
+                end,
+                text,
+                speaker,
+                s_start,
+                s_end,
+                context,
+                context_start,
             )
         )
     return found

@@ -22,9 +22,14 @@ from dataclasses import dataclass
 
 SOURCE_KINDS = ("person", "organisation", "unnamed")
 
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Words that stand before a name as a title or an office: stripped from the name, kept as
 # roles. General English news usage, lower case, without dots.
-TITLE_WORDS = frozenset(
+TITLE_WORDS = _lexicon(
     """mr mrs ms miss mx dr prof sir dame lord lady rev fr sen rep gov gen col capt lt sgt
     president minister ministers prime premier chancellor secretary ambassador envoy chief judge
     justice mayor governor senator congressman congresswoman representative king queen prince
@@ -34,22 +39,22 @@ TITLE_WORDS = frozenset(
     incumbent late councillor councilor councilman councilwoman alderman commissioner coach
     captain officer inspector detective sergeant constable superintendent bishop archbishop
     cardinal pope rabbi imam pastor reverend father senior assistant associate lead head
-    state attorney speaker leader founder president-elect chief-executive""".split()
+    state attorney speaker leader founder president-elect chief-executive"""
 )
 # Honorifics: stripped from a name like titles, but no role worth keeping.
-HONORIFICS = frozenset("mr mrs ms miss mx sir dame mme m herr frau".split())
+HONORIFICS = _lexicon("mr mrs ms miss mx sir dame mme m herr frau")
 # Words that open a description, not a name ("a spokesperson", "one striker", "the ministry").
-DETERMINERS = frozenset(
-    "a an the one two three some several many another this that these those his her their its".split()
+DETERMINERS = _lexicon(
+    "a an the one two three some several many another this that these those his her their its"
 )
 # Lower-case words that belong inside names ("Ursula von der Leyen", "Osama bin Laden").
-NAME_PARTICLES = frozenset("von van der den de del della di da dos du le la bin ibn al el ter".split())
-SUFFIXES = frozenset("jr sr ii iii iv".split())
+NAME_PARTICLES = _lexicon("von van der den de del della di da dos du le la bin ibn al el ter")
+SUFFIXES = _lexicon("jr sr ii iii iv")
 # Between the words of one title ("Secretary of State", "Minister for Foreign Affairs").
-CONNECTORS = frozenset("of for and".split())
+CONNECTORS = _lexicon("of for and")
 # Capitalised at a sentence's start, but never part of a title ("In Moscow Foreign Minister").
-FUNCTION_WORDS = DETERMINERS | frozenset(
-    "in on at by for with after before when as from to and but while during said says".split()
+FUNCTION_WORDS = DETERMINERS | _lexicon(
+    "in on at by for with after before when as from to and but while during said says"
 )
 VOWELS = frozenset("aeiou")
 # Transliteration variants, applied in order to a folded word.
@@ -102,7 +107,7 @@ def _is_title(word: str) -> bool:
 
 
 def _is_abbreviation(token: str) -> bool:
-    """"S.", "Dr.", "Jr.": a dot that ends no sentence."""
+    """ "S.", "Dr.", "Jr.": a dot that ends no sentence."""
     bare = _word(token).rstrip(".").lower()
     return len(bare) == 1 or bare in TITLE_WORDS or bare in SUFFIXES
 
@@ -237,10 +242,7 @@ def _one_vowel_apart(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     if len(long) - len(short) != 1:
         return False
-    for i, c in enumerate(long):
-        if c in VOWELS and long[:i] + long[i + 1 :] == short:
-            return True
-    return False
+    return any(c in VOWELS and long[:i] + long[i + 1 :] == short for i, c in enumerate(long))
 
 
 def same_person(a: Name, b: Name) -> bool:

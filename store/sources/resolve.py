@@ -2,7 +2,7 @@
 unnamed description across the corpus.
 
 A speaker spelled as before goes to the source that spelling belongs to: every alias
-points at one source, and the user's corrections (store.sources.corrections) move
+points at one source, and the user's corrections (store.source_corrections) move
 aliases, so they hold for every later analysis. A new spelling joins the source whose
 alias has the same key (store.sources.names: "S. Jaishankar" and "S Jaishankar",
 "Sergei Lavrov" and "Sergey Lavrov"); a person's new spelling otherwise joins the one
@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.db import retry_when_locked
 from newsmark.store.sources.names import (
     Name,
     alias_key,
@@ -174,6 +173,10 @@ def _person_by_family_name(db: Database, name: Name, article: _Article) -> int |
         for source_id, given in given_by_source.items()
         if not name.given or all(given_names_agree(name.given[0], g) for g in given)
     ]
+    # A source known by the family name alone agrees with anyone: a named one that agrees goes first.
+    named = [source_id for source_id in agreeing if given_by_source[source_id]]
+    if name.given and named:
+        agreeing = named
     return agreeing[0] if len(agreeing) == 1 else None
 
 
@@ -222,7 +225,7 @@ def _add_roles(db: Database, source_id: int, roles: Iterable[str]) -> None:
     (current,) = db.execute("select roles from sources where id = ?", [source_id]).fetchone()
     kept: list[str] = json.loads(current)
     seen = {r.lower() for r in kept}
-    new = []
+    new: list[str] = []
     for role in roles:
         if role.lower() not in seen and len(kept) + len(new) < MAX_ROLES:
             new.append(role)
@@ -290,12 +293,11 @@ def _attach(db: Database, article_id: str) -> set[int]:
     return set(resolved.values())
 
 
-@retry_when_locked
 def attach_sources(db: Database, article_id: str) -> None:
     """Give every suggestion of the article that names a speaker but has no source yet its
-    source (a decided one analysis left as it was, one an import brought)."""
-    with db.atomic():
-        refresh_names(db, _attach(db, article_id))
+    source (a decided one analysis left as it was, one an import brought). The caller
+    holds the transaction."""
+    refresh_names(db, _attach(db, article_id))
 
 
 def attach_sources_everywhere(db: Database) -> None:
@@ -318,4 +320,3 @@ def attach_sources_everywhere(db: Database) -> None:
         " where a.alias = annotations.speaker and annotations.source_id is null"
     )
     refresh_names(db, touched)
-

@@ -88,14 +88,23 @@ def split_alias(db: Database, source_id: int, alias: str) -> int:
     new_id = (
         db.table("sources")
         .insert(
-            {"name": name or alias, "kind": state["kind"], "roles": "[]", "created_at": now, "updated_at": now}
+            {
+                "name": name or alias,
+                "kind": state["kind"],
+                "roles": "[]",
+                "created_at": now,
+                "updated_at": now,
+            }
         )
         .last_rowid
     )
     assert new_id is not None  # an insert always gives its row a rowid
     new = {"name": name or alias, "user_named": False, "roles": []}
     rest = [(a, uses) for a, uses in aliases if a != alias]
-    left = {**_public(state), "name": state["name"] if state["user_named"] else best_name(state["kind"], rest) or state["name"]}
+    left = {
+        **_public(state),
+        "name": state["name"] if state["user_named"] else best_name(state["kind"], rest) or state["name"],
+    }
     before = {"from": new_id, "to": source_id, "aliases": None, "sources": {str(source_id): _public(state)}}
     after = {
         "from": source_id,
@@ -115,7 +124,12 @@ def rename_source(db: Database, source_id: int, name: str) -> None:
         raise ValueError("a source's name cannot be empty")
     state = _state(db, source_id)
     after = {**_public(state), "name": name, "user_named": True}
-    _apply(db, "source.rename", {"sources": {str(source_id): _public(state)}}, {"sources": {str(source_id): after}})
+    _apply(
+        db,
+        "source.rename",
+        {"sources": {str(source_id): _public(state)}},
+        {"sources": {str(source_id): after}},
+    )
 
 
 def _apply(db: Database, kind: str, before: dict, after: dict) -> None:
