@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from newsmark.cli.common import db_option, echo, fail, json_line, open_or_fail, table_or_jsonl_option
+from newsmark.tui.wording import counted
 
 
 def matching(total: int) -> str:
-    return "1 article matches" if total == 1 else f"{total:,} articles match"
+    """'1 article matches', '5 articles match': the same counting as the app's."""
+    return f"{counted(total, 'article')} {'matches' if total == 1 else 'match'}"
 
 
 @click.command()

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 migrations = Migrations(MIGRATION_SET)
 
-# The labels a new database starts with: 0001's, then the one 0006 adds.
+# The labels 0001 gives a new database; 0006 adds PARAPHRASE_LABEL.
 DEFAULT_LABELS = [
     ("QUOTE", "#e5a50a", 1, "A direct quote: the words someone said"),
     ("SOURCE", "#3584e4", 2, "Who said it: the person or organisation quoted"),
@@ -354,30 +354,30 @@ _ATTRIBUTION_ANNOTATION = (
 )
 
 
-def _count_into_source_articles(row: str, counted: str, quote: str, paraphrase: str, sign: str) -> str:
-    """The statement a trigger runs to add (sign '+') or take away ('-') one attribution
-    of `row` (new or old) in source_articles, when `counted` holds for it."""
-    if sign == "+":
+def _attribution_triggers(table: str, counted: str, quote: str, paraphrase: str, columns: str) -> list[str]:
+    """Triggers that keep source_articles (and through it each source's totals) as `table`'s
+    rows change: `counted` says whether a row is an attribution, `quote` and `paraphrase`
+    (each 1 or 0) which kind; all three SQL with `{row}` for new or old."""
+
+    def add(row: str) -> str:
+        c, q, p = (sql.format(row=row) for sql in (counted, quote, paraphrase))
         return f"""insert into source_articles (source_id, article_id, quotes, paraphrases)
-          select {row}.source_id, {row}.article_id, {quote}, {paraphrase} where {counted}
+          select {row}.source_id, {row}.article_id, {q}, {p} where {c}
           on conflict (source_id, article_id) do update
           set quotes = quotes + excluded.quotes, paraphrases = paraphrases + excluded.paraphrases;"""
-    return f"""update source_articles
-          set quotes = quotes - ({quote}), paraphrases = paraphrases - ({paraphrase})
-          where source_id = {row}.source_id and article_id = {row}.article_id and {counted};
-        delete from source_articles where source_id = {row}.source_id and article_id = {row}.article_id
-          and quotes = 0 and paraphrases = 0;"""
 
+    def take_away(row: str) -> str:
+        c, q, p = (sql.format(row=row) for sql in (counted, quote, paraphrase))
+        return f"""update source_articles set quotes = quotes - ({q}), paraphrases = paraphrases - ({p})
+          where source_id = {row}.source_id and article_id = {row}.article_id and {c};
+        delete from source_articles where source_id = {row}.source_id
+          and article_id = {row}.article_id and quotes = 0 and paraphrases = 0;"""
 
-def _attribution_triggers(table: str, counted: str, quote: str, paraphrase: str, columns: str) -> list[str]:
-    new = {k: v.format(row="new") for k, v in (("c", counted), ("q", quote), ("p", paraphrase))}
-    old = {k: v.format(row="old") for k, v in (("c", counted), ("q", quote), ("p", paraphrase))}
-    add = _count_into_source_articles("new", new["c"], new["q"], new["p"], "+")
-    remove = _count_into_source_articles("old", old["c"], old["q"], old["p"], "-")
     return [
-        f"create trigger {table}_sources_ai after insert on {table} begin {add} end",
-        f"create trigger {table}_sources_ad after delete on {table} begin {remove} end",
-        f"create trigger {table}_sources_au after update of {columns} on {table} begin {remove} {add} end",
+        f"create trigger {table}_sources_ai after insert on {table} begin {add('new')} end",
+        f"create trigger {table}_sources_ad after delete on {table} begin {take_away('old')} end",
+        f"create trigger {table}_sources_au after update of {columns} on {table}"
+        f" begin {take_away('old')} {add('new')} end",
     ]
 
 
@@ -433,7 +433,7 @@ SOURCE_TRIGGERS = [
 
 
 @migrations(name="0006_sources")
-def sources(db: Database) -> None:
+def sources_and_kinds(db: Database) -> None:
     """One source per speaker across the corpus (store.sources): canonical name, kind, roles,
     and the aliases the articles spell it by; each suggestion and QUOTE or PARAPHRASE
     annotation points at its source. Suggestions gain their kind (direct quote or indirect

@@ -12,15 +12,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsmark.store.annotations import Annotation, add_annotation, get_annotation
 from newsmark.store.db import retry_when_locked
 from newsmark.store.events import SUGGESTION_STATUSES, event_batch, log_event
-from newsmark.store.sources.listing import source_names
 from newsmark.store.sources.resolve import SpeakerMention, refresh_names, resolve_speakers
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-    from newsmark.store.annotations import Annotation
 
 DIRECT, INDIRECT = "direct", "indirect"
 SUGGESTION_KINDS = (DIRECT, INDIRECT)
@@ -124,8 +122,6 @@ def accept_suggestion(
     mentioned at the span given, in one undo. Its source: `source_id` when given, else the
     suggestion's own when the speaker is the suggestion's, else the one the speaker's name
     resolves to (store.sources.resolve)."""
-    from newsmark.store.annotations import add_annotation, get_annotation  # annotations' writers
-
     row = db.execute(
         'select article_id, start, "end", kind, speaker, source_id from suggestions where id = ?',
         [suggestion_id],
@@ -215,6 +211,8 @@ def suggestions_as_decided(
                  case when n.id is null then s.speaker_start else n.speaker_start end as speaker_start,
                  case when n.id is null then s.speaker_end else n.speaker_end end as speaker_end,
                  case when n.id is null then s.source_id else n.source_id end as source_id,
+                 (select name from sources where id = case when n.id is null then s.source_id
+                  else n.source_id end) as source_name,
                  s.cue, s.cue_start, s.cue_end, s.score
           from suggestions s join articles a on a.id = s.article_id
           left join quote_of q on q.suggestion_id = s.id
@@ -222,11 +220,7 @@ def suggestions_as_decided(
           where {" and ".join(where)}
         ) {outer}
         order by source, article, start"""
-    rows = list(db.query(sql, params))
-    names = source_names(db, {r["source_id"] for r in rows if r["source_id"] is not None})
-    for r in rows:
-        r["source_name"] = names.get(r["source_id"])
-    return rows
+    return list(db.query(sql, params))
 
 
 # What a decided suggestion is, field by field, as exports carry it and imports store it again.

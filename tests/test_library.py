@@ -134,3 +134,26 @@ async def test_status_and_open_suggestions_shown_filtered_and_sorted(
         await pilot.press("ctrl+o")  # back to the list's order
         await pilot.pause()
         assert [table.row(i).id for i in range(5)] == ids and box.border_subtitle == "5 articles"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_a_search_that_cannot_run_says_why_and_keeps_the_list(
+    app_db_path: Path, size: tuple[int, int]
+) -> None:
+    """A half-typed phrase is no search yet: the border says why, in one line, and the list
+    stays the last search's until the phrase is closed."""
+    async with make_app(app_db_path).run_test(size=size) as pilot:
+        screen = pilot.app.screen
+        box = screen.query_one("#filter")
+        table = screen.query_one(ArticleList)
+        await pilot.press(*"Sochi")
+        await pilot.pause()
+        found = table.row_count
+        assert found == 1
+        await pilot.press(*' "annual summ')
+        await pilot.pause()
+        assert box.border_subtitle.startswith("Cannot search: a quote mark is not closed")
+        assert table.row_count == found
+        await pilot.press('"')
+        await pilot.pause()
+        assert box.border_subtitle == f"{table.row_count} match" + ("" if table.row_count == 1 else "es")

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from newsmark.store.articles import corpus_progress
 from newsmark.store.db import connect
-from newsmark.store.search import RANKED_MAX, fts_query
+from newsmark.store.search import RANKED_MAX, parse_search
 from newsmark.tui.keymap import bindings_for
 from newsmark.tui.library_rows import LibraryRows, LibraryView, SearchRows, ViewRows
 from newsmark.tui.messages import AnalysisFinished, AnalysisProgress, DatabaseChanged, OpenArticle
@@ -72,12 +72,17 @@ class LibraryScreen(Screen[None]):
         goes back to the article selected before the search.
         """
         text = self.query_one(Input).value
+        parsed = parse_search(text, prefix=True)
+        if parsed.problem is not None:
+            # Half-typed ('"annual summ'): the list stays as it was, the border says why.
+            self.show_count(f"Cannot search: {parsed.problem}")
+            return
         self._stop_counting()  # an older search's count would compete with this one's query
         previous = self.article_list.source
         searching = isinstance(previous, SearchRows)
         keep = self.selected_article_id()
         self.show_progress_of_the_corpus()
-        if fts_query(text, prefix=True) is None:
+        if parsed.match is None:
             source: LibraryRows | ViewRows | SearchRows = (
                 LibraryRows(self.conn) if self.view.is_everything_in_order else ViewRows(self.conn, self.view)
             )
