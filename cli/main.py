@@ -37,17 +37,22 @@ def main(ctx: click.Context, db_path: Path | None, keymap: str | None, model: st
     """
     if ctx.invoked_subcommand is not None:
         return
-    from newsmark.tui.keymap import KeymapError, load_active_keymap
+    from newsmark.tui.keymap import KeymapError, configured_text_width, load_active_keymap
 
     try:
         keymap_name, active = load_active_keymap(keymap)
+        text_width = configured_text_width()
     except KeymapError as e:
         fail(f"keymap refused: {e}")
     from newsmark.tui.app import NewsmarkApp
 
     try:
         app = NewsmarkApp(
-            db_path or default_db_path(), keymap=active, keymap_name=keymap_name, model=model or DEFAULT_MODEL
+            db_path or default_db_path(),
+            keymap=active,
+            keymap_name=keymap_name,
+            model=model or DEFAULT_MODEL,
+            text_width=text_width,
         )
     except StoreError as e:
         fail(str(e))

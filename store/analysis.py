@@ -124,7 +124,7 @@ def save_analysis(db: Database, analysis: Analysis) -> None:
             ]
         )
         refresh_names(db, sources.values())
-        # Decided suggestions and annotations that named a speaker before it had a source.
+        # Decided suggestions that named a speaker before it had a source (an import brought them).
         attach_sources(db, aid)
         db.execute(
             "update articles set analysis_model = ?, analyzed_at = ? where id = ?",

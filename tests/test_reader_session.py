@@ -232,6 +232,29 @@ def test_text_width_in_the_config_file(tmp_path: Path) -> None:
         configured_text_width(config)
 
 
+def test_the_command_gives_the_app_the_configured_text_width(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsmark` (no subcommand) reads text_width from the config file and the reader
+    it opens wraps there: the app is built, its run is what is left out."""
+    from click.testing import CliRunner
+
+    from newsmark.cli.main import main
+    from newsmark.tui.app import NewsmarkApp
+
+    config = tmp_path / "config.toml"
+    config.write_text("text_width = 72\n")
+    monkeypatch.setenv("NEWSMARK_CONFIG", str(config))
+    built: list[NewsmarkApp] = []
+    monkeypatch.setattr(NewsmarkApp, "run", lambda self, *a, **k: built.append(self))
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "n.db")])
+    assert result.exit_code == 0, result.output
+    assert [app.text_width for app in built] == [72]
+    config.write_text("text_width = 5000\n")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "n.db")])
+    assert result.exit_code == 1 and "text_width must be a whole number of columns" in result.output
+
+
 async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) -> None:
     async with make_app(db_path).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
@@ -257,3 +280,23 @@ async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) 
         await pilot.pause()
         assert reader.article_status == "done" and "done" in str(reader.query_one("#article-title").render())
         assert reader.view.cursor == cursor
+
+
+async def test_a_change_made_while_a_dialog_is_open_shows_when_it_closes(db_path: Path) -> None:
+    """The watch tells every screen on the stack, not only the dialog in front."""
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(pilot, TITLE)
+        await pilot.press("f1")  # the help, over the reader
+        await pilot.pause()
+        assert pilot.app.screen is not reader
+        other = open_db(db_path)  # the other window
+        try:
+            added = add_annotation(other, reader.article_id, 0, 7, "CLAIM")
+        finally:
+            other.conn.close()
+        pilot.app.check_for_changes()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is reader
+        assert [a.id for a in reader.annotations] == [added.id]

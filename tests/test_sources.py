@@ -366,6 +366,8 @@ def test_merge_split_rename_undo_redo_and_re_analysis(pair) -> None:
     assert "Rosneft chief" in get_source(db, sechin).roles  # type: ignore[union-attr]
     rename_source(db, sechin, "Igor Ivanovich Sechin")
     assert names(db) == [("Igor Ivanovich Sechin", ("I. Setchin", "Igor Sechin"), 2)]
+    assert [s.id for s in list_sources(db, "ivanovich")] == [sechin]  # the user's name, no alias
+    assert list_sources(db, "100%") == []  # a % in the query is no wildcard
 
     # Re-analysis resolves the speakers through the same aliases: the corrections hold.
     store(db, article, PAIR, suggestions, people(PAIR, "Igor Sechin", "I. Setchin"))

@@ -25,7 +25,13 @@ from newsmark.store import open_current, open_db
 from newsmark.store.articles import count_articles
 from newsmark.store.db import as_database
 from newsmark.tui.actions import ACTIONS, ActionSpec, scope_of
-from newsmark.tui.keymap import bindings_for, display_keys, key_sequences, textual_keymap
+from newsmark.tui.keymap import (
+    DEFAULT_TEXT_WIDTH,
+    bindings_for,
+    display_keys,
+    key_sequences,
+    textual_keymap,
+)
 from newsmark.tui.messages import (
     AnalysisFinished,
     AnalysisProgress,
@@ -58,9 +64,11 @@ class NewsmarkApp(App[None]):
         keymap_name: str = "default",
         model: str | None = None,
         seed_if_empty: bool = True,
+        text_width: int = DEFAULT_TEXT_WIDTH,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        self.text_width = text_width  # the reader's longest line (config.toml's text_width)
         # Opened here, before the screen is taken over, so a refused file is a plain error.
         # Writes from the event loop wait at most ~2 s a try for another process's lock.
         # A current database is opened through sqlite3 alone: the library's first page
@@ -101,13 +109,15 @@ class NewsmarkApp(App[None]):
         return self.conn.execute("pragma data_version").fetchone()[0]
 
     def check_for_changes(self) -> None:
-        """Tell the screen in front when another connection has committed (another window,
-        a command, this app's own workers): SQLite's data_version, read on the app's
-        connection, changes only then, and reading it costs next to nothing."""
+        """Tell every screen on the stack when another connection has committed (another
+        window, a command, this app's own workers): SQLite's data_version, read on the app's
+        connection, changes only then, and reading it costs next to nothing. Every screen,
+        not only the one in front: the reader under a dialog must not come back stale."""
         version = self._read_data_version()
         if version != self._data_version:
             self._data_version = version
-            self.screen.post_message(DatabaseChanged())
+            for screen in self.screen_stack:
+                screen.post_message(DatabaseChanged())
 
     def on_ready(self) -> None:
         # After the first frame: load what the first tag or article will need.
@@ -137,7 +147,9 @@ class NewsmarkApp(App[None]):
             if reader.show_article(article_id):
                 self.push_screen(reader)
             return
-        self.install_screen(ReaderScreen(article_id, db=self.db, keymap=self.keymap), "reader")
+        self.install_screen(
+            ReaderScreen(article_id, db=self.db, keymap=self.keymap, text_width=self.text_width), "reader"
+        )
         self.push_screen("reader")
 
     # -- background work -------------------------------------------------------

@@ -22,7 +22,6 @@ from newsmark.store.articles import (
     tokens_for_article,
 )
 from newsmark.store.entities import Entity, entities_for_article
-from newsmark.store.sources.listing import source_names
 from newsmark.store.suggestions import decided_suggestions
 from newsmark.store.tokens import fallback_sentences, fallback_tokens
 
@@ -111,19 +110,19 @@ def export_items(
 
 
 def _with_sources(db: Database, article_id: str, annotations: list[Annotation]) -> list[ExportedAnnotation]:
-    source_of = dict(
-        db.execute(
-            "select id, source_id from annotations where article_id = ? and source_id is not null",
+    sources = {
+        r[0]: (r[1], r[2])
+        for r in db.execute(
+            "select n.id, s.id, s.name from annotations n join sources s on s.id = n.source_id"
+            " where n.article_id = ?",
             [article_id],
-        ).fetchall()
-    )
-    names = source_names(db, set(source_of.values()))
-    return [
-        ExportedAnnotation(
-            **asdict(a), source_id=source_of.get(a.id), source_name=names.get(source_of.get(a.id, -1))
         )
-        for a in annotations
-    ]
+    }
+    exported = []
+    for a in annotations:
+        source_id, source_name = sources.get(a.id, (None, None))
+        exported.append(ExportedAnnotation(**asdict(a), source_id=source_id, source_name=source_name))
+    return exported
 
 
 def check_span(article: Article, start: int, end: int, text: str, what: str) -> None:

@@ -68,15 +68,19 @@ class Attribution:
 
 
 def _search_clause(query: str) -> tuple[str, list[object]]:
-    """Sources any of whose names contain every word of `query` (folded as keys are)."""
-    words = [spelling_key(w) for w in fold(query).split()]
-    words = [w for w in words if w]
-    if not words:
+    """Sources whose name, or one of whose aliases, holds every word of `query`: aliases by
+    their keys, so any spelling finds them; the name as written (a user's own name for a
+    source is no alias)."""
+    raw = query.split()
+    keys = [k for k in (spelling_key(w) for w in fold(query).split()) if k]
+    if not keys:
         return "", []
-    likes = " and ".join("a.key like ?" for _ in words)
+    in_alias = " and ".join("a.key like ?" for _ in keys)
+    in_name = " and ".join("s.name like ? escape '\\'" for _ in raw)
+    literal = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in raw]
     return (
-        f" and s.id in (select a.source_id from source_aliases a where {likes})",
-        [f"%{w}%" for w in words],
+        f" and (s.id in (select a.source_id from source_aliases a where {in_alias}) or ({in_name}))",
+        [*(f"%{k}%" for k in keys), *(f"%{w}%" for w in literal)],
     )
 
 
@@ -154,14 +158,6 @@ def get_source(conn: Queryable, source_id: int) -> SourceRow | None:
         return None
     aliases = _aliases_of(conn, [source_id]).get(source_id, ())
     return SourceRow(r[0], r[1], r[2], aliases, tuple(json.loads(r[3])), r[4], r[5], r[6], bool(r[7]))
-
-
-def source_names(conn: Queryable, source_ids: Collection[int]) -> dict[int, str]:
-    """The canonical name of each source."""
-    ids = list(source_ids)
-    if not ids:
-        return {}
-    return dict(conn.execute(f"select id, name from sources where id in ({_marks(ids)})", ids).fetchall())
 
 
 def sources_named(conn: Queryable, name: str) -> list[int]:
