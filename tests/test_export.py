@@ -217,6 +217,7 @@ def test_csv_one_row_per_annotation_with_formulas_escaped(tmp_db) -> None:
     assert [(int(r["start"]), int(r["end"]), r["label"]) for r in rows] == spans
     assert list(rows[0]) == [
         "article_id",
+        "source",
         "title",
         "article_status",
         "annotation_id",
@@ -231,7 +232,6 @@ def test_csv_one_row_per_annotation_with_formulas_escaped(tmp_db) -> None:
         "speaker_start",
         "speaker_end",
         "note",
-        "article_source",
         "created_at",
         "updated_at",
     ]

@@ -404,3 +404,28 @@ def test_corrections_refuse_what_makes_no_sense(pair) -> None:
         rename_source(db, sechin, "  ")
     with pytest.raises(ValueError, match="no source"):
         merge_sources(db, sechin, 999)
+
+
+# --- an import gives back the sources its export named --------------------------------------------
+
+
+def test_an_imported_annotation_gets_the_source_its_export_named(tmp_db) -> None:
+    from newsmark.store.annotations import add_annotation
+    from newsmark.store.sources.resolve import restore_source
+
+    text = "Talks\n\nSergei Lavrov said: “We will talk.” Lavrov said: “Soon.”\n"
+    article, _ = ingest_text(tmp_db, text, "talks.txt")
+    first = add_annotation(tmp_db, article, 27, 42, "QUOTE", speaker="Sergei Lavrov")
+    with tmp_db.conn:
+        restore_source(tmp_db, first.id, 7, "Sergey Lavrov")  # as exported from another database
+    source = get_source(tmp_db, 7)
+    assert source is not None and (source.name, set(source.aliases)) == (
+        "Sergey Lavrov",
+        {"Sergey Lavrov", "Sergei Lavrov"},
+    )
+    assert counted(tmp_db, 7) == (1, 0, 1)
+    # Another export's id for him: the name finds the source he has here.
+    second = add_annotation(tmp_db, article, 56, 63, "QUOTE", speaker="Lavrov")
+    with tmp_db.conn:
+        restore_source(tmp_db, second.id, 3, "Sergey Lavrov")
+    assert counted(tmp_db, 7) == (2, 0, 1) and get_source(tmp_db, 3) is None

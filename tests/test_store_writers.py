@@ -158,6 +158,7 @@ CALLER_HOLDS_THE_TRANSACTION: dict[str, str] = {
     "newsmark.store.sources.resolve.refresh_names": "part of save_analysis and accept_suggestion",
     "newsmark.store.sources.resolve.attach_sources": "part of save_analysis",
     "newsmark.store.sources.resolve.attach_sources_everywhere": "part of migration 0006",
+    "newsmark.store.sources.resolve.restore_source": "part of an import, inside import_path's transaction",
 }
 
 # --- finding the writers by reading the code ------------------------------------------

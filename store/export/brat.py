@@ -13,6 +13,7 @@ In each .ann (brat and INCEpTION read these as they are):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from newsmark.store.export import ExportItem, SpanMismatch
 SPEAKER_TYPE = "Speaker"
 SPEAKER_NOTE = "speaker: "
 SOURCE_NOTE = "source {id}: {name}"
+SOURCE_NOTE_PATTERN = re.compile(r"source (?P<id>\d+): (?P<name>.+)", re.DOTALL)  # SOURCE_NOTE, read back
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1,9 +1,9 @@
 """CSV: who said what, one row per annotation, safe to open in a spreadsheet.
 
-Each row names the article (title, status, file), the annotation (label; for a QUOTE or
-PARAPHRASE its kind, direct or indirect), who said it (the source's canonical name and
-id, the same whatever the article calls them, and the name as the annotation gives it),
-the words and where they are, the note, and the file the article came from.
+Each row names the article (its file, title and status), the annotation (label; for a
+QUOTE or PARAPHRASE its kind, direct or indirect), who said it (the source's canonical
+name and id, the same whatever the article calls them, and the name as the annotation
+gives it), the words and where they are, and the note.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from newsmark.store.export import ExportItem
 
 COLUMNS = [
     "article_id",
+    "source",  # the file the article came from
     "title",
     "article_status",
     "annotation_id",
@@ -30,7 +31,6 @@ COLUMNS = [
     "speaker_start",
     "speaker_end",
     "note",
-    "article_source",
     "created_at",
     "updated_at",
 ]
@@ -53,6 +53,7 @@ def write_csv(items: Iterable[ExportItem], out: IO[str]) -> int:
         for a in item.annotations:
             row = [
                 item.article.id,
+                item.article.source,
                 item.article.title,
                 item.article.status,
                 a.id,
@@ -67,7 +68,6 @@ def write_csv(items: Iterable[ExportItem], out: IO[str]) -> int:
                 a.speaker_start,
                 a.speaker_end,
                 a.note,
-                item.article.source,
                 a.created_at,
                 a.updated_at,
             ]

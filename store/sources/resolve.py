@@ -180,16 +180,14 @@ def _person_by_family_name(db: Database, name: Name, article: _Article) -> int |
     return agreeing[0] if len(agreeing) == 1 else None
 
 
-def _new_source(db: Database, speaker: str, kind: str) -> int:
+def _new_source(db: Database, speaker: str, kind: str, source_id: int | None = None) -> int:
+    """A source named after `speaker` (with the id given, when one is)."""
     now = now_iso()
     name = read_name(speaker).display if kind == "person" else speaker.strip()
-    source_id = (
-        db.table("sources")
-        .insert({"name": name or speaker, "kind": kind, "roles": "[]", "created_at": now, "updated_at": now})
-        .last_rowid
-    )
-    assert source_id is not None  # an insert always gives its row a rowid
-    return source_id
+    record: dict[str, object] = {"id": source_id, "name": name or speaker, "kind": kind, "roles": "[]"}
+    new_id = db.table("sources").insert({**record, "created_at": now, "updated_at": now}).last_rowid
+    assert new_id is not None  # an insert always gives its row a rowid
+    return new_id
 
 
 def _add_alias(db: Database, alias: str, source_id: int, key: str, surname: str | None) -> None:
@@ -320,3 +318,32 @@ def attach_sources_everywhere(db: Database) -> None:
         " where a.alias = annotations.speaker and annotations.source_id is null"
     )
     refresh_names(db, touched)
+
+
+def restore_source(db: Database, annotation_id: int, source_id: int | None, source_name: str) -> None:
+    """An imported annotation's source, as the export it came from named it (`source_id`,
+    `source_name`): the source of that id when it bears that name, else the one that name
+    resolves to, made with that id when the id and the name are new here (as an import
+    keeps an annotation's id), so that exporting again writes the same. The annotation's
+    speaker spelling becomes an alias of it. The caller holds the transaction."""
+    article_id, speaker = db.execute(
+        "select article_id, speaker from annotations where id = ?", [annotation_id]
+    ).fetchone()
+    kind = source_kind(source_name, None)
+    restored = _restored(db, article_id, source_id, source_name, kind)
+    if speaker is not None:
+        _add_alias(db, speaker, restored, *alias_key(speaker, kind))
+    db.execute("update annotations set source_id = ? where id = ?", [restored, annotation_id])
+
+
+def _restored(db: Database, article_id: str, source_id: int | None, source_name: str, kind: str) -> int:
+    if source_id is not None:
+        row = db.execute("select name from sources where id = ?", [source_id]).fetchone()
+        if row is not None and row[0] == source_name:
+            return source_id
+        named = db.execute("select 1 from source_aliases where alias = ?", [source_name]).fetchone()
+        if row is None and named is None:
+            _new_source(db, source_name, kind, source_id)
+            _add_alias(db, source_name, source_id, *alias_key(source_name, kind))
+            return source_id
+    return _resolve(db, source_name, kind, _Article(db, article_id))
