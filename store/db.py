@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     # Reads run on either: the app's first screen reads through sqlite3 alone (open_current).
     Queryable = Database | sqlite3.Connection
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
 # A write that still finds the database locked after the busy timeout is tried
 # again this many times in all, then reported (DatabaseBusy), never dropped.
@@ -51,10 +50,10 @@ def _check_existing_file(path: Path) -> set[str]:
         raise NotNewsmarkDatabase(f"{path}: is a folder, not a database file")
     if path.stat().st_size == 0:
         return set()
-    with path.open("rb") as f:
-        head = f.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
-        raise NotNewsmarkDatabase(f"{path}: not a SQLite database; refusing to touch it")
+    # The header is read by SQLite, never by opening the file here: on Linux, closing any
+    # descriptor of the file drops every POSIX lock this process holds on it, so the
+    # app's own open connection would lose its WAL lock and the next newsmark command
+    # would delete the -wal the app is still writing to (tests/test_shared_database.py).
     # Read-only look, so even a lock or journal is never created on a foreign file.
     # as_uri() percent-encodes the path: a '?' or '#' in a folder name would
     # otherwise end the path early and open (creating it) some other file.
@@ -79,6 +78,8 @@ def _check_existing_file(path: Path) -> set[str]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
+        if "not a database" in str(e):
+            raise NotNewsmarkDatabase(f"{path}: not a SQLite database; refusing to touch it") from e
         raise NotNewsmarkDatabase(f"{path}: unreadable SQLite database ({e})") from e
     if tables and not applied:
         raise NotNewsmarkDatabase(f"{path}: a SQLite database, but not a newsmark one; refusing to touch it")

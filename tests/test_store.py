@@ -297,22 +297,23 @@ def test_default_labels(tmp_db) -> None:
         ("QUOTE", 1),
         ("SOURCE", 2),
         ("CLAIM", 3),
+        ("PARAPHRASE", 4),
     ]
     assert label_for_key(tmp_db, 2).name == "SOURCE"
-    assert label_for_key(tmp_db, 4) is None
+    assert label_for_key(tmp_db, 5) is None
 
 
 def test_add_label_takes_next_free_key(tmp_db) -> None:
-    assert add_label(tmp_db, " person ").key == 4
-    assert add_label(tmp_db, "PLACE", description="where").key == 5
-    assert [(label.name, label.key) for label in list_labels(tmp_db)][-2:] == [("PERSON", 4), ("PLACE", 5)]
+    assert add_label(tmp_db, " person ").key == 5
+    assert add_label(tmp_db, "PLACE", description="where").key == 6
+    assert [(label.name, label.key) for label in list_labels(tmp_db)][-2:] == [("PERSON", 5), ("PLACE", 6)]
     with pytest.raises(ValueError, match="exists already"):
         add_label(tmp_db, "quote")
     with pytest.raises(ValueError, match="one word"):
         add_label(tmp_db, "two words")
-    for name in "ABCD":
+    for name in "ABC":
         add_label(tmp_db, name)
-    assert label_for_key(tmp_db, 9).name == "D"
+    assert label_for_key(tmp_db, 9).name == "C"
     assert add_label(tmp_db, "TENTH").key is None
 
 
@@ -323,6 +324,7 @@ def test_rename_label_renames_annotations(tmp_db, article) -> None:
         ("QUOTE", 1),
         ("SPEAKER", 2),
         ("CLAIM", 3),
+        ("PARAPHRASE", 4),
     ]
     assert get_annotation(tmp_db, a.id).label == "SPEAKER"
     with pytest.raises(ValueError, match="exists already"):

@@ -254,7 +254,7 @@ async def test_app_shows_markup_and_escapes_literally(hostile_app_db: Path, tmp_
         await pilot.press("slash", *"moscow", "enter", "T")  # tag every match: the labels to choose from
         await pilot.pause()
         assert_shown_literally(app, SHOWN_LABEL)
-        await pilot.press("4")  # with the label: the annotations panel lists them
+        await pilot.press("5")  # with the label (4 is PARAPHRASE): the annotations panel lists them
         await pilot.pause()
         assert_shown_literally(app, f"{SHOWN_LABEL} Moscow")
 

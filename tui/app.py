@@ -339,6 +339,10 @@ class NewsmarkApp(App[None]):
             failed = visible_text(f"Export failed: {problem}")
             self.call_from_thread(self.notify, failed, severity="error", timeout=15, markup=False)
             return
+        except Exception as e:  # anything else (a busy database, a bug) is said, never swallowed
+            failed = visible_text(f"Export failed: {type(e).__name__}: {e}")
+            self.call_from_thread(self.notify, failed, severity="error", timeout=15, markup=False)
+            return
         finally:
             db.close()
         # The summary names the file: its path as typed (not lower-cased), never markup.

@@ -39,6 +39,7 @@ from newsmark.store.annotations import Label, add_label
 from newsmark.store.entities import touched_entity_ids
 from newsmark.store.events import ARTICLE_STATUSES, log_event
 from newsmark.store.ingest import ingest_text
+from newsmark.store.sources.resolve import restore_source
 from newsmark.store.suggestions import DECIDED_FIELDS
 from newsmark.store.timestamps import now_iso
 
@@ -61,6 +62,9 @@ class SpanIn:
     speaker_end: int | None = None
     note: str | None = None
     id: int | None = None
+    # The speaker's source as the export named it (store.sources.resolve.restore_source).
+    source_id: int | None = None
+    source_name: str | None = None
 
 
 @dataclass
@@ -350,6 +354,10 @@ def _store_spans(db: Database, article_id: str, text: str, spans: list[SpanIn], 
         ):
             record["id"] = s.id
         annotation_id = db.table("annotations").insert(record).last_pk
+        if isinstance(s.source_name, str) and s.source_name.strip():
+            restore_source(
+                db, annotation_id, s.source_id if isinstance(s.source_id, int) else None, s.source_name
+            )
         log_event(db, "annotation.add", article_id, annotation_id, None, {"deleted": 0})
         result.annotations_added += 1
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.store.export.brat import SPEAKER_NOTE, SPEAKER_TYPE
+from newsmark.store.export.brat import SOURCE_NOTE_PATTERN, SPEAKER_NOTE, SPEAKER_TYPE
 from newsmark.store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from newsmark.store.imports.files import read_text
 from newsmark.store.ingest.walk import iter_files
@@ -171,6 +171,9 @@ def document_from_ann(txt: Path, text: str, ann: Path, content: str, result: Imp
                 continue
             span = SpanIn(start, end, t.type, note="\n".join(t.notes) or None, speaker=t.speaker)
             if t.mention is not None:
+                for note in t.mention.notes:
+                    if found := SOURCE_NOTE_PATTERN.fullmatch(note):
+                        span.source_id, span.source_name = int(found["id"]), found["name"]
                 ms, me = t.mention.fragments[0][0], t.mention.fragments[-1][1]
                 span.speaker_start, span.speaker_end = ms, me
                 if span.speaker is None:

@@ -97,7 +97,10 @@ def document_from_record(record: dict, where: str, path: Path, dropped: Counter[
         if isinstance(child.start, int) and isinstance(child.end, int):
             head.speaker = text[child.start : child.end]
     by_bounds = {(s.start, s.end, s.label): s for s in spans}
-    for key, fields in (("speakers", ("speaker", "speaker_start", "speaker_end")), ("notes", ("note",))):
+    for key, fields in (
+        ("speakers", ("speaker", "speaker_start", "speaker_end", "source_id", "source_name")),
+        ("notes", ("note",)),
+    ):
         for extra in record.get(key) or []:
             span = by_bounds.get((extra.get("start"), extra.get("end"), extra.get("label")))
             if span is None:

@@ -97,6 +97,8 @@ def document_from_record(record: dict, where: str, path: Path, other_relations: 
                 speaker_end=_int_or_none(s.get("speaker_end")),
                 note=s.get("note") if isinstance(s.get("note"), str) else None,
                 id=_int_or_none(s.get("id")),
+                source_id=_int_or_none(s.get("source_id")),
+                source_name=s.get("source_name") if isinstance(s.get("source_name"), str) else None,
             )
         )
     by_bounds = {(s.start, s.end): s for s in spans}
