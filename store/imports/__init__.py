@@ -353,7 +353,8 @@ def _store_spans(db: Database, article_id: str, text: str, spans: list[SpanIn], 
             and not db.execute("select 1 from annotations where id = ?", [s.id]).fetchone()
         ):
             record["id"] = s.id
-        annotation_id = int(db.table("annotations").insert(record).last_pk)
+        annotation_id = db.table("annotations").insert(record).last_rowid
+        assert annotation_id is not None  # an insert always has a rowid
         if isinstance(s.source_name, str) and s.source_name.strip():
             restore_source(
                 db, annotation_id, s.source_id if isinstance(s.source_id, int) else None, s.source_name
