@@ -88,3 +88,20 @@ def app_db_path(analysed_db_file: Path, tmp_path: Path) -> Path:
     path = tmp_path / "app.db"
     shutil.copyfile(analysed_db_file, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def long_db_file(tmp_path_factory, nlp) -> Path:
+    """A database holding one article longer than any screen (reader_support), analysed
+    with the real pipeline once per session."""
+    from reader_support import make_long_article_db
+
+    return make_long_article_db(tmp_path_factory.mktemp("long"), nlp)
+
+
+@pytest.fixture
+def long_db(long_db_file: Path, tmp_path: Path) -> Path:
+    """A private copy of `long_db_file`."""
+    from reader_support import copy_of
+
+    return copy_of(long_db_file, tmp_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pilot_support import make_app, open_reader, query
-from reader_support import SIZES, TITLE, copy_of, make_long_article_db
+from reader_support import SIZES, TITLE, copy_of
 
 from newsmark.tui.article_spans import adjusted_bounds
 
@@ -45,11 +45,6 @@ def test_no_edge_crosses_a_blank_line() -> None:
     word = (TEXT.index("Next"), TEXT.index("Next") + 4)
     assert adjusted_bounds(TEXT, *word, "end", -1) == word
     assert adjusted_bounds(TEXT, *word, "start", 1) == word
-
-
-@pytest.fixture(scope="module")
-def long_db_file(tmp_path_factory, nlp) -> Path:
-    return make_long_article_db(tmp_path_factory.mktemp("long"), nlp)
 
 
 def bounds(db_path: Path, annotation_id: int) -> tuple[int, int]:

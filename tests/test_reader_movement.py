@@ -7,20 +7,10 @@ from pathlib import Path
 
 import pytest
 from pilot_support import make_app, open_reader
-from reader_support import SIZES, TITLE, copy_of, make_long_article_db
+from reader_support import SIZES, TITLE
 
 from newsmark.tui.screens.reader import ReaderScreen
 from newsmark.tui.widgets.article_view import ArticleView, is_word_char
-
-
-@pytest.fixture(scope="module")
-def long_db_file(tmp_path_factory, nlp) -> Path:
-    return make_long_article_db(tmp_path_factory.mktemp("long"), nlp)
-
-
-@pytest.fixture
-def long_db(long_db_file: Path, tmp_path: Path) -> Path:
-    return copy_of(long_db_file, tmp_path)
 
 
 def line(view: ArticleView) -> int:

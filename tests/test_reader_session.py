@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pilot_support import make_app, open_reader, query
-from reader_support import SIZES, TITLE, copy_of, make_long_article_db
+from reader_support import SIZES, TITLE
 
 from newsmark.store import open_db
 from newsmark.store.annotations import add_annotation
@@ -20,16 +20,6 @@ from newsmark.tui.screens.library import LibraryScreen
 from newsmark.tui.screens.reader import ReaderScreen
 
 
-@pytest.fixture(scope="module")
-def long_db_file(tmp_path_factory, nlp) -> Path:
-    return make_long_article_db(tmp_path_factory.mktemp("long"), nlp)
-
-
-@pytest.fixture
-def db_path(long_db_file: Path, tmp_path: Path) -> Path:
-    return copy_of(long_db_file, tmp_path)
-
-
 def status(reader: ReaderScreen) -> str:
     return str(reader.status.content)
 
@@ -39,8 +29,8 @@ def notifications(pilot) -> list[str]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_the_line_count_is_the_same_from_the_first_report_on(db_path: Path, size) -> None:
-    async with make_app(db_path).run_test(size=size) as pilot:
+async def test_the_line_count_is_the_same_from_the_first_report_on(long_db: Path, size) -> None:
+    async with make_app(long_db).run_test(size=size) as pilot:
         reader = await open_reader(pilot, TITLE)
         total = reader.view.line_count
         assert status(reader).startswith(f"line 1/{total}")
@@ -52,21 +42,21 @@ async def test_the_line_count_is_the_same_from_the_first_report_on(db_path: Path
 
 
 @pytest.mark.parametrize("size", [*SIZES, (250, 70)])
-async def test_the_header_is_one_line_with_the_title_and_the_file_name(db_path: Path, size) -> None:
-    async with make_app(db_path).run_test(size=size) as pilot:
+async def test_the_header_is_one_line_with_the_title_and_the_file_name(long_db: Path, size) -> None:
+    async with make_app(long_db).run_test(size=size) as pilot:
         reader = await open_reader(pilot, TITLE)
         header = reader.query_one("#article-title")
         assert header.size.height == 1
         shown = str(header.render())
         assert shown.startswith("Harbour council votes")
-        assert "harbour.txt" in shown and str(db_path.parent) not in shown
+        assert "harbour.txt" in shown and str(long_db.parent) not in shown
         assert len(shown) <= size[0]
         # The title (142 characters) is cut, never the file name, where they do not fit.
         assert ("…" in shown) == (size[0] < 200)
 
 
-async def test_undo_of_tag_all_matches_says_what_the_batch_was(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+async def test_undo_of_tag_all_matches_says_what_the_batch_was(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("slash", *"Abadi", "enter", "T", "3")
         assert len(reader.annotations) == 3
@@ -81,8 +71,8 @@ async def test_undo_of_tag_all_matches_says_what_the_batch_was(db_path: Path) ->
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_one_message_at_a_time_and_notifications_only_for_errors(db_path: Path, size) -> None:
-    async with make_app(db_path).run_test(size=size) as pilot:
+async def test_one_message_at_a_time_and_notifications_only_for_errors(long_db: Path, size) -> None:
+    async with make_app(long_db).run_test(size=size) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("d")
         assert status(reader).startswith("No annotation at the cursor")
@@ -107,8 +97,8 @@ async def test_one_message_at_a_time_and_notifications_only_for_errors(db_path: 
         assert status(reader).startswith("Saved SOURCE #")
 
 
-async def test_escape_closes_the_search_and_never_applies_a_dialog(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+async def test_escape_closes_the_search_and_never_applies_a_dialog(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("slash", *"pier")
         assert reader.search_bar.is_open and reader.search_bar.has_focus
@@ -131,29 +121,29 @@ async def test_escape_closes_the_search_and_never_applies_a_dialog(db_path: Path
         assert isinstance(pilot.app.screen, LibraryScreen)
 
 
-async def test_a_label_key_on_an_annotation_relabels_it_undoably(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+async def test_a_label_key_on_an_annotation_relabels_it_undoably(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("down", "down", "s", "1")
         (quote,) = reader.annotations
         await pilot.press("right")  # inside the QUOTE, nothing selected
         assert reader.view.selection is None
         await pilot.press("2")
-        assert query(db_path, "select id, label from annotations") == [(quote.id, "SOURCE")]
+        assert query(long_db, "select id, label from annotations") == [(quote.id, "SOURCE")]
         assert status(reader).startswith(f"Relabelled QUOTE #{quote.id} as SOURCE")
         await pilot.press("2")
         assert status(reader).startswith(f"SOURCE #{quote.id} is SOURCE already")
         await pilot.press("u")
-        assert query(db_path, "select id, label from annotations") == [(quote.id, "QUOTE")]
+        assert query(long_db, "select id, label from annotations") == [(quote.id, "QUOTE")]
 
 
 @pytest.mark.parametrize("keymap", ["default", "vim", "emacs"])
-async def test_a_note_on_the_annotation_at_the_cursor(db_path: Path, keymap: str) -> None:
+async def test_a_note_on_the_annotation_at_the_cursor(long_db: Path, keymap: str) -> None:
     from newsmark.tui.keymap import load_keymap
     from newsmark.tui.screens.dialogs import NoteEditor
 
     note_key = load_keymap(keymap)["reader.edit_note"].split(",")[0]
-    async with make_app(db_path, keymap).run_test(size=(80, 24)) as pilot:
+    async with make_app(long_db, keymap).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         reader.view.jump_to(reader.article.text.index('"The money'))
         reader.view.set_selection(*reader.view.sentence_at(reader.view.cursor))
@@ -164,7 +154,7 @@ async def test_a_note_on_the_annotation_at_the_cursor(db_path: Path, keymap: str
         await pilot.press(*"check the treasurer's name", "enter")
         await pilot.pause()
         assert pilot.app.screen is reader
-        assert query(db_path, "select note from annotations") == [("check the treasurer's name",)]
+        assert query(long_db, "select note from annotations") == [("check the treasurer's name",)]
         assert "check the treasurer's name" in str(
             reader.panel.query_one("#annotations").get_option_at_index(0).prompt
         )
@@ -173,31 +163,31 @@ async def test_a_note_on_the_annotation_at_the_cursor(db_path: Path, keymap: str
         await pilot.pause()
         await pilot.press("x", "escape")
         await pilot.pause()
-        assert query(db_path, "select note from annotations") == [("check the treasurer's name",)]
+        assert query(long_db, "select note from annotations") == [("check the treasurer's name",)]
         await pilot.press(note_key)
         await pilot.pause()
         await pilot.press("ctrl+u", "enter")
         await pilot.pause()
-        assert query(db_path, "select note from annotations") == [(None,)]
+        assert query(long_db, "select note from annotations") == [(None,)]
 
 
-async def test_a_key_marks_the_article_done_and_again_back_in_progress(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+async def test_a_key_marks_the_article_done_and_again_back_in_progress(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
-        assert query(db_path, "select status from articles") == [("new",)]
+        assert query(long_db, "select status from articles") == [("new",)]
         await pilot.press("D")
-        assert query(db_path, "select status from articles") == [("done",)]
+        assert query(long_db, "select status from articles") == [("done",)]
         assert "done" in str(reader.query_one("#article-title").render())
         assert status(reader).startswith("Marked done")
         await pilot.press("D")
-        assert query(db_path, "select status from articles") == [("in progress",)]
+        assert query(long_db, "select status from articles") == [("in progress",)]
         assert status(reader).startswith("Marked in progress")
         await pilot.press("u")  # undoable like any change
-        assert query(db_path, "select status from articles") == [("done",)]
+        assert query(long_db, "select status from articles") == [("done",)]
 
 
-async def test_a_wide_terminal_wraps_at_a_readable_width(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(250, 70)) as pilot:
+async def test_a_wide_terminal_wraps_at_a_readable_width(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(250, 70)) as pilot:
         reader = await open_reader(pilot, TITLE)
         view = reader.view
         assert view.scrollable_content_region.width > 150
@@ -205,9 +195,9 @@ async def test_a_wide_terminal_wraps_at_a_readable_width(db_path: Path) -> None:
         assert 90 <= longest <= 100
 
 
-async def test_the_text_width_is_the_readers_own(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(250, 70)) as pilot:
-        article_id = query(db_path, "select id from articles")[0][0]
+async def test_the_text_width_is_the_readers_own(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(250, 70)) as pilot:
+        article_id = query(long_db, "select id from articles")[0][0]
         reader = ReaderScreen(article_id, db=pilot.app.db, keymap=pilot.app.keymap, text_width=60)
         await pilot.app.push_screen(reader)
         await pilot.pause()
@@ -255,12 +245,12 @@ def test_the_command_gives_the_app_the_configured_text_width(
     assert result.exit_code == 1 and "text_width must be a whole number of columns" in result.output
 
 
-async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) -> None:
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+async def test_another_windows_changes_show_and_the_cursor_stays(long_db: Path) -> None:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("pagedown", "w")
         cursor, article_id = reader.view.cursor, reader.article_id
-        other = open_db(db_path)  # the other window
+        other = open_db(long_db)  # the other window
         try:
             added = add_annotation(other, article_id, 0, 7, "CLAIM")
         finally:
@@ -271,7 +261,7 @@ async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) 
         assert reader.view.cursor == cursor
         assert reader.panel.annotations[0].id == added.id
         # Through the app's watch on the database: the other window marks the article done.
-        other = open_db(db_path)
+        other = open_db(long_db)
         try:
             set_article_status(other, article_id, "done")
         finally:
@@ -282,14 +272,14 @@ async def test_another_windows_changes_show_and_the_cursor_stays(db_path: Path) 
         assert reader.view.cursor == cursor
 
 
-async def test_a_change_made_while_a_dialog_is_open_shows_when_it_closes(db_path: Path) -> None:
+async def test_a_change_made_while_a_dialog_is_open_shows_when_it_closes(long_db: Path) -> None:
     """The watch tells every screen on the stack, not only the dialog in front."""
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("f1")  # the help, over the reader
         await pilot.pause()
         assert pilot.app.screen is not reader
-        other = open_db(db_path)  # the other window
+        other = open_db(long_db)  # the other window
         try:
             added = add_annotation(other, reader.article_id, 0, 7, "CLAIM")
         finally:

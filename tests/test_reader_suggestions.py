@@ -9,22 +9,12 @@ from pathlib import Path
 
 import pytest
 from pilot_support import make_app, open_reader, query
-from reader_support import SIZES, TITLE, copy_of, make_long_article_db
+from reader_support import SIZES, TITLE
 from rich.style import Style
 
 from newsmark.tui.screens.reader import ReaderScreen
 from newsmark.tui.screens.speaker import SpeakerPicker
 from newsmark.tui.widgets.article_view import ArticleView
-
-
-@pytest.fixture(scope="module")
-def long_db_file(tmp_path_factory, nlp) -> Path:
-    return make_long_article_db(tmp_path_factory.mktemp("long"), nlp)
-
-
-@pytest.fixture
-def db_path(long_db_file: Path, tmp_path: Path) -> Path:
-    return copy_of(long_db_file, tmp_path)
 
 
 def status(reader: ReaderScreen) -> str:
@@ -46,10 +36,10 @@ def style_at(view: ArticleView, position: int) -> Style:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_progress_counts_decisions_up_out_of_a_fixed_total(db_path: Path, size) -> None:
-    total = query(db_path, "select count(*) from suggestions")[0][0]
+async def test_progress_counts_decisions_up_out_of_a_fixed_total(long_db: Path, size) -> None:
+    total = query(long_db, "select count(*) from suggestions")[0][0]
     assert total >= 6
-    async with make_app(db_path).run_test(size=size) as pilot:
+    async with make_app(long_db).run_test(size=size) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("n")
         assert f"Suggestion 1 of {total} · 0 of {total} decided" in status(reader)
@@ -68,8 +58,8 @@ async def test_progress_counts_decisions_up_out_of_a_fixed_total(db_path: Path, 
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_the_current_suggestion_and_its_speaker_stand_out(db_path: Path, size) -> None:
-    async with make_app(db_path).run_test(size=size) as pilot:
+async def test_the_current_suggestion_and_its_speaker_stand_out(long_db: Path, size) -> None:
+    async with make_app(long_db).run_test(size=size) as pilot:
         reader = await open_reader(pilot, TITLE)
         view = reader.view
         suggestions = reader.spans.suggestions
@@ -89,8 +79,8 @@ async def test_the_current_suggestion_and_its_speaker_stand_out(db_path: Path, s
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_next_at_the_last_suggestion_says_so_and_a_second_press_wraps(db_path: Path, size) -> None:
-    async with make_app(db_path).run_test(size=size) as pilot:
+async def test_next_at_the_last_suggestion_says_so_and_a_second_press_wraps(long_db: Path, size) -> None:
+    async with make_app(long_db).run_test(size=size) as pilot:
         reader = await open_reader(pilot, TITLE)
         view = reader.view
         first, *_, last = reader.spans.suggestions
@@ -108,16 +98,16 @@ async def test_next_at_the_last_suggestion_says_so_and_a_second_press_wraps(db_p
         assert view.cursor == last.start
 
 
-async def test_accepting_with_no_speaker_asks_who_said_it(db_path: Path) -> None:
+async def test_accepting_with_no_speaker_asks_who_said_it(long_db: Path) -> None:
     # The first suggestion, made speakerless here so the test does not depend on the model.
-    conn = sqlite3.connect(db_path)
+    conn = sqlite3.connect(long_db)
     with conn:
         conn.execute(
             "update suggestions set speaker = null, speaker_start = null, speaker_end = null "
             "where id = (select id from suggestions order by start limit 1)"
         )
     conn.close()
-    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+    async with make_app(long_db).run_test(size=(80, 24)) as pilot:
         reader = await open_reader(pilot, TITLE)
         await pilot.press("n", "a")
         await pilot.pause()
@@ -125,12 +115,12 @@ async def test_accepting_with_no_speaker_asks_who_said_it(db_path: Path) -> None
         await pilot.press("escape")  # no speaker chosen: nothing saved
         await pilot.pause()
         assert pilot.app.screen is reader
-        assert query(db_path, "select count(*) from annotations") == [(0,)]
-        assert query(db_path, "select count(*) from suggestions where status != 'open'") == [(0,)]
+        assert query(long_db, "select count(*) from annotations") == [(0,)]
+        assert query(long_db, "select count(*) from suggestions where status != 'open'") == [(0,)]
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*"Elena Marsh", "enter")
         await pilot.pause()
-        ((label, speaker),) = query(db_path, "select label, speaker from annotations")
+        ((label, speaker),) = query(long_db, "select label, speaker from annotations")
         assert label == "QUOTE" and "Marsh" in speaker
-        assert query(db_path, "select count(*) from suggestions where status = 'accepted'") == [(1,)]
+        assert query(long_db, "select count(*) from suggestions where status = 'accepted'") == [(1,)]
