@@ -85,11 +85,6 @@ def parse_search(text: str, *, prefix: bool = False) -> SearchQuery:
     return SearchQuery(" ".join(items))
 
 
-def fts_query(text: str, *, prefix: bool = False) -> str | None:
-    """The MATCH expression for what the user typed, or None (see parse_search)."""
-    return parse_search(text, prefix=prefix).match
-
-
 # Ranking scores every match: ~25 ms for 5,000 here, half a second for 90,000.
 # Beyond this many matches the words are too common for a rank to mean much, and
 # matches come in the order the articles were added, paged by rowid instead.

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from newsmark.cli.main import main
 from newsmark.store import search as search_module
 from newsmark.store.ingest import ingest_text
-from newsmark.store.search import Matches, SearchQuery, fts_query, parse_search, search_hits
+from newsmark.store.search import Matches, SearchQuery, parse_search, search_hits
 
 PUTIN_INVITES = "Putin invites PM Modi to visit Russia in meeting with Jaishankar"
 NASTY = ['"', '""', "'", "(", ")", "*", "^", "-", ":", "AND", "OR", "NOT", "NEAR(", 'a"b', "x:y", "Putin)*("]
@@ -30,6 +30,10 @@ def search_ids(db, text: str, *, prefix: bool = False) -> list[str]:
 def library_ids(db, text: str) -> list[str]:
     """What the library's search box lists for `text` (it searches with prefix=True)."""
     return search_ids(db, text, prefix=True)
+
+
+def fts_query(text: str, *, prefix: bool = False) -> str | None:
+    return parse_search(text, prefix=prefix).match
 
 
 def test_fts_query_quotes_every_word() -> None:
