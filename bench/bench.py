@@ -610,6 +610,240 @@ def bench_export(db_path: Path, n_annotations: int, repeats: int, profile: bool)
     ]
 
 
+# -- 7. the sources screen at scale ----------------------------------------------------
+
+# Given names with the spellings articles use for them (one source each, every spelling an alias).
+GIVEN_NAMES = [
+    ("Sergey", "Sergei"), ("Dmitry", "Dmitri"), ("Aleksandr", "Alexander"), ("Yevgeny", "Evgeny"),
+    ("Mikhail", "Michail"), ("Elena", "Yelena"), ("Maria",), ("Anna",), ("John",), ("Priya",),
+    ("Tom",), ("Ruth",), ("Olga",), ("Narendra",), ("Simon",), ("Margaret",), ("David",), ("Li",),
+    ("Fatima",), ("Kwame",), ("Ines",), ("Pavel",), ("Hana",), ("Omar",),
+]  # fmt: skip
+# fmt: off
+SYLLABLES = (
+    "ka", "lo", "mir", "va", "sen", "dor", "pa", "ri", "no", "vik", "lav", "rov", "ja", "shan", "kar",
+    "mo", "di", "pe", "skov", "tan", "bel", "gor", "us", "an",
+)
+ORGANISATIONS = (
+    "Ministry", "Agency", "Council", "Party", "Union", "Bank", "Institute", "Corporation", "Court",
+    "Commission",
+)
+# fmt: on
+
+
+def synthetic_sources(n_articles: int, rng) -> list[tuple[str, list[str]]]:
+    """(kind, aliases) for a corpus of `n_articles`: a person per four articles (family names
+    made of syllables, given names in several spellings), an organisation per fifty, and
+    unnamed sources by their description."""
+    surnames = sorted({"".join(rng.sample(SYLLABLES, rng.randint(2, 3))).title() for _ in range(n_articles)})
+    people: list[list[str]] = []
+    spelled: set[str] = set()  # one spelling, one source
+    while len(people) < n_articles // 4:
+        given, surname = rng.choice(GIVEN_NAMES), rng.choice(surnames)
+        names = [f"{g} {surname}" for g in given] + [f"{given[0][0]}. {surname}"]
+        if names[0] not in spelled:
+            people.append([name for name in names if name not in spelled])
+            spelled.update(names)
+    orgs = {f"{rng.choice(ORGANISATIONS)} of {rng.choice(surnames)}" for _ in range(n_articles // 50)}
+    unnamed = {f"a spokesperson for the {org}" for org in sorted(orgs)[:300]}
+    return (
+        [("person", p) for p in people]
+        + [("organisation", [o]) for o in sorted(orgs)]
+        + [("unnamed", [u]) for u in sorted(unnamed)]
+    )
+
+
+def add_attributions(db_path: Path, seed: int) -> int:
+    """Open suggestions for every article, said by sources of the corpus's (resolved as
+    analysis resolves them: one source, its spellings as aliases). Who speaks follows a
+    long tail, as in news: the most quoted source speaks in a tenth of the articles, most
+    in one or two. Returns how many attributions were stored."""
+    import random
+
+    from newsmark.store import open_db
+    from newsmark.store.sources.names import alias_key
+    from newsmark.store.timestamps import now_iso
+
+    rng = random.Random(seed)
+    db = open_db(db_path)
+    articles = db.execute("select id, length(text) from articles order by rowid").fetchall()
+    sources = synthetic_sources(len(articles), rng)
+    rng.shuffle(sources)
+    weights = [1 / (rank + 1) ** 1.07 for rank in range(len(sources))]
+    now = now_iso()
+    rows = []
+    for article_id, length in articles:
+        for source_id in rng.choices(range(len(sources)), weights, k=rng.choice([0, 1, 2, 3, 3, 4, 5])):
+            start = rng.randint(0, max(0, length - 150))
+            end = min(length, start + rng.randint(40, 140))
+            speaker = rng.choice(sources[source_id][1])
+            kind = "direct" if rng.random() < 0.4 else "indirect"
+            rows.append(
+                (article_id, start, end, start + 1, end - start, speaker, kind, source_id + 1, article_id)
+            )
+    with db.atomic():  # through the triggers that keep each source's counts, as analysis stores them
+        db.conn.executemany(
+            "insert into sources (id, name, kind, created_at, updated_at) values (?, ?, ?, ?, ?)",
+            [(i + 1, aliases[0], kind, now, now) for i, (kind, aliases) in enumerate(sources)],
+        )
+        db.conn.executemany(
+            "insert into source_aliases (alias, source_id, key, surname) values (?, ?, ?, ?)",
+            [
+                (alias, i + 1, *alias_key(alias, kind))
+                for i, (kind, aliases) in enumerate(sources)
+                for alias in aliases
+            ],
+        )
+        db.conn.executemany(
+            "insert into suggestions"
+            ' (article_id, start, "end", text, speaker, score, status, kind, source_id)'
+            " select ?, ?, ?, substr(text, ?, ?), ?, 0.8, 'open', ?, ? from articles where id = ?",
+            rows,
+        )
+    db.conn.close()
+    return len(rows)
+
+
+def sources_child(db_path: str, repeats: int) -> None:
+    """Runs in a subprocess: the app on the big database, the sources screen opened from
+    the library, searched as you type, a source opened, the list scrolled and re-sorted."""
+    from textual.widgets import Input
+
+    from newsmark.store.sources.listing import count_sources, list_sources
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.keymap import load_keymap
+    from newsmark.tui.screens.sources import SourcesScreen
+
+    out: dict[str, float] = {}
+
+    async def main() -> None:
+        app = NewsmarkApp(Path(db_path), keymap=load_keymap(), seed_if_empty=False)
+        async with app.run_test(size=(120, 40)):
+            await painted(app)
+
+            async def step(action: Callable[[], object]) -> float:
+                t = time.perf_counter()
+                action()
+                return (await painted(app) - t) * 1000
+
+            out["open_ms"] = await step(app.action_sources)  # the first time: the screen is composed
+            screen = app.screen
+            assert isinstance(screen, SourcesScreen) and screen.sources.row_count > 0
+            reopen = []
+            for _ in range(repeats):
+                await step(app.pop_screen)
+                reopen.append(await step(app.action_sources))
+            out["reopen_ms"] = statistics.median(reopen)
+            out["sources"] = count_sources(app.conn)
+            box = screen.query_one(Input)
+
+            def typed(text: str) -> None:
+                # What a key press in the box does (Input.Changed held so the search runs once, here).
+                with box.prevent(Input.Changed):
+                    box.value = text
+                screen.show_sources()
+
+            top = list_sources(app.conn, limit=1)[0]
+            for word in ("sergei", top.name.split()[-1].lower(), "ministry", "zzqx"):
+                per_key = []
+                for _ in range(repeats):
+                    for k in range(1, len(word) + 1):
+                        per_key.append(await step(lambda text=word[:k]: typed(text)))
+                    await step(lambda: typed(""))
+                out[f"search_keystroke_ms[{word}]"] = statistics.median(per_key)
+                out[f"search_matches[{word}]"] = count_sources(app.conn, word)
+                # The count that follows once typing pauses (on the event loop, not per key).
+                counting = median_time(lambda word=word: count_sources(app.conn, word), repeats)
+                out[f"count_ms[{word}]"] = counting * 1000
+            out["scroll_down_ms"] = statistics.median(
+                [await step(lambda: screen.action_cursor(1)) for _ in range(30)]
+            )
+            out["page_down_ms"] = statistics.median(
+                [await step(lambda: screen.action_page(1)) for _ in range(30)]
+            )
+            out["sort_ms"] = statistics.median(
+                [await step(screen.action_cycle_sort) for _ in range(2 * repeats)]
+            )
+            # The most quoted source (the worst case) and one from the middle of the list.
+            middle = list_sources(
+                app.conn, limit=1, after=list_sources(app.conn, limit=out["sources"] // 2)[-1]
+            )[0]
+            for label, source in (("top", top), ("typical", middle)):
+                opened = []
+                for _ in range(repeats):
+                    opened.append(await step(lambda s=source: screen.open_source(s)))
+                    await step(screen.close_source)
+                out[f"open_source_ms[{label}]"] = statistics.median(opened)
+                out[f"open_source_attributions[{label}]"] = source.attributions
+        status = Path("/proc/self/status").read_text()
+        out["peak_rss_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+    asyncio.run(main())
+    print(json.dumps(out))
+
+
+def bench_sources(db_path: Path, repeats: int, seed: int) -> list[Figure]:
+    started = time.perf_counter()
+    stored = add_attributions(db_path, seed)
+    building = time.perf_counter() - started
+    proc = subprocess.run(
+        [sys.executable, __file__, "_sources", str(db_path), str(repeats)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    n = int(out["sources"])
+    section = "7 sources"
+    figures = [
+        Figure(
+            section,
+            f"open the sources screen ({n:,} sources, {stored:,} attributions), first time",
+            out["open_ms"],
+            "ms",
+            1000,
+            lower_is_better=True,
+            detail={"building_the_attributions_s": building},
+        ),
+        Figure(section, "open it again (kept as it was left)", out["reopen_ms"], "ms", 1000, True),
+    ]
+    for key, value in out.items():
+        if key.startswith("search_keystroke_ms"):
+            word = key[key.index("[") + 1 : -1]
+            found = f"{int(out[f'search_matches[{word}]']):,}"
+            figures.append(
+                Figure(
+                    section,
+                    f"search as you type '{word}' ({found} sources), per key to repaint",
+                    value,
+                    "ms",
+                    50,
+                    True,
+                    detail={"count_once_typing_pauses_ms": out[f"count_ms[{word}]"]},
+                )
+            )
+    figures += [
+        Figure(section, "scroll one row (action to repaint)", out["scroll_down_ms"], "ms", 50, True),
+        Figure(section, "scroll one page (pages read as they come)", out["page_down_ms"], "ms", 50, True),
+        Figure(section, "sort by name / by count", out["sort_ms"], "ms", 50, True),
+    ]
+    for label in ("top", "typical"):
+        said = int(out[f"open_source_attributions[{label}]"])
+        figures.append(
+            Figure(
+                section,
+                f"open the {label} source's attributions ({said:,})",
+                out[f"open_source_ms[{label}]"],
+                "ms",
+                None,
+                True,
+            )
+        )
+    figures.append(Figure(section, "peak memory of the app process", out["peak_rss_mb"], "MB", 250, True))
+    return figures
+
+
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -637,7 +871,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs per timed figure (the median is kept)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic articles")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
-    parser.add_argument("--only", default="123456", help="sections to run, e.g. 45")
+    parser.add_argument("--only", default="1234567", help="sections to run, e.g. 45")
     parser.add_argument("--profile", action="store_true", help="pyinstrument reports in bench/results/")
     parser.add_argument("--keep", type=Path, default=None, help="build the data here and keep it")
     args = parser.parse_args()
@@ -677,7 +911,7 @@ def main() -> None:
                 "3 analysis throughput",
                 lambda: bench_analysis(work, n_analysis, n_parallel, args.repeats, args.profile),
             )
-        if set(args.only) & set("456"):
+        if set(args.only) & set("4567"):
             files_dir = work / "files"
             if not files_dir.exists():
                 section(f"writing {n:,} synthetic articles")
@@ -690,6 +924,8 @@ def main() -> None:
                 run("5 the library at scale", lambda: bench_library(big_db, args.repeats))
             if "6" in args.only:
                 run("6 export", lambda: bench_export(big_db, n, args.repeats, args.profile))
+            if "7" in args.only:
+                run("7 the sources screen at scale", lambda: bench_sources(big_db, args.repeats, args.seed))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -718,5 +954,7 @@ if __name__ == "__main__":
         first_paint_child(sys.argv[2], sys.argv[3])
     elif len(sys.argv) > 1 and sys.argv[1] == "_library":
         library_child(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_sources":
+        sources_child(sys.argv[2], int(sys.argv[3]))
     else:
         main()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TypeVar, cast
+from typing import Literal, NoReturn, TypeVar, cast
 
 import click
 
@@ -137,3 +138,75 @@ def table_or_jsonl_option(unit: str) -> Callable[[Callable], Callable]:
         show_default=True,
         help=f"table for reading, jsonl for scripts (one {unit} a line).",
     )
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a command's table. Every cell stays on one line: text longer than the
+    column ends in "…" (rows wrapped a word a line at 80 columns were unreadable)."""
+
+    header: str
+    max_width: int | None = None  # never wider than this; None: as wide as its widest cell
+    min_width: int | None = None  # in a narrow terminal it shrinks down to this; None: never shrinks
+    justify: Literal["left", "right"] = "left"
+    # 0: always shown; else, when the terminal is too narrow even with every column shrunk,
+    # the columns are left out highest first (the less a column is needed, the higher).
+    leave_out: int = 0
+
+
+# Each column's padding (one space each side) and the border left of it; the last border.
+_PER_COLUMN, _EDGE = 3, 1
+
+
+def _fit(wanted: list[int], least: list[int], room: int) -> list[int]:
+    """Widths that fit `room`: each column as `wanted`, the ones that may shrink shrunk
+    alike (none below its `least`) when they do not fit."""
+    widths = list(wanted)
+    excess = sum(widths) - room
+    while excess > 0 and (shrinking := [i for i, w in enumerate(widths) if w > least[i]]):
+        share = max(1, excess // len(shrinking))
+        for i in shrinking:
+            cut = min(widths[i] - least[i], share, excess)
+            widths[i] -= cut
+            excess -= cut
+    return widths
+
+
+def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, title: str = "") -> None:
+    """Print rows as a table that fits the terminal (COLUMNS where it is set), one line a row.
+    Cells are text from files, shown literally (never as markup); the columns that cannot
+    fit are left out, and a line under the table says which."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsmark.tui.visible import literal
+
+    cells = [[literal(cell) for cell in row] for row in rows]
+    console = Console()
+    shown = list(range(len(columns)))
+
+    def wanted(i: int) -> int:
+        widest = max([cell_len(columns[i].header), *(cell_len(row[i].plain) for row in cells)])
+        return min(widest, columns[i].max_width or widest)
+
+    def least(i: int) -> int:
+        return min(wanted(i), columns[i].min_width or wanted(i))
+
+    def room() -> int:
+        return console.width - _EDGE - _PER_COLUMN * len(shown)
+
+    while sum(map(least, shown)) > room() and any(columns[i].leave_out for i in shown):
+        shown.remove(max(shown, key=lambda i: columns[i].leave_out))
+    widths = _fit([wanted(i) for i in shown], [least(i) for i in shown], room())
+    left_out = [column.header for i, column in enumerate(columns) if i not in shown]
+    caption = f"Not shown at {console.width} columns: {', '.join(left_out)} (see --format jsonl)"
+    table = Table(title=title or None, caption=caption if left_out else None, caption_justify="left")
+    for i, width in zip(shown, widths, strict=True):
+        column = columns[i]
+        table.add_column(
+            column.header, width=width, justify=column.justify, no_wrap=True, overflow="ellipsis"
+        )
+    for row in cells:
+        table.add_row(*(row[i] for i in shown))
+    console.print(table)

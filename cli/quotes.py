@@ -9,16 +9,32 @@ from pathlib import Path
 import click
 
 from newsmark.cli.common import (
+    Column,
     db_option,
     fail,
     json_line,
     model_option,
     open_or_fail,
+    print_table,
     run_analysis,
     table_or_jsonl_option,
 )
 from newsmark.store.events import SUGGESTION_STATUSES
 from newsmark.store.suggestions import SUGGESTION_KINDS
+
+# At 80 columns: the quote, who said it (their source's id) and its status; the article,
+# the source's name, the cue and the score come as the terminal widens.
+QUOTE_COLUMNS = (
+    Column("article", leave_out=1),
+    Column("kind"),
+    Column("quote", max_width=70, min_width=24),
+    Column("speaker", min_width=16),
+    Column("src", justify="right"),
+    Column("source", min_width=16, leave_out=2),
+    Column("status"),
+    Column("cue", min_width=8, leave_out=3),
+    Column("score", justify="right", leave_out=4),
+)
 
 
 def _choices(
@@ -95,23 +111,20 @@ def quotes(
         for row in rows:
             click.echo(json_line(row))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    from newsmark.tui.visible import literal
-
-    table = Table("article", "kind", "quote", "speaker", "source", "status", "cue", "score", show_lines=False)
-    for row in rows:
-        text = row["text"] if len(row["text"]) <= 70 else row["text"][:69] + "…"
-        # Quotes, names and cues come from files: literal text, never markup.
-        table.add_row(
-            row["article"],
-            row["kind"],
-            literal(text),
-            literal(row["speaker"] or "?"),
-            literal(f"{row['source_id']} {row['source_name']}" if row["source_id"] is not None else ""),
-            row["status"],
-            literal(row["cue"] or ""),
-            f"{row['score']:.2f}",
-        )
-    Console().print(table)
+    print_table(
+        QUOTE_COLUMNS,
+        [
+            [
+                row["article"],
+                row["kind"],
+                row["text"],
+                row["speaker"] or "?",
+                "" if row["source_id"] is None else str(row["source_id"]),
+                row["source_name"] or "",
+                row["status"],
+                row["cue"] or "",
+                f"{row['score']:.2f}",
+            ]
+            for row in rows
+        ],
+    )

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from newsmark.cli.common import db_option, echo, fail, json_line, open_or_fail, table_or_jsonl_option
+from newsmark.cli.common import (
+    Column,
+    db_option,
+    echo,
+    fail,
+    json_line,
+    open_or_fail,
+    print_table,
+    table_or_jsonl_option,
+)
 from newsmark.tui.wording import counted
+
+# The id whole (`newsmark quotes --article ID` takes it); the title and snippet share the rest.
+SEARCH_COLUMNS = (
+    Column("id"),
+    Column("title", min_width=20),
+    Column("snippet", min_width=20),
+)
 
 
 def matching(total: int) -> str:
@@ -20,7 +37,18 @@ def matching(total: int) -> str:
 @db_option
 @table_or_jsonl_option("article")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many.")
-def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
+@click.option("--outlet", default=None, help="Only articles from this outlet (its name, in any case).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published from this day on.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published by this day.")
+def search(
+    query: str,
+    db_path: Path | None,
+    fmt: str,
+    limit: int,
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
     """Find articles by words in their title or text, as the library's search box does:
     every word must be there, the last one may be the start of a longer word, "quoted
     words" are a phrase, and OR and NOT (in capitals) go between words
@@ -29,11 +57,13 @@ def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     Results come best first (a title match counts most), as in the library;
     when more than 5,000 articles match they come in the order they were added.
     """
-    from newsmark.store.search import Matches, search_hits
+    from newsmark.store.search import Matches, MetadataFilter, search_hits
 
     db = open_or_fail(db_path)
     # prefix: as in the library, where the last word is often still being typed.
-    matches = Matches(db, query, prefix=True)
+    days = [day.date().isoformat() if day else None for day in (since, until)]
+    only = MetadataFilter(outlet, *days) if outlet or since or until else None
+    matches = Matches(db, query, prefix=True, only=only)
     if matches.problem is not None:
         fail(f"cannot search for '{query}': {matches.problem}")
     if matches.query is None:
@@ -48,16 +78,7 @@ def search(query: str, db_path: Path | None, fmt: str, limit: int) -> None:
     if not hits:
         echo(f"No articles match '{query}'.")
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    from newsmark.tui.visible import literal
-
     title = matching(len(matches))
     if len(matches) > len(hits):
         title += f" (the first {len(hits)} shown)"
-    table = Table("id", "title", "snippet", title=title, show_lines=False)
-    for hit in hits:
-        # Titles and text come from files: literal text, never markup.
-        table.add_row(hit.row.id, literal(hit.row.title), literal(hit.snippet))
-    Console().print(table)
+    print_table(SEARCH_COLUMNS, [[hit.row.id, hit.row.title, hit.snippet] for hit in hits], title=title)

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsmark.cli.common import db_option, json_line, model_option, open_or_fail, run_analysis
+from newsmark.cli.common import (
+    Column,
+    db_option,
+    json_line,
+    model_option,
+    open_or_fail,
+    print_table,
+    run_analysis,
+)
 from newsmark.store.sources.names import SOURCE_KINDS
 
 if TYPE_CHECKING:
@@ -104,22 +112,30 @@ def _write_csv(found: Iterator[SourceRow]) -> None:
         writer.writerow([spreadsheet_safe(record[f]) for f in FIELDS])
 
 
+# The name whole where it fits; the aliases take what is left, and the kind goes first
+# when even that does not fit (a name mostly says whether it is a person).
+SOURCE_COLUMNS = (
+    Column("id", justify="right"),
+    Column("name", min_width=20),
+    Column("aliases", min_width=20),
+    Column("kind", leave_out=1),
+    Column("quotes", justify="right"),
+    Column("paraphrases", justify="right"),
+    Column("articles", justify="right"),
+)
+
+
 def _print_table(found: Iterator[SourceRow]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from newsmark.tui.visible import literal
-
-    table = Table(*FIELDS[:-1], show_lines=False)
-    for source in found:
-        # Names come from files: literal text, never markup.
-        table.add_row(
+    rows = [
+        [
             str(source.id),
-            literal(source.name),
-            literal(", ".join(source.aliases)),
+            source.name,
+            ", ".join(source.aliases),
             source.kind,
             str(source.quotes),
             str(source.paraphrases),
             str(source.articles),
-        )
-    Console().print(table)
+        ]
+        for source in found
+    ]
+    print_table(SOURCE_COLUMNS, rows)

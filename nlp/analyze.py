@@ -1,4 +1,5 @@
-"""Analysis of article texts: entities, sentences, tokens and quote suggestions."""
+"""Analysis of article texts: entities, sentences, tokens and attribution suggestions
+(direct quotes and indirect ones, each stored with its kind)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from newsmark.nlp.attribution import DIRECT, QuoteSuggestion, suggest_quotes
+from newsmark.nlp.attribution import QuoteSuggestion, suggest_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,13 +61,9 @@ def _collect(doc: Doc, offset: int, into: TextAnalysis) -> None:
                 into.sentences.append((start + lead + offset, start + lead + len(stripped) + offset))
             start += len(piece) + 1
     into.tokens.extend((t.idx + offset, t.idx + offset + len(t.text)) for t in doc if not t.is_space)
-    into.suggestions.extend(_row(s, offset) for s in suggest_quotes(doc) if s.kind in STORED_KINDS)
+    into.suggestions.extend(_row(s, offset) for s in suggest_quotes(doc))
 
 
-# Indirect suggestions (nlp.attribution.INDIRECT) are found but not stored yet: the reader and
-# the tests that step through an article's suggestions are not ready for paraphrases among
-# them (issue 13). Add INDIRECT here to store them; the store already takes their kind.
-STORED_KINDS: tuple[str, ...] = (DIRECT,)
 _OFFSETS = ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")
 
 

@@ -33,6 +33,15 @@ class Article:
     word_count: int
     analysis_model: str | None
     status: str  # one of ARTICLE_STATUSES
+    # Where and when it was published, as its input said (schema 0007); None when unknown.
+    date: str | None = None  # ISO 8601: a date, or a date and time
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+
+    def publication(self) -> dict[str, str | None]:
+        """Its date, url, outlet and author by those names, as exports write them."""
+        return {"date": self.date, "url": self.url, "outlet": self.outlet, "author": self.author}
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,17 @@ def get_article(db: Database, article_id: str) -> Article | None:
         return None
     r = rows[0]
     return Article(
-        r["id"], r["source"], r["title"], r["text"], r["word_count"], r["analysis_model"], r["status"]
+        r["id"],
+        r["source"],
+        r["title"],
+        r["text"],
+        r["word_count"],
+        r["analysis_model"],
+        r["status"],
+        r["date"],
+        r["url"],
+        r["outlet"],
+        r["author"],
     )
 
 

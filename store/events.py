@@ -51,6 +51,13 @@ class Replayed:
     # Every kind the action replayed, in replay order: a batch (tag all matches, accept a
     # suggestion) is one undo, and the reader says what it was.
     batch_kinds: tuple[str, ...] = ()
+    # The (last) event's fields before and after the change as the user made it, whichever
+    # way it was replayed, and for an annotation its label and text now: so the reader says
+    # what changed ("relabel QUOTE → PARAPHRASE"), not which row.
+    before: dict | None = None
+    after: dict | None = None
+    label: str | None = None
+    text: str | None = None
 
 
 # A handler applies one event's `before` (undo) or `after` (redo): it gets the
@@ -228,15 +235,19 @@ def _replay(db: Database, article_id: str, *, undoing: bool) -> Replayed | None:
 
 
 def _replay_event(db: Database, event_id: int, *, undoing: bool) -> Replayed:
-    column = "before" if undoing else "after"
-    kind, annotation_id, change = db.execute(
-        f"select kind, annotation_id, {column} from events where id = ?", [event_id]
+    kind, annotation_id, before, after = db.execute(
+        "select kind, annotation_id, before, after from events where id = ?", [event_id]
     ).fetchone()
     if kind not in REPLAY:
         raise ValueError(f"event {event_id}: unknown kind {kind!r}; nothing undone")
-    target = REPLAY[kind](db, annotation_id, json.loads(change) if change is not None else None)
+    before, after = (json.loads(side) if side is not None else None for side in (before, after))
+    target = REPLAY[kind](db, annotation_id, before if undoing else after)
     db.execute("update events set state = ? where id = ?", ["undone" if undoing else "done", event_id])
-    return Replayed(kind, target)
+    label = text = None
+    if annotation_id is not None:
+        sql = "select label, text from annotations where id = ?"
+        label, text = db.execute(sql, [annotation_id]).fetchone()
+    return Replayed(kind, target, before=before, after=after, label=label, text=text)
 
 
 @retry_when_locked

@@ -13,4 +13,5 @@ MIGRATION_NAMES = (
     "0004_event_batches",
     "0005_article_status",
     "0006_sources",
+    "0007_article_metadata",
 )

@@ -506,3 +506,33 @@ def sources_and_kinds(db: Database) -> None:
     from newsmark.store.sources.resolve import attach_sources_everywhere
 
     attach_sources_everywhere(db)
+
+
+ARTICLE_METADATA_TRIGGERS = [
+    # article_list's copy of the date and outlet (0005's insert trigger, now copying them too).
+    """drop trigger article_list_ai""",
+    """create trigger article_list_ai after insert on articles begin
+      insert or replace into article_list (id, source, title, word_count, analyzed, status, date, outlet)
+      values (new.id, new.source, new.title, new.word_count, new.analysis_model is not null, new.status,
+        new.date, new.outlet);
+    end""",
+    """create trigger article_metadata_au after update of date, outlet on articles begin
+      update article_list set date = new.date, outlet = new.outlet where id = new.id;
+    end""",
+]
+
+
+@migrations(name="0007_article_metadata")
+def article_metadata(db: Database) -> None:
+    """Where and when an article was published, and by whom: its date (ISO 8601, a date or a
+    date and time as the input gave it), url, outlet and author, each NULL when unknown (as
+    for every article stored before). The library's table keeps the date and outlet, which
+    it shows, sorts by and search filters by, without reading the articles' rows."""
+    for column in ("date", "url", "outlet", "author"):
+        db.execute(f"alter table articles add column {column} text")
+    db.execute("alter table article_list add column date text")
+    db.execute("alter table article_list add column outlet text")
+    # The library by date, paged by keyset on (date, source, id) as its other orders are.
+    db.execute("create index article_list_by_date on article_list(date, source, id)")
+    for statement in ARTICLE_METADATA_TRIGGERS:
+        db.execute(statement)

@@ -8,7 +8,9 @@ NEAR is just text. Words are ANDed; `OR`, `NOT` and `AND`, in capitals, are FTS5
 operators; with `prefix`, the last word also matches longer words. What FTS5 cannot
 run (an unclosed quote, an operator with no words on one side) is not searched: the
 query says why, in one line. Results are ranked best first (a match in the title
-counts ten times one in the text).
+counts ten times one in the text). A search may also keep only the articles of one
+outlet and of a range of dates (`MetadataFilter`), read from the library's table
+(schema 0007), never from the articles' rows.
 """
 
 from __future__ import annotations
@@ -85,11 +87,35 @@ def parse_search(text: str, *, prefix: bool = False) -> SearchQuery:
     return SearchQuery(" ".join(items))
 
 
+@dataclass(frozen=True)
+class MetadataFilter:
+    """Articles of one outlet (its name in any case) and published from `since` to `until`
+    (ISO dates, both days included); an article with no date is in no range."""
+
+    outlet: str | None = None
+    since: str | None = None  # YYYY-MM-DD
+    until: str | None = None
+
+    def where(self) -> tuple[str, list[str]]:
+        """SQL conditions on article_list `l`, and their parameters."""
+        conditions, params = [], []
+        if self.outlet is not None:
+            conditions.append("l.outlet = ? collate nocase")
+            params.append(self.outlet)
+        # The day of a date or date and time (as given, in its own time zone).
+        if self.since is not None:
+            conditions.append("substr(l.date, 1, 10) >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            conditions.append("substr(l.date, 1, 10) <= ?")
+            params.append(self.until)
+        return " and ".join(conditions) or "1", params
+
+
 # Ranking scores every match: ~25 ms for 5,000 here, half a second for 90,000.
 # Beyond this many matches the words are too common for a rank to mean much, and
 # matches come in the order the articles were added, paged by rowid instead.
 RANKED_MAX = 5_000
-COUNT_SQL = "select count(*) from articles_fts where articles_fts match ?"
 
 
 def _run(db: Queryable, sql: str, params: list) -> list:
@@ -108,7 +134,15 @@ class Matches:
     (the library counts in a worker, on its own connection).
     """
 
-    def __init__(self, db: Queryable, text: str, *, prefix: bool = False, count_later: bool = False) -> None:
+    def __init__(
+        self,
+        db: Queryable,
+        text: str,
+        *,
+        prefix: bool = False,
+        count_later: bool = False,
+        only: MetadataFilter | None = None,
+    ) -> None:
         self.db = db
         parsed = parse_search(text, prefix=prefix)
         self.query = parsed.match
@@ -118,6 +152,9 @@ class Matches:
         self.counted = True
         self._ranked_ids: list[str] = []
         self._head: list[int] = []  # the first RANKED_MAX + 1 matches' rowids, when not ranked
+        where, params = only.where() if only is not None else (None, [])
+        self._where = where
+        self._params = [self.query, *params]
         if self.query is None:
             return
         # One evaluation tells a short list (ranked) from a long one and pages the long one's start.
@@ -125,21 +162,20 @@ class Matches:
             r[0]
             for r in _run(
                 db,
-                "select rowid from articles_fts where articles_fts match ? order by rowid limit ?",
-                [self.query, RANKED_MAX + 1],
+                f"select rowid from ({self._matches()}) order by rowid limit ?",
+                [*self._params, RANKED_MAX + 1],
             )
         ]
         self.ranked = len(head) <= RANKED_MAX
         if self.ranked:
             self.total = len(head)
             if head:
-                # MATCH runs alone in its subquery; the join to articles only maps rowids to ids.
-                sql = """
-                    select a.id from (
-                      select rowid, rank from articles_fts where articles_fts match ? order by rank
-                    ) m join articles a on a.rowid = m.rowid
+                # The join to articles only maps rowids to ids.
+                sql = f"""
+                    select a.id from ({self._matches(rank=True)} order by rank) m
+                    join articles a on a.rowid = m.rowid
                     order by m.rank"""
-                self._ranked_ids = [r[0] for r in _run(db, sql, [self.query])]
+                self._ranked_ids = [r[0] for r in _run(db, sql, self._params)]
             return
         self._head = head
         if count_later:
@@ -147,11 +183,23 @@ class Matches:
         else:
             self.total = self.count()
 
+    def _matches(self, *, rank: bool = False) -> str:
+        """SQL for the matches' rowids (and their rank), taking self._params: MATCH alone in its
+        own subquery; a filter keeps those whose library row passes (rowid -> id through the
+        articles' primary key, which sits before the text in each row)."""
+        fts = f"select rowid{', rank' if rank else ''} from articles_fts where articles_fts match ?"
+        if self._where is None:
+            return fts
+        return (
+            f"select m.rowid as rowid{', m.rank as rank' if rank else ''} from ({fts}) m"
+            f" join articles a on a.rowid = m.rowid join article_list l on l.id = a.id where {self._where}"
+        )
+
     def count(self, db: Queryable | None = None) -> int:
         """The exact number of matches, through `db` (another connection) if given."""
         if self.query is None:
             return 0
-        return _run(db or self.db, COUNT_SQL, [self.query])[0][0]
+        return _run(db or self.db, f"select count(*) from ({self._matches()})", self._params)[0][0]
 
     def set_total(self, total: int, *, exact: bool = True) -> None:
         """The number of matches, counted (`exact`) or still a lower bound."""
@@ -170,12 +218,12 @@ class Matches:
             return list(enumerate(self._ranked_ids[start:stop], start))
         if stop <= len(self._head):
             return self._ids_of(self._head[start:stop])
-        sql = """
+        sql = f"""
             select m.rowid, a.id from (
-              select rowid from articles_fts where articles_fts match ? order by rowid limit ? offset ?
+              select rowid from ({self._matches()}) order by rowid limit ? offset ?
             ) m join articles a on a.rowid = m.rowid
             order by m.rowid"""
-        return _run(self.db, sql, [self.query, stop - start, start])
+        return _run(self.db, sql, [*self._params, stop - start, start])
 
     def ids_after(self, key: int, limit: int) -> list[tuple[int, str]]:
         """The `limit` matches after the one whose key (from `ids`) is `key`: a keyset page."""
@@ -184,13 +232,12 @@ class Matches:
         start = bisect.bisect_right(self._head, key)
         if start + limit <= len(self._head):
             return self._ids_of(self._head[start : start + limit])
-        sql = """
+        sql = f"""
             select m.rowid, a.id from (
-              select rowid from articles_fts where articles_fts match ? and rowid > ?
-              order by rowid limit ?
+              select rowid from ({self._matches()}) where rowid > ? order by rowid limit ?
             ) m join articles a on a.rowid = m.rowid
             order by m.rowid"""
-        return _run(self.db, sql, [self.query, key, limit])
+        return _run(self.db, sql, [*self._params, key, limit])
 
     def position(self, article_id: str) -> int | None:
         """Where `article_id` is among the matches, or None."""
@@ -205,13 +252,10 @@ class Matches:
         at = bisect.bisect_left(self._head, row[0][0])
         if at < len(self._head):  # the head holds every match up to its last
             return at if self._head[at] == row[0][0] else None
-        sql = "select count(*) from articles_fts where articles_fts match ? and rowid < ?"
-        found = _run(
-            self.db,
-            "select 1 from articles_fts where articles_fts match ? and rowid = ?",
-            [self.query, row[0][0]],
-        )
-        return _run(self.db, sql, [self.query, row[0][0]])[0][0] if found else None
+        matches = self._matches()
+        found = _run(self.db, f"select 1 from ({matches}) where rowid = ?", [*self._params, row[0][0]])
+        sql = f"select count(*) from ({matches}) where rowid < ?"
+        return _run(self.db, sql, [*self._params, row[0][0]])[0][0] if found else None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsmark.store.annotations import Annotation, add_annotation, get_annotation
+from newsmark.store.annotations import Annotation, add_annotation, get_annotation, update_annotation
 from newsmark.store.db import retry_when_locked
 from newsmark.store.events import SUGGESTION_STATUSES, event_batch, log_event
 from newsmark.store.sources.resolve import SpeakerMention, refresh_names, resolve_speakers
@@ -154,6 +154,25 @@ def accept_suggestion(
     return accepted
 
 
+@retry_when_locked
+def attribute_to(
+    db: Database, annotation_id: int, speaker: str, speaker_start: int | None, speaker_end: int | None
+) -> Annotation:
+    """A QUOTE or PARAPHRASE said by `speaker` (mentioned at the span given), in one undo.
+    A name no source spells yet resolves as an accepted suggestion's does (a new source
+    or an existing person's), so a typed name never leaves the annotation without one."""
+    annotation = get_annotation(db, annotation_id)
+    if annotation is None:
+        raise ValueError(f"no annotation {annotation_id}")
+    with event_batch(db), db.atomic():
+        mention = SpeakerMention(speaker, speaker_start, speaker_end)
+        refresh_names(db, [resolve_speakers(db, annotation.article_id, [mention])[speaker]])
+        # the annotations trigger reads the source off the alias just resolved
+        return update_annotation(
+            db, annotation_id, speaker=speaker, speaker_start=speaker_start, speaker_end=speaker_end
+        )
+
+
 def suggestions_as_decided(
     db: Database,
     article_id: str | None = None,
@@ -223,7 +242,8 @@ def suggestions_as_decided(
     return list(db.query(sql, params))
 
 
-# What a decided suggestion is, field by field, as exports carry it and imports store it again.
+# What a decided suggestion is, field by field, as exports carry it and imports store it again
+# (an import takes a decision without `kind`, from before indirect suggestions, as direct).
 DECIDED_FIELDS = (
     "start",
     "end",
@@ -236,13 +256,14 @@ DECIDED_FIELDS = (
     "cue_start",
     "cue_end",
     "score",
+    "kind",
 )
 
 
 def decided_suggestions(db: Database, article_id: str) -> list[dict]:
     """The article's accepted and rejected suggestions (the user's decisions), in text order,
-    each with its kind besides DECIDED_FIELDS."""
-    columns = ", ".join(f'"{c}"' for c in (*DECIDED_FIELDS, "kind"))
+    each with DECIDED_FIELDS."""
+    columns = ", ".join(f'"{c}"' for c in DECIDED_FIELDS)
     return list(
         db.query(
             f"select {columns} from suggestions where article_id = ? and status != 'open'"

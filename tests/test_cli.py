@@ -265,3 +265,10 @@ def test_installed_script_refuses_foreign_db(tmp_path: Path) -> None:
     assert run.stdout == ""
     assert run.stderr == f"newsmark: {foreign}: not a SQLite database; refusing to touch it\n"
     assert digest(foreign) == before
+
+
+def test_the_readme_shows_every_command() -> None:
+    """A command missing from the README's list is one a new user never finds (`sources` was)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    commands = readme.split("## Using it", 1)[1].split("###", 1)[0]
+    assert [name for name in main.commands if f"\n    newsmark {name} " not in commands] == []

@@ -17,6 +17,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -321,34 +322,55 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
+def screen_of(session: str) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
+
+
+def wait_until_shown(session: str, shown: Callable[[str], bool], what: str, timeout: float = 30.0) -> str:
+    """The screen, once `shown(screen)` holds: polled, so a loaded machine only makes it slower."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
+        screen = screen_of(session)
+        if shown(screen):
             return screen
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} never appeared:\n{tmux('capture-pane', '-p', '-t', session)}")
+        time.sleep(0.05)
+    raise AssertionError(f"{what} never happened; the screen was:\n{screen_of(session)}")
+
+
+def wait_for(session: str, text: str) -> str:
+    return wait_until_shown(session, lambda screen: text in screen, f"{text!r} appearing")
+
+
+def press(session: str, key: str) -> None:
+    """Type `key` and wait until the screen shows it was taken (each key here moves the
+    cursor, selects or tags)."""
+    before = screen_of(session)
+    tmux("send-keys", "-t", session, "-l", key)
+    wait_until_shown(session, lambda screen: screen != before, f"the screen changing after {key!r}")
 
 
 def test_sigkill_of_the_real_app_after_saved_keeps_the_tags(analysed_db_file: Path, tmp_path: Path) -> None:
     db_path = tmp_path / "app.db"
     shutil.copy(analysed_db_file, db_path)
     session = f"newsmark-kill-{os.getpid()}"
-    env = f"env TERM=xterm-256color HOME={tmp_path} NEWSMARK_DB={db_path}"
+    # COLUMNS and LINES, when the tmux server was started with them, would override the
+    # window's size (as in test_terminal): the app must read the terminal's own.
+    env = f"env -u COLUMNS -u LINES TERM=xterm-256color HOME={tmp_path} NEWSMARK_DB={db_path}"
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", f"{env} {NEWSMARK}")
     try:
         tmux("resize-window", "-t", session, "-x", "120", "-y", "40")
         pid = newsmark_pid(int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()))
-        wait_for(session, "Putin invites PM Modi")
+        screen = wait_for(session, "Putin invites PM Modi")
+        # The search box's border runs across the whole window.
+        assert max(len(line) for line in screen.splitlines()) > 100, screen
         tmux("send-keys", "-t", session, "-l", "Putin invites")
+        wait_for(session, " match")  # "2 matches", the best first, on the search box's border
         tmux("send-keys", "-t", session, "Enter")
         wait_for(session, "Annotations (0)")
         saved_ids = []
         for n, (keys, label) in enumerate([("))s1", "QUOTE"), (")s2", "SOURCE"), (")s3", "CLAIM")], 1):
             for key in keys:
-                tmux("send-keys", "-t", session, "-l", key)
-                time.sleep(0.1)
+                press(session, key)
             screen = wait_for(session, f"Saved {label} #")
             assert f"Annotations ({n})" in screen
             saved_ids.append(int(re.search(rf"Saved {label} #(\d+)", screen).group(1)))

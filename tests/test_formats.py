@@ -35,7 +35,7 @@ from newsmark.store.export.labelstudio import write_labelstudio
 from newsmark.store.formats import EXPORT_FORMATS
 from newsmark.store.imports.reading import import_path
 from newsmark.store.ingest import ingest_text
-from newsmark.store.suggestions import set_suggestion_status
+from newsmark.store.suggestions import accept_suggestion, set_suggestion_status
 
 PLAIN = "Anna Ivanova wrote: “Prices rose.”\nShe added that =SUM(A1) was a joke.\n"
 
@@ -160,8 +160,13 @@ def users_work(db) -> dict[str, object]:
         "labels": list_labels(db),
         "statuses": db.execute("select source, status from articles order by source").fetchall(),
         "decisions": db.execute(
-            f'select a.source, t.start, t."end", t.status from suggestions t {by_source}'
-            " where t.status != 'open' order by 1, 2"
+            f'select a.source, t.kind, t.start, t."end", t.status from suggestions t {by_source}'
+            " where t.status != 'open' order by 1, 3"
+        ).fetchall(),
+        "said": db.execute(
+            f"select a.source, t.start, t.label, t.speaker, s.name from annotations t {by_source}"
+            " left join sources s on s.id = t.source_id"
+            " where t.deleted = 0 and t.label in ('QUOTE', 'PARAPHRASE') order by 1, 2, 3"
         ).fetchall(),
         "rejected": db.execute(
             f'select a.source, t.start, t."end", t.label, t.origin from entities t {by_source}'
@@ -176,21 +181,32 @@ def users_work(db) -> dict[str, object]:
 
 def test_jsonl_round_trip_keeps_the_users_work_through_analysis(tagged, nlp, tmp_path: Path) -> None:
     """Export, import into an empty database, analyse there as the app does, export again:
-    added labels, suggestion decisions, rejected entities, statuses and notes all come back."""
+    added labels, suggestion decisions (on quotes and paraphrases alike), the QUOTE and
+    PARAPHRASE annotations with their speakers' sources, rejected entities, statuses and
+    notes all come back."""
     from newsmark.nlp.batch import analyze_articles
 
     db = tagged
     add_label(db, "PLACE", description="Where it happened")
     first = db.execute("select id from articles order by source limit 1").fetchone()[0]
     add_annotation(db, first, *find(get_article(db, first).text, "Moscow"), "PLACE", note="the capital")
-    suggestions = [r[0] for r in db.execute("select id from suggestions where article_id = ?", [first])]
-    set_suggestion_status(db, suggestions[0], "accepted")
-    set_suggestion_status(db, suggestions[1], "rejected")
+    first_of_kind = "select id, speaker, speaker_start, speaker_end from suggestions where article_id = ?"
+    first_of_kind += " and kind = ? and speaker is not null order by start limit 1"
+    paraphrase = db.execute(first_of_kind, [first, "indirect"]).fetchone()
+    quote = db.execute(first_of_kind, [first, "direct"]).fetchone()
+    accept_suggestion(db, *paraphrase)  # a PARAPHRASE said by its speaker, with the speaker's source
+    set_suggestion_status(db, quote[0], "rejected")
     set_article_status(db, first, "done")
     analysed = [r[0] for r in db.execute("select id from articles where analysis_model is not null")]
     exported = jsonl_text(db)
     work = users_work(db)
-    assert len(work["decisions"]) == 2 and len(work["rejected"]) == 2 and len(work["notes"]) == 3
+    assert len(work["rejected"]) == 2 and len(work["notes"]) == 3
+    assert [(kind, status) for _, kind, _, _, status in work["decisions"]] == [
+        ("indirect", "accepted"),
+        ("direct", "rejected"),
+    ]
+    said = {(label, speaker, source is not None) for _, _, label, speaker, source in work["said"]}
+    assert ("PARAPHRASE", paraphrase[1], True) in said
 
     path = tmp_path / "export.jsonl"
     path.write_text(exported, encoding="utf-8")
@@ -861,6 +877,7 @@ def test_decisions_and_labels_that_do_not_fit_are_line_errors(tmp_db, tmp_path: 
             {"start": 9, "end": 14, "text": "“yes”", "status": "accepted", "score": 0.5, "cue_start": 99},
             {"start": 9, "end": 99, "status": "rejected"},
             {"start": 0, "end": 3, "text": "Ann", "status": "maybe"},
+            {"start": 0, "end": 3, "text": "Ann", "status": "accepted", "kind": "hearsay"},
         ],
         "answer": "accept",
     }
@@ -871,8 +888,12 @@ def test_decisions_and_labels_that_do_not_fit_are_line_errors(tmp_db, tmp_path: 
         f"{path}:1: label 'TWO WORDS': a label name is one word, not empty; not stored",
         f"{path}:1: decided suggestion span 9-99 is outside the text (length 15); not stored",
         f"{path}:1: decided suggestion status 'maybe' is not 'accepted' or 'rejected'; not stored",
+        f"{path}:1: decided suggestion kind 'hearsay' is not 'direct' or 'indirect'; not stored",
     ]
-    # The rest of the line is stored: the decision that fits (its cue offset, outside the text, left out).
-    rows = tmp_db.execute('select start, "end", text, status, cue_start, score from suggestions').fetchall()
-    assert rows == [(9, 14, "“yes”", "accepted", None, 0.5)]
+    # The rest of the line is stored: the decision that fits (its cue offset, outside the text, left
+    # out; with no kind, as files from before paraphrases were suggested, on a direct quote).
+    rows = tmp_db.execute(
+        'select kind, start, "end", text, status, cue_start, score from suggestions'
+    ).fetchall()
+    assert rows == [("direct", 9, 14, "“yes”", "accepted", None, 0.5)]
     assert tmp_db.execute("select status from articles").fetchall() == [("done",)]

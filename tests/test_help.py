@@ -12,6 +12,7 @@ from newsmark.tui.actions import ACTIONS, scope_of
 from newsmark.tui.keymap import SHIPPED, alternatives, display_keys, load_keymap
 from newsmark.tui.screens.dialogs import HelpScreen
 from newsmark.tui.screens.library import LibraryScreen
+from newsmark.tui.screens.sources import SourcesScreen
 
 SIZES = [(80, 24), (140, 45), (250, 70)]
 
@@ -60,18 +61,37 @@ def listed_keys(lines: list[str], keymap: dict[str, str], action_id: str) -> lis
     return [" ".join(alt) for alt in alternatives(keymap[action_id]) if display_keys(" ".join(alt)) in shown]
 
 
+# The screens whose search box keeps the focus, and that box.
+SEARCHING = {"library": (LibraryScreen, "#filter"), "sources": (SourcesScreen, "#source-search")}
+
+
+async def back_to(pilot, scope: str) -> None:
+    """Back to the screen of `scope`, as it opens: out of a dialog a key opened, out of
+    a source's attributions; into the sources screen again when a key left it."""
+    screen_type, _ = SEARCHING[scope]
+    while True:
+        screen = pilot.app.screen
+        if isinstance(screen, screen_type) and getattr(screen, "opened", None) is None:
+            return
+        await pilot.press("f5" if isinstance(screen, LibraryScreen) else "escape")
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("scope", SEARCHING)
 @pytest.mark.parametrize("keymap_name", SHIPPED)
-async def test_each_key_the_help_lists_for_the_library_works_there(
-    app_db_path: Path, keymap_name: str
+async def test_each_key_the_help_lists_for_a_searching_screen_works_there(
+    app_db_path: Path, keymap_name: str, scope: str
 ) -> None:
-    """The library's search box has the focus and takes every character typed: a key the
-    help lists for the library, or for everywhere, must run its action there, not type."""
+    """The library's and the sources' search box has the focus and takes every character
+    typed: a key the help lists for the screen, or for everywhere, must run its action
+    there, not type."""
     keymap = load_keymap(keymap_name)
     async with make_app(app_db_path, keymap_name).run_test(size=(140, 45)) as pilot:
         app = pilot.app
         await pilot.press("f1")
         seen = await lines_seen_while_paging(pilot)
         await pilot.press("escape")
+        await back_to(pilot, scope)
         ran: list[str] = []
         run_action = app.run_action
 
@@ -82,12 +102,12 @@ async def test_each_key_the_help_lists_for_the_library_works_there(
         app.run_action = spy
         checked = 0
         for action_id, spec in ACTIONS.items():
-            if scope_of(action_id) not in ("app", "library") or action_id == "app.quit":
+            if scope_of(action_id) not in ("app", scope) or action_id == "app.quit":
                 continue
             for key in listed_keys(seen, keymap, action_id):
                 if scope_of(action_id) == "app" and f"{display_keys(key)} in the reader" in "".join(seen):
                     continue  # listed as the reader's only
-                box = app.screen.query_one("#filter")
+                box = app.screen.query_one(SEARCHING[scope][1])
                 box.value = "x"  # something for Esc to clear
                 box.focus()
                 await pilot.pause()
@@ -96,10 +116,8 @@ async def test_each_key_the_help_lists_for_the_library_works_there(
                 await pilot.pause()
                 assert spec.method in ran, f"{keymap_name}: {key} listed for {action_id} ran {ran}"
                 checked += 1
-                while not isinstance(app.screen, LibraryScreen):  # a dialog it opened
-                    await pilot.press("escape")
-                    await pilot.pause()
-                assert "x" not in app.screen.query_one("#filter").value[1:], (
+                await back_to(pilot, scope)
+                assert "x" not in app.screen.query_one(SEARCHING[scope][1]).value[1:], (
                     f"{key} typed into the search box"
                 )
         assert checked >= 12

@@ -98,7 +98,7 @@ def test_bad_inputs_each_reported_once_and_good_ones_ingested(tmp_db, tmp_path: 
 
     assert result.errors == [
         f"{missing}: no such file or folder",
-        f"{pdf}: not a .txt or .md file",
+        f"{pdf}: not a .txt, .md, .html, .htm, .jsonl, .json, .csv, .warc or .warc.gz file",
         f"{empty}: empty file",
         f"{blank}: only whitespace, no text",
         f"{binary}: binary file, not text",
@@ -125,7 +125,7 @@ def test_folder_with_nested_files(tmp_db, tmp_path: Path) -> None:
     (root / "a" / "mid.md").write_text("Middle story\nText two.\n")
     (root / "a" / "b" / "deep.TXT").write_text("Deep story\nText three.\n")
     (root / "a" / "b" / "image.png").write_bytes(b"\x89PNG\r\n")
-    (root / "a" / "ignored.jsonl").write_text("{}\n")
+    (root / "a" / "ignored.xml").write_text("<x/>\n")
     result = ingest_paths(tmp_db, [root])
     assert (len(result.added), result.errors) == (3, [])
     sources = sorted(Path(r.source).relative_to(root).as_posix() for r in list_page_after(tmp_db, None, 1000))
@@ -304,12 +304,11 @@ def test_a_reading_process_that_dies_leaves_the_reading_to_this_one(
 
 def test_files_go_to_the_reading_process_in_chunks_bounded_by_bytes(monkeypatch) -> None:
     from newsmark.store.ingest import reading
-    from newsmark.store.ingest.walk import InputFile
 
     monkeypatch.setattr(reading, "READ_CHUNK", 3)
     monkeypatch.setattr(reading, "READ_CHUNK_BYTES", 100)
     sizes = [10, 10, 10, 10, 90, 20, 500, 1]
-    files = [InputFile(f"f{i}", size) for i, size in enumerate(sizes)]
+    files = [(f"f{i}", size, 1) for i, size in enumerate(sizes)]
     assert list(reading.chunked(files)) == [["f0", "f1", "f2"], ["f3", "f4"], ["f5"], ["f6"], ["f7"]]
 
 

@@ -157,3 +157,33 @@ async def test_a_search_that_cannot_run_says_why_and_keeps_the_list(
         await pilot.press('"')
         await pilot.pause()
         assert box.border_subtitle == f"{table.row_count} match" + ("" if table.row_count == 1 else "es")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_an_empty_list_says_why_and_which_key_shows_more(
+    app_db_path: Path, size: tuple[int, int]
+) -> None:
+    """No article done yet, and a search that finds nothing: the list said nothing at all."""
+    async with make_app(app_db_path).run_test(size=size) as pilot:
+        table = pilot.app.screen.query_one(ArticleList)
+        said = []
+        for _ in range(3):  # all -> new -> in progress -> done: none is in progress or done
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            said.append([line.strip() for line in screen_lines(pilot.app) if line.strip().startswith("No ")])
+        assert table.row_count == 0
+        assert said == [
+            [],
+            ["No articles are in progress — ctrl+t shows the done ones"],
+            ["No articles are done yet — ctrl+t shows all"],
+        ]
+        await pilot.press(*"zebras")
+        await pilot.pause()
+        assert table.row_count == 0
+        shown = [line.strip() for line in screen_lines(pilot.app)]
+        assert "No article matches “zebras” — esc clears the search" in shown
+        await pilot.press("escape")  # back to the done ones: still none
+        await pilot.pause()
+        assert "No articles are done yet — ctrl+t shows all" in [
+            line.strip() for line in screen_lines(pilot.app)
+        ]

@@ -558,3 +558,108 @@ def test_sources_come_from_what_an_older_database_analysed(tmp_path: Path) -> No
     assert db.execute("select kind from suggestions").fetchall() == [("direct",), ("direct",)]
     assert db.execute("select key from labels where name = 'PARAPHRASE'").fetchone() == (5,)
     db.close()
+
+
+# --- 0007: where and when articles were published ------------------------------------
+
+
+def table_rows(conn: sqlite3.Connection, columns: dict[str, list[str]] | None = None) -> dict[str, list]:
+    """Every table's rows (the columns given per table, else all), in a stable order."""
+    names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
+    rows = {}
+    for name in names:
+        wanted = columns[name] if columns else [r[1] for r in conn.execute(f"pragma table_info('{name}')")]
+        quoted = ", ".join(f'"{c}"' for c in wanted)
+        rows[name] = sorted(conn.execute(f'select {quoted} from "{name}"').fetchall(), key=repr)
+    return rows
+
+
+def test_article_metadata_migration_keeps_every_row_of_a_0006_database(tmp_path: Path) -> None:
+    from newsmark.store.articles import get_article
+    from newsmark.store.ingest.rows import Metadata
+
+    path = tmp_path / "newsmark.db"
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    migrations.apply(db, stop_before=["0007_article_metadata"])
+    # A database as 0006 wrote it, something in every table: two articles (one analysed and
+    # done), tokens, sentences, entities, a source with its alias, a suggestion and an
+    # annotation attributed to it, an event, a label of the user's.
+    for article_id, source in (("a1", "/news/a.txt"), ("a2", "/news/b.txt")):
+        db["articles"].insert(
+            {
+                "id": article_id,
+                "source": source,
+                "title": article_id,
+                "text": TEXT,
+                "word_count": 9,
+                "ingested_at": "2024-01-01T00:00:00.000+00:00",
+            }
+        )
+    db.execute(
+        "update articles set analysis_model = 'm 1', analyzed_at = '2024', status = 'done' where id = 'a1'"
+    )
+    db["tokens"].insert({"article_id": "a1", "model": "m 1", "offsets": "[0, 6, 7, 11]"})
+    db["sentences"].insert_all(
+        [{"article_id": "a1", "start": 0, "end": 29}, {"article_id": "a1", "start": 30, "end": 55}]
+    )
+    db["entities"].insert(
+        {"article_id": "a1", "start": 0, "end": 6, "label": "PERSON", "text": "Lavrov", "created_at": "2024"}
+    )
+    db["sources"].insert(
+        {"id": 1, "name": "Lavrov", "kind": "person", "created_at": "2024", "updated_at": "2024"}
+    )
+    db["source_aliases"].insert({"alias": "Lavrov", "source_id": 1, "key": "lavrov", "surname": "lavrov"})
+    db["suggestions"].insert(
+        {
+            "article_id": "a1",
+            "start": 13,
+            "end": 28,
+            "text": TEXT[13:28],
+            "speaker": "Lavrov",
+            "speaker_start": 0,
+            "speaker_end": 6,
+            "score": 0.9,
+            "kind": "direct",
+            "source_id": 1,
+        }
+    )
+    db["annotations"].insert(
+        {
+            "article_id": "a2",
+            "start": 13,
+            "end": 28,
+            "label": "QUOTE",
+            "text": TEXT[13:28],
+            "speaker": "Lavrov",
+            "created_at": "2024",
+            "updated_at": "2024",
+            "deleted": 0,
+        }
+    )
+    db["events"].insert({"at": "2024", "kind": "annotation.add", "article_id": "a2", "annotation_id": 1})
+    db["labels"].insert({"name": "PLACE", "colour": "#000000", "key": 5, "description": "A place"})
+    before = table_rows(conn)
+    assert all(before[name] for name in ("articles", "article_list", "source_articles", "corpus_totals"))
+    columns = {name: [r[1] for r in conn.execute(f"pragma table_info('{name}')")] for name in before}
+    conn.close()
+
+    db = open_db(path)
+    assert [m.name for m in migrations.applied(db)] == ALL
+    # Every row as it was, in every table (the new columns aside); the migration recorded.
+    after = table_rows(db.conn, columns)
+    assert after.pop("_sqlite_migrations")[:-1] == before.pop("_sqlite_migrations")
+    assert after == before
+    assert db.execute("select date, url, outlet, author from articles").fetchall() == [(None,) * 4] * 2
+    assert db.execute("select date, outlet from article_list").fetchall() == [(None, None)] * 2
+    assert get_article(db, "a1").publication() == {"date": None, "url": None, "outlet": None, "author": None}
+    # New articles carry their metadata, and the library's table its date and outlet.
+    meta = Metadata("2024-03-05", "https://courier.example/a", "The Daily Courier", "Anna Petrova")
+    article_id, _ = ingest_text(db, "Talks in Moscow\nLavrov said so.\n", "/news/c.txt", metadata=meta)
+    assert get_article(db, article_id).publication() == meta._asdict()
+    row = db.execute("select date, outlet from article_list where id = ?", [article_id]).fetchone()
+    assert row == ("2024-03-05", "The Daily Courier")
+    db.execute("update articles set outlet = 'Courier' where id = ?", [article_id])
+    assert db.execute("select outlet from article_list where id = ?", [article_id]).fetchone() == ("Courier",)
+    db.close()

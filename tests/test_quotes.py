@@ -386,10 +386,18 @@ def test_a_pronoun_goes_to_a_person_of_its_gender(nlp: Language, text: str, spea
 
 def test_analysis_rows_carry_the_kind_and_a_split_quotes_parts(nlp: Language) -> None:
     text = 'Engineer Karl Fischer warned the council. "I told them," Fischer said, "that the wall would not hold."'
-    ((_, analysis),) = analyze_texts(nlp, [("a", text)])
-    (row,) = analysis.suggestions  # indirect suggestions are not stored yet (STORED_KINDS)
+    reported = "Mayor Ana Ruiz said the bridge would reopen in May."
+    (_, split), (_, paraphrase) = analyze_texts(nlp, [("a", text), ("b", reported)])
+    (row,) = split.suggestions  # "warned the council" reports no content: the quotation only
     assert row["kind"] == "direct"
     assert [text[s:e] for s, e in row["parts"]] == ['"I told them,"', '"that the wall would not hold."']
+    (row,) = paraphrase.suggestions  # an indirect suggestion is stored as a direct one is
+    assert (row["kind"], row["text"], row["speaker"], row["parts"]) == (
+        "indirect",
+        "the bridge would reopen in May",
+        "Ana Ruiz",
+        None,
+    )
 
 
 # --------------------------------------------------------------------------- robustness

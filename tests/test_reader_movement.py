@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pilot_support import make_app, open_reader
-from reader_support import SIZES, TITLE
+from reader_support import LONG_ARTICLE, SIZES, TITLE, copy_of
 
 from newsmark.tui.screens.reader import ReaderScreen
 from newsmark.tui.widgets.article_view import ArticleView, is_word_char
@@ -182,3 +182,47 @@ async def test_select_after_moving_selects_what_is_on_screen(long_db: Path, size
         assert top <= view.line_of(end) < top + view.scrollable_content_region.height
         status = str(reader.status.content)
         assert f"line {line(view) + 1}/{view.line_count}" in status
+
+
+@pytest.fixture(scope="module")
+def two_long_articles_file(tmp_path_factory, nlp) -> Path:
+    """The long article (first in the library: its file sorts first) and a longer one after it."""
+    from newsmark.nlp.batch import analyze_articles
+    from newsmark.store import open_db
+    from newsmark.store.articles import unanalyzed_article_ids
+    from newsmark.store.ingest import ingest_paths
+
+    folder = tmp_path_factory.mktemp("two-long")
+    body = LONG_ARTICLE.split("\n\n", 1)[1]
+    (folder / "1_pier.txt").write_text(LONG_ARTICLE, encoding="utf-8")
+    (folder / "2_cost.txt").write_text(f"Harbour town counts the cost of the pier\n\n{body}\n{body}", "utf-8")
+    path = folder / "two.db"
+    db = open_db(path)
+    assert len(ingest_paths(db, [folder]).added) == 2
+    assert analyze_articles(db, nlp, unanalyzed_article_ids(db)) == 2
+    db.conn.close()
+    return path
+
+
+@pytest.mark.parametrize("size", [(160, 50), *SIZES])
+async def test_an_article_opens_at_its_start_whatever_the_last_one_scrolled_to(
+    two_long_articles_file: Path, tmp_path: Path, size
+) -> None:
+    """The reported defect: the end of a long article, Esc, the library's first article:
+    it opened in its middle, with the cursor on its first line, off screen."""
+    async with make_app(copy_of(two_long_articles_file, tmp_path)).run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        reader = pilot.app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article.title.startswith("Harbour town")
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert round(reader.view.scroll_offset.y) > 0
+        await pilot.press("escape", "ctrl+home", "enter")
+        await pilot.pause()
+        assert pilot.app.screen is reader and reader.article.title.startswith(TITLE)
+        view = reader.view
+        assert view.cursor == 0 and view.line_count > view.scrollable_content_region.height
+        assert_visible(view)
+        assert round(view.scroll_offset.y) == 0

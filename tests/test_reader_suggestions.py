@@ -48,9 +48,8 @@ async def test_progress_counts_decisions_up_out_of_a_fixed_total(long_db: Path, 
         await pilot.press("n")
         third = reader.spans.suggestion_at(reader.view.cursor)
         assert third is not None and third.speaker
-        await pilot.press("a")
+        await pilot.press("a")  # accepted; on to the next, as after a rejection
         assert f"2 of {total} decided" in status(reader)
-        await pilot.press("n")
         assert f"Suggestion 4 of {total} · 2 of {total} decided" in status(reader)
         await pilot.press("u")  # the accept undone: one fewer decided, the same total
         await pilot.press("N")
@@ -124,3 +123,26 @@ async def test_accepting_with_no_speaker_asks_who_said_it(long_db: Path) -> None
         ((label, speaker),) = query(long_db, "select label, speaker from annotations")
         assert label == "QUOTE" and "Marsh" in speaker
         assert query(long_db, "select count(*) from suggestions where status = 'accepted'") == [(1,)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_reader_opens_at_a_given_offset_scrolled_into_view(long_db: Path, size) -> None:
+    """As the sources screen opens it on one attribution: the cursor there, on screen."""
+    async with make_app(long_db).run_test(size=size) as pilot:
+        article_id, text = query(long_db, "select id, text from articles")[0]
+        at = text.index('"It adds an hour')
+        reader = ReaderScreen(article_id, db=pilot.app.db, keymap=pilot.app.keymap, at=at)
+        await pilot.app.push_screen(reader)
+        await pilot.pause()
+        view = reader.view
+        assert view.cursor == at
+        top = round(view.scroll_offset.y)
+        assert top > 0 and top <= view.line_of(at) < top + view.scrollable_content_region.height
+        assert "quote by Leah Morgan" in status(reader)
+        # The one reader screen, reused for another place.
+        earlier = text.index("Engineers from the county")
+        assert reader.show_article(article_id, at=earlier)
+        await pilot.pause()
+        assert view.cursor == earlier
+        top = round(view.scroll_offset.y)
+        assert top <= view.line_of(earlier) < top + view.scrollable_content_region.height

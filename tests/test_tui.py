@@ -280,7 +280,7 @@ async def test_reader_key_hints_follow_the_keymap_and_keep_the_app_keys(db_path:
         assert hints.startswith(" q Back  s Select sentence ")
         assert hints.endswith("f1 Keys  : Palette ")
         assert ("d d Delete annotation" in hints) == (width == 200)
-        assert ("] q Next quote" in hints) == (width == 200)
+        assert ("] q Next suggestion" in hints) == (width == 200)
         assert len(hints) <= width
 
 

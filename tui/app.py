@@ -135,22 +135,44 @@ class NewsmarkApp(App[None]):
 
     @on(OpenArticle)
     def _open_article(self, message: OpenArticle) -> None:
-        self.open_article(message.article_id)
+        self.open_article(message.article_id, at=message.at)
 
-    def open_article(self, article_id: str) -> None:
-        """Show an article in the reader; the one reader screen is kept and reused."""
+    def open_article(self, article_id: str, *, at: int | None = None) -> None:
+        """Show an article in the reader (`at`: the cursor there); the one reader screen
+        is kept and reused. Opened from the sources screen above the reader, the reader
+        comes back to the top rather than onto the stack a second time."""
         from newsmark.tui.screens.reader import ReaderScreen
 
         if self.is_screen_installed("reader"):
             reader = self.get_screen("reader")
             assert isinstance(reader, ReaderScreen)
-            if reader.show_article(article_id):
+            if reader in self.screen_stack:
+                self.pop_to(reader)
+                reader.show_article(article_id, at=at)
+            elif reader.show_article(article_id, at=at):
                 self.push_screen(reader)
             return
-        self.install_screen(
-            ReaderScreen(article_id, db=self.db, keymap=self.keymap, text_width=self.text_width), "reader"
-        )
+        reader = ReaderScreen(article_id, db=self.db, keymap=self.keymap, text_width=self.text_width, at=at)
+        self.install_screen(reader, "reader")
         self.push_screen("reader")
+
+    def pop_to(self, screen: Screen) -> None:
+        """Pop the screens above `screen` (one on the stack), so that it is in front."""
+        while self.screen is not screen:
+            self.pop_screen()
+
+    def action_sources(self) -> None:
+        """Show the sources screen, kept as it was left (its search, its source open): in
+        front again where it is on the stack already, else above the screen in front."""
+        from newsmark.tui.screens.sources import SourcesScreen
+
+        if not self.is_screen_installed("sources"):
+            self.install_screen(SourcesScreen(self.db, keymap=self.keymap), "sources")
+        sources = self.get_screen("sources")
+        if sources in self.screen_stack:
+            self.pop_to(sources)
+        else:
+            self.push_screen(sources)
 
     # -- background work -------------------------------------------------------
 
@@ -228,10 +250,13 @@ class NewsmarkApp(App[None]):
 
     def screen_scope(self, screen: Screen | None = None) -> str | None:
         from newsmark.tui.screens.reader import ReaderScreen
+        from newsmark.tui.screens.sources import SourcesScreen
 
         screen = screen or self.screen
         if isinstance(screen, ReaderScreen):
             return "reader"
+        if isinstance(screen, SourcesScreen):
+            return "sources"
         if isinstance(screen, LibraryScreen):
             return "library"
         return None
@@ -322,7 +347,8 @@ class NewsmarkApp(App[None]):
             (name, f"→ newsmark-export{fmt.suffix or '/ (a folder)'}", name)
             for name, fmt in EXPORT_FORMATS.items()
         ]
-        self.push_screen(Picker("[b]Export format[/b]", choices, free_text=False), format_chosen)
+        title = "[b]Export format[/b]  type to filter; Enter picks, Esc cancels"
+        self.push_screen(Picker(title, choices, free_text=False), format_chosen)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_in_background(self, fmt: str, out: Path, *, force: bool = False) -> None:

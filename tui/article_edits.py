@@ -20,8 +20,9 @@ from newsmark.store.articles import set_article_status
 from newsmark.store.entities import Entity, add_entity, reject_entity, relabel_entity
 from newsmark.store.events import Replayed, event_batch, redo, undo
 from newsmark.store.spans import trimmed
-from newsmark.store.suggestions import Suggestion, set_suggestion_status
+from newsmark.store.suggestions import Suggestion, accept_suggestion, attribute_to, set_suggestion_status
 from newsmark.tui.article_spans import adjusted_bounds
+from newsmark.tui.wording import annotation_change
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -119,7 +120,8 @@ class ArticleEdits:
     def set_speaker(
         self, annotation: Annotation, speaker: str, mention_start: int | None, mention_end: int | None
     ) -> Outcome:
-        return self.update(annotation, speaker=speaker, speaker_start=mention_start, speaker_end=mention_end)
+        updated = attribute_to(self.db, annotation.id, speaker, mention_start, mention_end)
+        return Outcome(f"Saved {updated.label} #{updated.id} — {speaker}", updated)
 
     def undo(self) -> Outcome:
         return self._replayed(undo(self.db, self.article_id), "Undone", "Nothing to undo")
@@ -130,7 +132,7 @@ class ArticleEdits:
     def _replayed(self, replayed: Replayed | None, done: str, nothing: str) -> Outcome:
         if replayed is None:
             return Outcome(nothing, changed=False)
-        return Outcome(f"{done}: {what_was_replayed(replayed)}")
+        return Outcome(f"{done}: {annotation_change(replayed) or what_was_replayed(replayed)}")
 
     # -- the article -------------------------------------------------------------
 
@@ -139,25 +141,23 @@ class ArticleEdits:
         again = "back to in progress" if status == "done" else "done"
         return Outcome(f"Marked {status} (again: {again}; u undoes)")
 
-    # -- quote suggestions -------------------------------------------------------
+    # -- attribution suggestions -------------------------------------------------
 
     def accept(
-        self, suggestion: Suggestion, speaker: str | None, mention_start: int | None, mention_end: int | None
+        self,
+        suggestion: Suggestion,
+        speaker: str | None,
+        mention_start: int | None,
+        mention_end: int | None,
+        source_id: int | None = None,
     ) -> Outcome:
-        """The suggestion becomes a QUOTE said by `speaker` (mentioned at the span given)."""
-        with event_batch(self.db):  # the QUOTE and the suggestion's status: one undo
-            annotation = add_annotation(
-                self.db,
-                self.article_id,
-                suggestion.start,
-                suggestion.end,
-                "QUOTE",
-                speaker=speaker,
-                speaker_start=mention_start,
-                speaker_end=mention_end,
-            )
-            set_suggestion_status(self.db, suggestion.id, "accepted")
-        return Outcome(f"Saved QUOTE #{annotation.id} — {speaker or 'no speaker'}", annotation)
+        """The suggestion becomes a QUOTE (direct) or a PARAPHRASE (indirect) said by
+        `speaker` (mentioned at the span given), with the speaker's source (`source_id`
+        when the user picked one): one undo."""
+        annotation = accept_suggestion(
+            self.db, suggestion.id, speaker, mention_start, mention_end, source_id=source_id
+        )
+        return Outcome(f"Saved {annotation.label} #{annotation.id} — {speaker or 'no speaker'}", annotation)
 
     def reject(self, suggestion: Suggestion) -> Outcome:
         set_suggestion_status(self.db, suggestion.id, "rejected")
@@ -195,13 +195,13 @@ EVENT_VERBS = {
 
 def what_was_replayed(replayed: Replayed) -> str:
     """One undo or redo, as the user did it: a batch by what it was (every match tagged,
-    a suggestion accepted as a QUOTE, an entity that replaced others), not by its last event."""
+    a suggestion accepted as a QUOTE or PARAPHRASE, an entity that replaced others), not by its last event."""
     kinds = replayed.batch_kinds or (replayed.kind,)
     if len(kinds) > 1:
         if set(kinds) == {"annotation.add"}:
             return f"tag of {len(kinds)} matches"
         if "suggestion.accepted" in kinds:
-            return "accept of a suggested quote"
+            return "accept of a suggestion"
         if kinds.count("entity.add") == 1:
             replaced = kinds.count("entity.reject")
             return f"add of an entity (replacing {replaced})"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from newsmark.store.annotations import Annotation, annotations_for_article
 from newsmark.store.entities import Entity, entities_for_article
-from newsmark.store.suggestions import Suggestion, open_suggestions, suggestions_for
+from newsmark.store.suggestions import LABEL_OF_KIND, Suggestion, open_suggestions, suggestions_for
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -17,7 +18,11 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ArticleSpans:
     """The article's annotations, its suggestions not yet decided, and its entities;
-    which of them hold a position, and where the next one starts."""
+    which of them hold a position, and where the next one starts.
+
+    Suggestions nest: a quoted run inside a paraphrase is a direct suggestion of its own.
+    At a position, the suggestion is the shortest one holding it, so each suggestion has
+    a place of its own (`place_of`) where the cursor picks it out, and n and N go by those."""
 
     annotations: list[Annotation] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -28,12 +33,14 @@ class ArticleSpans:
     @classmethod
     def read(cls, db: Database, article_id: str) -> ArticleSpans:
         annotations = annotations_for_article(db, article_id)
-        quotes = [a for a in annotations if a.label == "QUOTE"]
-        # A suggestion already tagged as a QUOTE (or undone back to open) shows once.
+        # A suggestion already tagged as what accepting it makes (or undone back to open) shows
+        # once; a quote inside an accepted paraphrase is still to decide, and so is the other way.
         suggestions = [
             s
             for s in open_suggestions(db, article_id)
-            if not any(a.start < s.end and s.start < a.end for a in quotes)
+            if not any(
+                a.label == LABEL_OF_KIND[s.kind] and a.start < s.end and s.start < a.end for a in annotations
+            )
         ]
         every = [s["id"] for s in suggestions_for(db, article_id)]
         return cls(annotations, suggestions, entities_for_article(db, article_id), every)
@@ -41,7 +48,8 @@ class ArticleSpans:
     @property
     def decided(self) -> str:
         """How far the suggestions are decided: "3 of 12 decided". Decided: accepted,
-        rejected, or covered by a QUOTE the user tagged, so no longer shown."""
+        rejected, or covered by the QUOTE or PARAPHRASE accepting it would make (the user
+        tagged it), so no longer shown."""
         total = len(self.all_suggestion_ids)
         return f"{total - len(self.suggestions)} of {total} decided"
 
@@ -65,20 +73,45 @@ class ArticleSpans:
         return min(holding, key=lambda e: e.end - e.start) if holding else None
 
     def suggestion_at(self, position: int) -> Suggestion | None:
-        return next((s for s in self.suggestions if s.start <= position < s.end), None)
+        """The innermost suggestion holding `position` (the first, of two as long)."""
+        holding = [s for s in self.suggestions if s.start <= position < s.end]
+        return min(holding, key=lambda s: s.end - s.start) if holding else None
+
+    def place_of(self, suggestion: Suggestion) -> int:
+        """Where the cursor picks `suggestion` out: its first position that no shorter
+        suggestion holds (its start, unless a quote it begins with starts there too)."""
+        return self._places[suggestion.id]
+
+    @cached_property
+    def _places(self) -> dict[int, int]:
+        places: dict[int, int] = {}
+        for suggestion in self.suggestions:
+            position = suggestion.start
+            while position < suggestion.end and (inner := self.suggestion_at(position)) is not suggestion:
+                assert inner is not None  # `suggestion` itself holds the position
+                position = inner.end  # a shorter one holds it: look past that one
+            # Shorter ones hold all of it (another on the same words holds it first): its start.
+            places[suggestion.id] = position if position < suggestion.end else suggestion.start
+        return places
+
+    @cached_property
+    def _in_order(self) -> list[tuple[int, Suggestion]]:
+        """(place, suggestion) for every suggestion, in the order of their places."""
+        return sorted(((self.place_of(s), s) for s in self.suggestions), key=lambda pair: pair[0])
 
     def next_suggestion(self, position: int, step: int, *, wrap: bool = False) -> Suggestion | None:
-        """The suggestion starting after `position` (step > 0), or the one before the
+        """The suggestion placed after `position` (step > 0), or the one before the
         suggestion holding it (step < 0); at either end, None, or with `wrap` the one at
         the other end."""
+        in_order = self._in_order
         if step > 0:
-            found = next((s for s in self.suggestions if s.start > position), None)
+            found = next((s for place, s in in_order if place > position), None)
         else:
             current = self.suggestion_at(position)
-            before = [s for s in self.suggestions if s.start < position and s is not current]
+            before = [s for place, s in in_order if place < position and s is not current]
             found = before[-1] if before else None
-        if found is None and wrap and self.suggestions:
-            return self.suggestions[0] if step > 0 else self.suggestions[-1]
+        if found is None and wrap and in_order:
+            return in_order[0][1] if step > 0 else in_order[-1][1]
         return found
 
     def current_suggestion(self, position: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:

@@ -42,13 +42,13 @@ CONFIG_SETTINGS = {
     f"({TEXT_WIDTHS.start}-{TEXT_WIDTHS.stop - 1}; default {DEFAULT_TEXT_WIDTH})",
 }
 SHIPPED = ("default", "vim", "emacs")
-SCREENS = ("library", "reader")
+SCREENS = ("library", "sources", "reader")
 # Given to Textual for an action reachable only by a sequence: a name no terminal sends.
 UNBOUND = "newsmark_sequence_only"
 # Screens whose search box keeps the focus: it takes every character typed, so a key that
 # types one (j, /, ?) never reaches their actions, and their own keys go before the box's
 # (vim's ctrl+k moves up the list rather than cutting the search text).
-SEARCHING_SCREENS = ("library",)
+SEARCHING_SCREENS = ("library", "sources")
 # The key names of the characters a keyboard types: 'slash', 'j', 'G', 'space'.
 TYPED_KEYS = frozenset(_character_to_key(chr(code)) for code in range(32, 127))
 
@@ -160,9 +160,10 @@ def _complete(keymap: dict[str, str], path: Path | str) -> dict[str, str]:
     for action_id in keymap:
         scope = scope_of(action_id)
         if scope in SEARCHING_SCREENS and not keys_on(keymap, action_id, scope):
+            screens = f"{scope}'" if scope.endswith("s") else f"{scope}'s"  # the sources' box
             raise KeymapError(
                 f"{path}: {_line_of_any(path, action_id)}action {action_id!r}: "
-                f"{display_keys(keymap[action_id])!r} would type into the {scope}'s search box; "
+                f"{display_keys(keymap[action_id])!r} would type into the {screens} search box; "
                 "bind a key that types nothing (ctrl+..., a function key, an arrow)"
             )
     check_clashes(keymap, path)

@@ -164,6 +164,18 @@ class LibraryView:
         names = list(ORDERS)
         return LibraryView(self.status, names[(names.index(self.order) + 1) % len(names)])
 
+    def nothing_shown(self, cycle_key: str) -> str:
+        """What the list says when no article has the one status this view shows;
+        `cycle_key`: the key that shows the next status."""
+        missing = {
+            "new": "No articles are new",
+            "in progress": "No articles are in progress",
+            "done": "No articles are done yet",
+        }[str(self.status)]
+        following = self.next_status().status
+        shown_next = {None: "all", "in progress": "those in progress"}.get(following, f"the {following} ones")
+        return f"{missing} — {cycle_key} shows {shown_next}"
+
     def describe(self) -> str:
         """'done only · most open suggestions first'; '' for every article in order."""
         parts = [f"{self.status} only"] if self.status else []

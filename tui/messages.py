@@ -32,9 +32,11 @@ class LabelsChanged(Message, bubble=False):
 
 @dataclass
 class OpenArticle(Message):
-    """Show this article in the reader."""
+    """Show this article in the reader (`at`: with the cursor at this character offset,
+    a passage found elsewhere, such as a source's attribution)."""
 
     article_id: str
+    at: int | None = None
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """CSV: who said what, one row per annotation, safe to open in a spreadsheet.
 
-Each row names the article (its file, title and status), the annotation (label; for a
-QUOTE or PARAPHRASE its kind, direct or indirect), who said it (the source's canonical
-name and id, the same whatever the article calls them, and the name as the annotation
-gives it), the words and where they are, and the note.
+Each row names the article (its file, title and status; its date, URL, outlet and author
+when known), the annotation (label; for a QUOTE or PARAPHRASE its kind, direct or
+indirect), who said it (the source's canonical name and id, the same whatever the
+article calls them, and the name as the annotation gives it), the words and where they
+are, and the note.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ COLUMNS = [
     "source",  # the file the article came from
     "title",
     "article_status",
+    "date",  # where and when the article was published, when known
+    "url",
+    "outlet",
+    "author",
     "annotation_id",
     "label",
     "kind",
@@ -56,6 +61,7 @@ def write_csv(items: Iterable[ExportItem], out: IO[str]) -> int:
                 item.article.source,
                 item.article.title,
                 item.article.status,
+                *item.article.publication().values(),
                 a.id,
                 a.label,
                 KIND_OF_LABEL.get(a.label),

@@ -13,7 +13,8 @@ say), else that of an entity with exactly its bounds, else null.
 The rest of the user's work rides along, so an import gives all of it back:
 `meta.status` (new, in progress, done), `labels` (the label set: name, colour, key,
 description), `rejected_entities` (kept, so re-analysis never brings them back) and
-`decided_suggestions` (the quote suggestions accepted or rejected).
+`decided_suggestions` (the quote suggestions accepted or rejected). `meta` also has
+the article's `date` (ISO 8601), `url`, `outlet` and `author`, each when known.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def item_record(item: ExportItem) -> dict[str, object]:
             "title": article.title,
             "source": article.source,
             "status": article.status,
+            # Where and when it was published, each when known.
+            **{name: value for name, value in article.publication().items() if value is not None},
         },
         "tokens": _tokens(item),
         "spans": spans,

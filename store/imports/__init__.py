@@ -40,7 +40,7 @@ from newsmark.store.entities import touched_entity_ids
 from newsmark.store.events import ARTICLE_STATUSES, log_event
 from newsmark.store.ingest import ingest_text
 from newsmark.store.sources.resolve import restore_source
-from newsmark.store.suggestions import DECIDED_FIELDS
+from newsmark.store.suggestions import DECIDED_FIELDS, DIRECT, SUGGESTION_KINDS
 from newsmark.store.timestamps import now_iso
 
 if TYPE_CHECKING:
@@ -250,13 +250,13 @@ def _store_status(db: Database, article_id: str, status: str, *, is_new: bool) -
 
 
 def _store_decisions(db: Database, article_id: str, text: str, decisions: list[dict[str, Any]]) -> None:
-    """Each decision onto the open suggestion at its span, or onto a new one stored for it;
-    logged as set_suggestion_status logs a decision. A suggestion decided here stays as it is."""
+    """Each decision onto the open suggestion of its kind at its span, or onto a new one stored
+    for it; logged as set_suggestion_status logs a decision. A suggestion decided here stays as it is."""
     for decided in decisions:
         row = db.execute(
-            'select id, status from suggestions where article_id = ? and start = ? and "end" = ?'
+            'select id, status from suggestions where article_id = ? and start = ? and "end" = ? and kind = ?'
             " order by status != 'open', id limit 1",
-            [article_id, decided["start"], decided["end"]],
+            [article_id, decided["start"], decided["end"], decided["kind"]],
         ).fetchone()
         if row is not None and row[1] != "open":
             continue
@@ -278,18 +278,23 @@ def _store_decisions(db: Database, article_id: str, text: str, decisions: list[d
 
 
 def _decision(fields: dict[str, Any], raw: str, move: OffsetMap) -> dict[str, Any] | str:
-    """A decided suggestion as store.suggestions.DECIDED_FIELDS, offsets moved to the stored
-    text; or why it cannot be stored. A cue or speaker offset that is no place in the text is
-    left out (None), as the model leaves out one it did not find."""
+    """A decided suggestion as store.suggestions.DECIDED_FIELDS (its kind "direct" when the
+    file gives none), offsets moved to the stored text; or why it cannot be stored. A cue or
+    speaker offset that is no place in the text is left out (None), as the model leaves out
+    one it did not find."""
     covered = fields.get("text")
     problem = _bad_span(
         fields.get("start"), fields.get("end"), raw, covered if isinstance(covered, str) else None
     )
     if problem is None and fields.get("status") not in ("accepted", "rejected"):
         problem = f"status {fields.get('status')!r} is not 'accepted' or 'rejected'"
+    # A file from before indirect suggestions carries no kind: its decisions are on direct quotes.
+    kind = DIRECT if fields.get("kind") is None else fields["kind"]
+    if problem is None and kind not in SUGGESTION_KINDS:
+        problem = f"kind {kind!r} is not {' or '.join(repr(k) for k in SUGGESTION_KINDS)}"
     if problem is not None:
         return problem
-    decided = {k: fields.get(k) for k in DECIDED_FIELDS}
+    decided = {k: fields.get(k) for k in DECIDED_FIELDS} | {"kind": kind}
     for key in ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end"):
         offset = decided[key]
         decided[key] = None

@@ -48,10 +48,18 @@ def name_problem(path: str) -> str | None:
 
 
 def has_suffix(name: str, suffixes: Sequence[str]) -> bool:
-    """Whether the file name ends in one of `suffixes` (lower case, with the dot), whatever
-    its case, as pathlib's idea of a suffix has it ("..txt" has one, ".txt" has none)."""
-    dot = name.rfind(".")
-    return 0 < dot < len(name) - 1 and name[dot:].lower() in suffixes
+    """Whether the file name ends in one of `suffixes` (lower case, with the dot; ".warc.gz"
+    too), whatever its case, with a name before it as pathlib's idea of a suffix has it
+    ("..txt" has one, ".txt" has none)."""
+    lower = name.lower()
+    if not lower.endswith(tuple(suffixes)):  # the common answer, at C speed
+        return False
+    return any(lower.endswith(suffix) and len(name) > len(suffix) for suffix in suffixes)
+
+
+def either(suffixes: Sequence[str]) -> str:
+    """'.txt, .md or .html'."""
+    return " or ".join(suffixes) if len(suffixes) < 3 else f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
 
 
 def iter_files(
@@ -67,7 +75,7 @@ def iter_files(
     walk through pathlib cost a fifth of an ingest.
     """
     seen: set[str] = set()
-    kinds = " or ".join(suffixes)
+    kinds = either(suffixes)
 
     def accepted(path: str, real: str | None, stat_of: Callable[[], os.stat_result]) -> InputFile | None:
         """`real` when the caller knows it (a plain file in a resolved folder)."""

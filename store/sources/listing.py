@@ -99,14 +99,7 @@ def list_sources(
     last row of this one."""
     if sort not in SOURCE_SORTS:
         raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SOURCE_SORTS)})")
-    where = "s.quotes + s.paraphrases > 0"
-    params: list[object] = []
-    if kinds is not None:
-        where += f" and s.kind in ({_marks(kinds)})"
-        params.extend(kinds)
-    clause, search_params = _search_clause(query)
-    where += clause
-    params.extend(search_params)
+    where, params = _listed(query, kinds)
     if sort == "count":
         order = "s.quotes + s.paraphrases desc, s.id"
         if after is not None:
@@ -129,6 +122,24 @@ def list_sources(
         )
         for r in rows
     ]
+
+
+def count_sources(conn: Queryable, query: str = "", *, kinds: Collection[str] | None = None) -> int:
+    """How many sources list_sources lists for the same `query` and `kinds`, on every page."""
+    where, params = _listed(query, kinds)
+    return conn.execute(f"select count(*) from sources s where {where}", params).fetchone()[0]
+
+
+def _listed(query: str, kinds: Collection[str] | None) -> tuple[str, list[object]]:
+    """The `where` of the sources listed (with attributions, of these kinds, found by
+    `query`) and its parameters."""
+    where = "s.quotes + s.paraphrases > 0"
+    params: list[object] = []
+    if kinds is not None:
+        where += f" and s.kind in ({_marks(kinds)})"
+        params.extend(kinds)
+    clause, search_params = _search_clause(query)
+    return where + clause, [*params, *search_params]
 
 
 def _marks(values: Collection[object]) -> str:

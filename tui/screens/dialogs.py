@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 CLOSE: list[BindingType] = [Binding("escape,q", "close", "Close", show=True)]
-SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "reader": "Reader"}
+SCOPE_TITLES = {"app": "Everywhere", "library": "Library", "sources": "Sources", "reader": "Reader"}
 
 
 # In a terminal narrower than this the help leaves out the ids, so each action stays on one line.
@@ -64,6 +64,22 @@ def keymap_table(keymap: dict[str, str], *, with_ids: bool = True) -> Table:
     return table
 
 
+class InstantScroll(VerticalScroll):
+    """Scrolled by its keys at once: Textual animates End and PageDown for about a second."""
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every action of the active keymap and its keys, scrolled with the keyboard
     (arrows, PgUp/PgDn, Home/End): the list is longer than any terminal is tall."""
@@ -97,7 +113,7 @@ class HelpScreen(ModalScreen[None]):
             title = Text.assemble(("Keys", "bold"), f" — keymap: {visible_text(self.keymap_name)}")
             title.append("   ↑↓ PgUp PgDn Home End scroll · Esc closes", style="dim")
             yield Label(title, id="help-title")
-            with VerticalScroll(id="help-keys"):
+            with InstantScroll(id="help-keys"):
                 yield Static(id="help-table")
 
     def on_mount(self) -> None:
@@ -270,12 +286,16 @@ class LabelChooser(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PathPrompt(ModalScreen[str | None]):
-    """Ask for a path, prefilled; Enter accepts, Esc cancels."""
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text, prefilled; Enter accepts it (not when empty), Esc cancels (None)."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=True)]
+    DEFAULT_CSS = """
+    TextPrompt { align: center middle; }
+    """
 
-    def __init__(self, title: str, default: str) -> None:
+    def __init__(self, title: str | Text, default: str) -> None:
+        """`title`: markup, or a Text where it holds text from files (a source's name)."""
         super().__init__()
         self.title_text = title
         self.default = default
@@ -283,18 +303,22 @@ class PathPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
             yield Label(self.title_text)
-            yield Input(value=self.default, id="path-input")
+            yield Input(value=self.default, id="prompt-input")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    @on(Input.Submitted, "#path-input")
+    @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+class PathPrompt(TextPrompt):
+    """Ask for a path to write to (the export's), prefilled with one in the working folder."""
 
 
 class ConfirmOverwrite(ModalScreen[bool]):

@@ -23,9 +23,10 @@ from textual.worker import get_current_worker
 from newsmark.store.articles import corpus_progress
 from newsmark.store.db import connect
 from newsmark.store.search import RANKED_MAX, parse_search
-from newsmark.tui.keymap import bindings_for
+from newsmark.tui.keymap import bindings_for, display_keys
 from newsmark.tui.library_rows import LibraryRows, LibraryView, SearchRows, ViewRows
 from newsmark.tui.messages import AnalysisFinished, AnalysisProgress, DatabaseChanged, OpenArticle
+from newsmark.tui.visible import visible_text
 from newsmark.tui.widgets.article_list import ArticleList
 from newsmark.tui.widgets.key_hints import KeyHints
 from newsmark.tui.wording import counted
@@ -82,6 +83,7 @@ class LibraryScreen(Screen[None]):
         searching = isinstance(previous, SearchRows)
         keep = self.selected_article_id()
         self.show_progress_of_the_corpus()
+        when_empty = ""
         if parsed.match is None:
             source: LibraryRows | ViewRows | SearchRows = (
                 LibraryRows(self.conn) if self.view.is_everything_in_order else ViewRows(self.conn, self.view)
@@ -89,6 +91,8 @@ class LibraryScreen(Screen[None]):
             self.show_count(" · ".join(filter(None, [counted(len(source), "article"), self.view.describe()])))
             if new_search and searching:
                 keep = self._selected_before_search
+            if self.view.status is not None:
+                when_empty = self.view.nothing_shown(self.key_for("library.cycle_status"))
         else:
             if new_search and not searching:
                 self._selected_before_search = keep
@@ -102,7 +106,13 @@ class LibraryScreen(Screen[None]):
             if new_search:
                 keep = None
             self.show_match_count(source)
-        self.article_list.set_source(source, keep=keep)
+            clear = self.key_for("library.clear_search")
+            when_empty = f"No article matches “{visible_text(text.strip())}” — {clear} clears the search"
+        self.article_list.set_source(source, keep=keep, when_empty=when_empty)
+
+    def key_for(self, action_id: str) -> str:
+        """The first key of an action in the active keymap, as the user reads it."""
+        return display_keys(self.keymap[action_id], first_only=True)
 
     def show_count(self, label: str) -> None:
         """How many articles the list holds, on the search box's border."""

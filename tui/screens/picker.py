@@ -1,4 +1,4 @@
-"""A modal list to choose from by typing: speakers, entity labels. Free text allowed."""
+"""A modal list to choose from by typing: speakers, sources, entity labels. Free text allowed."""
 
 from __future__ import annotations
 
@@ -15,11 +15,15 @@ from textual.widgets.option_list import Option
 
 from newsmark.tui.visible import visible_text
 
+# What a picker offers: (name, detail, value). The name is matched and shown in bold.
+Choice = tuple[str, str, Any]
+
 
 class Picker(ModalScreen[Any]):
     """Type to filter; Enter takes the highlighted choice, or the typed text when
     nothing matches (and free text is allowed). Dismisses with the choice's value,
-    the typed string, or None on Esc."""
+    the typed string, or None on Esc. A subclass offering more than a list held in
+    memory (a corpus's sources) finds its choices as the user types (`choices_for`)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", show=True),
@@ -38,7 +42,7 @@ class Picker(ModalScreen[Any]):
     def __init__(
         self,
         title: str | Text,
-        choices: list[tuple[str, str, Any]],
+        choices: list[Choice],
         *,
         placeholder: str = "",
         free_text: bool = True,
@@ -50,6 +54,7 @@ class Picker(ModalScreen[Any]):
         self.choices = choices
         self.placeholder = placeholder
         self.free_text = free_text
+        self.shown: list[Choice] = []  # the choices listed for what is typed, in order
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -61,18 +66,23 @@ class Picker(ModalScreen[Any]):
         self.fill("")
         self.query_one(Input).focus()
 
+    def choices_for(self, typed: str) -> list[Choice]:
+        """The choices to list for what is typed: those whose name holds it."""
+        needle = typed.strip().lower()
+        return [choice for choice in self.choices if needle in choice[0].lower()]
+
     def fill(self, typed: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        needle = typed.strip().lower()
-        for i, (name, detail, _value) in enumerate(self.choices):
-            if needle and needle not in name.lower():
-                continue
+        self.shown = self.choices_for(typed)
+        lines = []
+        for i, (name, detail, _value) in enumerate(self.shown):
             # Names are often text from files (speakers, entity labels): never interpreted.
             line = Text(visible_text(name), style="bold")
             if detail:
                 line.append(f"  {visible_text(detail)}", style="dim")
-            options.add_option(Option(line, id=str(i)))
+            lines.append(Option(line, id=str(i)))
+        options.add_options(lines)
         if options.option_count:
             options.highlighted = 0
 
@@ -93,7 +103,7 @@ class Picker(ModalScreen[Any]):
         self.pick(int(event.option.id or 0))
 
     def pick(self, index: int) -> None:
-        self.dismiss(self.choices[index][2])
+        self.dismiss(self.shown[index][2])
 
     def action_cursor(self, step: int) -> None:
         options = self.query_one(OptionList)

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from newsmark.store.annotations import Annotation, label_for_key, list_labels
 from newsmark.store.articles import Article, get_article, sentences_for_article
 from newsmark.store.speakers import speaker_candidates
-from newsmark.store.suggestions import Suggestion
+from newsmark.store.suggestions import LABEL_OF_KIND, Suggestion
 from newsmark.store.tokens import fallback_sentences
 from newsmark.tui.article_edits import ArticleEdits, Outcome, not_saved
 from newsmark.tui.article_spans import ArticleSpans
@@ -52,12 +52,21 @@ class ReaderScreen(Screen[None]):
     article_status: str  # as the store has it now: another window may change it
 
     def __init__(
-        self, article_id: str, *, db: Database, keymap: dict[str, str], text_width: int = DEFAULT_TEXT_WIDTH
+        self,
+        article_id: str,
+        *,
+        db: Database,
+        keymap: dict[str, str],
+        text_width: int = DEFAULT_TEXT_WIDTH,
+        at: int | None = None,
     ) -> None:
+        """`at`: the character offset to open the article at (a passage found elsewhere,
+        such as a source's attribution), the cursor there and scrolled into view."""
         super().__init__()
         self.db = db
         self.keymap = keymap
         self.article_id = article_id
+        self._open_at = at
         self.spans = ArticleSpans()
         self.analyzed = False
         self.header = ArticleHeader(id="article-title")
@@ -92,21 +101,22 @@ class ReaderScreen(Screen[None]):
         return self.spans.annotations
 
     def on_mount(self) -> None:
-        if not self.load():
+        if not self.load(self._open_at):
             self.app.pop_screen()
 
-    def show_article(self, article_id: str) -> bool:
-        """Reuse this (already mounted) screen for another article: far cheaper than
-        composing a new screen, which is most of the cost of opening one."""
+    def show_article(self, article_id: str, *, at: int | None = None) -> bool:
+        """Reuse this (already mounted) screen for another article (`at`: as for the
+        constructor): far cheaper than composing a new screen, which is most of the cost
+        of opening one."""
         self.article_id = article_id
         self.spans = ArticleSpans()
         self.legend.reset()
         self.close_search(keep_matches=False)
-        return self.load()
+        return self.load(at)
 
-    def load(self) -> bool:
-        """Show `self.article_id`: its text at once, highlights from the cache; False when
-        there is no such article."""
+    def load(self, at: int | None = None) -> bool:
+        """Show `self.article_id`: its text at once, with the cursor at `at` (else at the
+        start), highlights from the cache; False when there is no such article."""
         article = get_article(self.db, self.article_id)
         if article is None:
             self.notify(f"No article {self.article_id}", severity="error")
@@ -117,6 +127,10 @@ class ReaderScreen(Screen[None]):
         self.analyzed = article.analysis_model is not None
         sentences = [(s.start, s.end) for s in sentences_for_article(self.db, self.article_id)]
         self.view.set_document(article.text, sentences or fallback_sentences(article.text))
+        if at is not None:
+            self.view.jump_to(at)
+            # Scrolled to once laid out: a new screen's view wraps its text only when sized.
+            self.view.call_after_refresh(self.view.scroll_to_cursor)
         self.search_bar.search_in(article.text)
         self._wrap_offer = None
         self.repaint()
@@ -378,13 +392,13 @@ class ReaderScreen(Screen[None]):
     def action_mark_done(self) -> None:
         self.save(lambda: self.edits.set_status("in progress" if self.article_status == "done" else "done"))
 
-    # -- actions: quote suggestions and speakers ------------------------------
+    # -- actions: attribution suggestions and speakers ------------------------
 
     def action_step_suggestion(self, step: int) -> None:
         spans, cursor = self.spans, self.view.cursor
         if not spans.suggestions:
             decided = f"Every suggestion is decided ({spans.decided})"
-            self.tell(decided if spans.all_suggestion_ids else "No suggested quotes")
+            self.tell(decided if spans.all_suggestion_ids else "No suggestions")
             return
         # At the last one (or the first), say so; the same key again wraps round.
         target = spans.next_suggestion(cursor, step)
@@ -399,15 +413,15 @@ class ReaderScreen(Screen[None]):
             )
             return
         self._wrap_offer = None
-        self.view.jump_to(target.start)
+        self.view.jump_to(spans.place_of(target))
 
     def action_accept_suggestion(self) -> None:
         suggestion = self.spans.suggestion_at(self.view.cursor)
         if suggestion is None:
-            self.tell("No suggested quote at the cursor (n goes to the next)")
+            self.tell("No suggestion at the cursor (n goes to the next)")
             return
         if suggestion.speaker is None:
-            # A QUOTE is saved with who said it: asked for here, not left empty.
+            # A QUOTE or PARAPHRASE is saved with who said it: asked for here, not left empty.
             self._pick_speaker(suggestion, lambda choice: self._accept(suggestion, choice))
             return
         self._accept(
@@ -415,22 +429,48 @@ class ReaderScreen(Screen[None]):
         )
 
     def _accept(self, suggestion: Suggestion, speaker: SpeakerChoice) -> None:
-        mention = (speaker.mention_start, speaker.mention_end)
+        mention = (speaker.mention_start, speaker.mention_end, speaker.source_id)
         if (outcome := self.save(lambda: self.edits.accept(suggestion, speaker.name, *mention))) is not None:
-            self.tell(f"{outcome.message} · {self.spans.decided}")
+            self._move_on(f"{outcome.message} · {self.spans.decided}")
 
     def action_reject_suggestion(self) -> None:
         suggestion = self.spans.suggestion_at(self.view.cursor)
         if suggestion is None:
-            self.tell("No suggested quote at the cursor")
+            self.tell("No suggestion at the cursor")
             return
-        if self.save(lambda: self.edits.reject(suggestion)):
-            self.action_step_suggestion(1)
+        if (outcome := self.save(lambda: self.edits.reject(suggestion))) is not None:
+            self._move_on(outcome.message)
+
+    def _move_on(self, said: str) -> None:
+        """After a suggestion is decided (accepted or rejected alike): say `said`, and go on
+        to the next open suggestion; after the last one, stay, and n goes round to the first."""
+        spans, cursor = self.spans, self.view.cursor
+        # The decided one is gone: one placed where it was (a longer one it began) is next.
+        target = spans.next_suggestion(cursor - 1, 1)
+        if target is not None:
+            self.tell(said)
+            if (place := spans.place_of(target)) == cursor:  # no move, so no report of the place
+                self.status.report(cursor_report(self.view, spans, cursor))
+            self.view.jump_to(place)
+        elif spans.suggestions:
+            self._wrap_offer = (1, cursor)
+            key = display_keys(self.keymap["reader.next_suggestion"], first_only=True)
+            self.tell(f"{said} · none after this: {key} goes to the first")
+        else:
+            self.tell(f"{said} · every suggestion is decided")
 
     def action_set_speaker(self) -> None:
         cursor = self.view.cursor
         annotation = self.spans.annotation_at(cursor)
-        if annotation is not None and annotation.label == "QUOTE":
+        suggestion = self.spans.suggestion_at(cursor)
+        # A quote still to decide inside an accepted paraphrase: the innermost is meant.
+        if (
+            annotation
+            and suggestion
+            and suggestion.end - suggestion.start < annotation.end - annotation.start
+        ):
+            annotation = None
+        if annotation is not None and annotation.label in LABEL_OF_KIND.values():
             self._pick_speaker(
                 annotation,
                 lambda choice: self.save(
@@ -439,10 +479,10 @@ class ReaderScreen(Screen[None]):
                     )
                 ),
             )
-        elif (suggestion := self.spans.suggestion_at(cursor)) is not None:
+        elif suggestion is not None:
             self._pick_speaker(suggestion, lambda choice: self._accept(suggestion, choice))
         else:
-            self.tell("Put the cursor in a QUOTE (or a suggested quote) first")
+            self.tell("Put the cursor in a QUOTE or PARAPHRASE (or a suggestion) first")
 
     def _pick_speaker(self, quote: Annotation | Suggestion, then: Callable[[SpeakerChoice], object]) -> None:
         """Ask who said `quote` (the article's people first, or a name typed); `then` gets the choice."""
@@ -452,7 +492,7 @@ class ReaderScreen(Screen[None]):
             if (choice := speaker_choice(value)) is not None:
                 then(choice)
 
-        self.app.push_screen(SpeakerPicker(candidates, quote.speaker), chosen)
+        self.app.push_screen(SpeakerPicker(candidates, quote.speaker, db=self.db), chosen)
 
     # -- actions: entities (corrected as in Prodigy's ner.correct) ------------
 

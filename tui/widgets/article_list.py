@@ -93,12 +93,15 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source: RowSource = _Empty()
+        self.when_empty = ""  # said under the header when the source holds no row
 
     # -- content -------------------------------------------------------------
 
-    def set_source(self, source: RowSource, *, keep: str | None = None) -> None:
-        """Show `source`, the cursor on `keep` when it is there, else on the first row."""
+    def set_source(self, source: RowSource, *, keep: str | None = None, when_empty: str = "") -> None:
+        """Show `source`, the cursor on `keep` when it is there, else on the first row;
+        `when_empty`: what the list says if it holds no row (why, and what shows more)."""
         self.source = source
+        self.when_empty = when_empty
         position = source.position(keep) if keep is not None else None
         self.virtual_size = Size(self.size.width, len(source) + 1)  # + the header line
         self.set_reactive(ArticleList.cursor, self.validate_cursor(position or 0))
@@ -199,6 +202,9 @@ class ArticleList(ScrollView, can_focus=True):
                 header[column.cell] = column.header
             return self._line(header, width, base + self.get_component_rich_style("article-list--header"))
         index = round(self.scroll_offset.y) + y - 1
+        if index == 0 and not self.row_count and self.when_empty:
+            said = Segment(" " + self.when_empty, base + Style(italic=True))
+            return Strip([said]).crop_extend(0, width, base)
         try:
             cells = self.cells(index)
         except IndexError:  # past the end, or a row gone since the count (the next reload fixes it)

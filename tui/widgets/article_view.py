@@ -98,6 +98,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.marking = False
         self.set_reactive(ArticleView.cursor, 0)
         self._rewrap()
+        # The cursor is set without its watcher (which scrolls to it), and the reader reuses
+        # this view: the last article's scroll would show the middle of this one.
+        self.scroll_to(0, 0, animate=False, immediate=True)
 
     def set_label_colours(self, colours: dict[str, str]) -> None:
         """Colours per label name (entity and annotation labels share the table)."""

@@ -7,16 +7,24 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from newsmark.store.suggestions import LABEL_OF_KIND
 from newsmark.tui.visible import visible_text
 
 if TYPE_CHECKING:
+    from newsmark.store.suggestions import Suggestion
     from newsmark.tui.article_spans import ArticleSpans
     from newsmark.tui.widgets.article_view import ArticleView
 
 
+def suggestion_kind(suggestion: Suggestion) -> str:
+    """What accepting the suggestion makes, as a word: "quote" or "paraphrase"."""
+    return LABEL_OF_KIND[suggestion.kind].lower()
+
+
 def cursor_report(view: ArticleView, spans: ArticleSpans, position: int) -> str:
-    """The cursor's line, the selection, and the annotation or suggestion it is in; for a
-    suggestion, where it stands among all of them and how many are decided."""
+    """The cursor's line, the selection, and the annotation and the suggestion it is in (a
+    quote inside an accepted paraphrase is both); for a suggestion, where it stands among all
+    of them, how many are decided, and its kind."""
     report = f"line {view.line_of(position) + 1}/{view.line_count}"
     if selection := view.selection:
         report += f" · {selection[1] - selection[0]} chars selected"
@@ -26,11 +34,12 @@ def cursor_report(view: ArticleView, spans: ArticleSpans, position: int) -> str:
             report += f" said by {a.speaker}"
         if a.note:
             report += " · ✎ note"
-    elif (suggestion := spans.suggestion_at(position)) is not None:
-        who = suggestion.speaker or "speaker unknown"
+    if (suggestion := spans.suggestion_at(position)) is not None:
+        who = f" by {suggestion.speaker}" if suggestion.speaker else ", speaker unknown"
         report += (
             f"\nSuggestion {spans.number_of(suggestion)} of {len(spans.all_suggestion_ids)}"
-            f" · {spans.decided}: {who} ({suggestion.cue or 'no cue'}, score {suggestion.score:.2f})"
+            f" · {spans.decided} · {suggestion_kind(suggestion)}{who}"
+            f" ({suggestion.cue or 'no cue'}, score {suggestion.score:.2f})"
         )
     return report
 
