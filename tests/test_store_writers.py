@@ -127,6 +127,7 @@ WRITERS: dict[str, Callable[[Scene], tuple]] = {
     "newsmark.store.events.redo": lambda s: (s.db, s.undone_article),
     "newsmark.store.suggestions.set_suggestion_status": lambda s: (s.db, s.suggestion, "rejected"),
     "newsmark.store.suggestions.accept_suggestion": lambda s: (s.db, s.suggestion, "Sergei Lavrov", 0, 6),
+    "newsmark.store.suggestions.attribute_to": lambda s: (s.db, s.annotation, "Maria Delgado", None, None),
     "newsmark.store.source_corrections.merge_sources": lambda s: (s.db, s.lavrov, s.peskov),
     "newsmark.store.source_corrections.split_alias": lambda s: (s.db, s.lavrov, "Lavrov"),
     "newsmark.store.source_corrections.rename_source": lambda s: (s.db, s.peskov, "D. Peskov"),

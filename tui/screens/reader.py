@@ -32,6 +32,7 @@ from newsmark.tui.messages import AnalysisProgress, AnalyzeArticles, DatabaseCha
 from newsmark.tui.screens.dialogs import EntityLabelsScreen, LabelChooser, NoteEditor
 from newsmark.tui.screens.picker import Picker
 from newsmark.tui.screens.speaker import SpeakerChoice, SpeakerPicker, speaker_choice
+from newsmark.tui.suggestion_steps import SuggestionSteps
 from newsmark.tui.visible import literal, visible_text
 from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
 from newsmark.tui.widgets.article_header import ArticleHeader
@@ -39,7 +40,7 @@ from newsmark.tui.widgets.article_view import ArticleView, Highlight
 from newsmark.tui.widgets.key_hints import KeyHints
 from newsmark.tui.widgets.legend import Legend
 from newsmark.tui.widgets.search_bar import SearchBar
-from newsmark.tui.widgets.status_line import StatusLine, cursor_report, no_further_suggestion
+from newsmark.tui.widgets.status_line import StatusLine, cursor_report
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -77,7 +78,7 @@ class ReaderScreen(Screen[None]):
         self.search_bar = SearchBar(id="search")
         # Where n (step 1) or N (-1) found no suggestion further and offered to wrap round:
         # (step, cursor). The same key again, from the same place, wraps.
-        self._wrap_offer: tuple[int, int] | None = None
+        self.suggestion_steps = SuggestionSteps()
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -132,7 +133,7 @@ class ReaderScreen(Screen[None]):
             # Scrolled to once laid out: a new screen's view wraps its text only when sized.
             self.view.call_after_refresh(self.view.scroll_to_cursor)
         self.search_bar.search_in(article.text)
-        self._wrap_offer = None
+        self.suggestion_steps.forget()
         self.repaint()
         self.view.focus()
         self.status.say("")
@@ -200,7 +201,7 @@ class ReaderScreen(Screen[None]):
         """Run one write to the store and say how it went: the outcome on the status line,
         or, when the store refused it, `failed(error)` as an error the user must see.
         Either way the screen shows what the store now holds (a batch may stop part-way)."""
-        self._wrap_offer = None
+        self.suggestion_steps.forget()
         try:
             outcome = write()
         except Exception as e:  # the database refused: the user must know it is not saved
@@ -395,25 +396,13 @@ class ReaderScreen(Screen[None]):
     # -- actions: attribution suggestions and speakers ------------------------
 
     def action_step_suggestion(self, step: int) -> None:
-        spans, cursor = self.spans, self.view.cursor
-        if not spans.suggestions:
-            decided = f"Every suggestion is decided ({spans.decided})"
-            self.tell(decided if spans.all_suggestion_ids else "No suggestions")
-            return
-        # At the last one (or the first), say so; the same key again wraps round.
-        target = spans.next_suggestion(cursor, step)
-        if target is None and self._wrap_offer == (step, cursor):
-            target = spans.next_suggestion(cursor, step, wrap=True)
-            self.tell("Round to the first suggestion" if step > 0 else "Round to the last suggestion")
-        if target is None:
-            self._wrap_offer = (step, cursor)
-            action = "reader.next_suggestion" if step > 0 else "reader.prev_suggestion"
-            self.tell(
-                no_further_suggestion(spans, cursor, step, display_keys(self.keymap[action], first_only=True))
-            )
-            return
-        self._wrap_offer = None
-        self.view.jump_to(spans.place_of(target))
+        action = "reader.next_suggestion" if step > 0 else "reader.prev_suggestion"
+        key = display_keys(self.keymap[action], first_only=True)
+        went = self.suggestion_steps.step(self.spans, self.view.cursor, step, key)
+        if went.message:
+            self.tell(went.message)
+        if went.place is not None:
+            self.view.jump_to(went.place)
 
     def action_accept_suggestion(self) -> None:
         suggestion = self.spans.suggestion_at(self.view.cursor)
@@ -442,22 +431,15 @@ class ReaderScreen(Screen[None]):
             self._move_on(outcome.message)
 
     def _move_on(self, said: str) -> None:
-        """After a suggestion is decided (accepted or rejected alike): say `said`, and go on
-        to the next open suggestion; after the last one, stay, and n goes round to the first."""
-        spans, cursor = self.spans, self.view.cursor
-        # The decided one is gone: one placed where it was (a longer one it began) is next.
-        target = spans.next_suggestion(cursor - 1, 1)
-        if target is not None:
-            self.tell(said)
-            if (place := spans.place_of(target)) == cursor:  # no move, so no report of the place
-                self.status.report(cursor_report(self.view, spans, cursor))
-            self.view.jump_to(place)
-        elif spans.suggestions:
-            self._wrap_offer = (1, cursor)
-            key = display_keys(self.keymap["reader.next_suggestion"], first_only=True)
-            self.tell(f"{said} · none after this: {key} goes to the first")
-        else:
-            self.tell(f"{said} · every suggestion is decided")
+        """After a suggestion is decided: say `said`, and go on to the next open one."""
+        cursor = self.view.cursor
+        key = display_keys(self.keymap["reader.next_suggestion"], first_only=True)
+        went = self.suggestion_steps.after_decision(self.spans, cursor, said, key)
+        self.tell(went.message)
+        if went.place == cursor:  # no move, so no report of the place
+            self.status.report(cursor_report(self.view, self.spans, cursor))
+        elif went.place is not None:
+            self.view.jump_to(went.place)
 
     def action_set_speaker(self) -> None:
         cursor = self.view.cursor
