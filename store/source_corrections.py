@@ -48,19 +48,14 @@ def _public(state: dict) -> dict:
 
 @retry_when_locked
 def merge_sources(db: Database, keep_id: int, other_id: int) -> None:
-    """One source of two: `other_id`'s aliases, roles and attributions join `keep_id`. The
-    name is the user's if either was renamed (the kept one's first), else the best of
-    all the aliases (as analysis would name it)."""
+    """One source of two: `other_id`'s aliases, roles and attributions join `keep_id`,
+    which keeps its name: the user chose what to merge into, so the name they merged into
+    is the one they see (and, as a name the user settled, analysis no longer changes it)."""
     if keep_id == other_id:
         raise ValueError("a source cannot be merged with itself")
     keep, other = _state(db, keep_id), _state(db, other_id)
-    aliases = _aliases(db, keep_id) + _aliases(db, other_id)
-    if keep["user_named"] or other["user_named"]:
-        name, user_named = (keep if keep["user_named"] else other)["name"], True
-    else:
-        name, user_named = best_name(keep["kind"], aliases) or keep["name"], False
     roles = keep["roles"] + [r for r in other["roles"] if r.lower() not in {k.lower() for k in keep["roles"]}]
-    merged = {"name": name, "user_named": user_named, "roles": roles}
+    merged = {"name": keep["name"], "user_named": True, "roles": roles}
     before = {
         "from": keep_id,
         "to": other_id,

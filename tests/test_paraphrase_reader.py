@@ -139,3 +139,16 @@ def test_a_paraphrase_that_begins_with_its_quote_has_a_place_after_it() -> None:
     twin = suggestion(5, 10, 22, "indirect")
     same = ArticleSpans(suggestions=[quote, twin])
     assert same.suggestion_at(15) == quote and same.place_of(twin) == 10
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_n_a_n_a_decides_every_suggestion_in_turn(bridge_db: Path, size) -> None:
+    """`a` moves on to the next suggestion; `n` pressed there stays on it, so the rhythm a new
+    user falls into (n a n a, or n r n r) skips none."""
+    async with make_app(bridge_db).run_test(size=size) as pilot:
+        await open_reader(pilot, TITLE)
+        for _ in range(2):
+            await pilot.press("n", "a")
+        await pilot.press("n", "r")
+        decided = query(bridge_db, "select status from suggestions order by start")
+        assert decided == [("accepted",), ("accepted",), ("rejected",), ("open",)]

@@ -139,6 +139,11 @@ async def test_the_reader_opens_at_a_given_offset_scrolled_into_view(long_db: Pa
         top = round(view.scroll_offset.y)
         assert top > 0 and top <= view.line_of(at) < top + view.scrollable_content_region.height
         assert "quote by Leah Morgan" in status(reader)
+        # The whole passage shows, down to its speaker, with lines of what came before above it.
+        quote = reader.spans.suggestion_at(at)
+        assert quote is not None and quote.speaker_end is not None and quote.speaker_end > quote.end
+        bottom = top + view.scrollable_content_region.height
+        assert view.line_of(at) - top >= 1 and view.line_of(quote.speaker_end - 1) < bottom
         # The one reader screen, reused for another place.
         earlier = text.index("Engineers from the county")
         assert reader.show_article(article_id, at=earlier)

@@ -77,6 +77,14 @@ class ArticleSpans:
         holding = [s for s in self.suggestions if s.start <= position < s.end]
         return min(holding, key=lambda s: s.end - s.start) if holding else None
 
+    def passage_end(self, position: int) -> int:
+        """Where the attribution at `position` ends (an annotation, else a suggestion), its
+        speaker's mention included when it comes after; `position` itself when there is none."""
+        at = self.annotation_at(position) or self.suggestion_at(position)
+        if at is None:
+            return position
+        return max(at.end, at.speaker_end or 0)
+
     def place_of(self, suggestion: Suggestion) -> int:
         """Where the cursor picks `suggestion` out: its first position that no shorter
         suggestion holds (its start, unless a quote it begins with starts there too)."""

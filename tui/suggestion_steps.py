@@ -22,16 +22,24 @@ class Step:
 class SuggestionSteps:
     def __init__(self) -> None:
         self._wrap_offer: tuple[int, int] | None = None  # (step, position) the offer was made at
+        # Where a decision moved the cursor on to: `n` there stays, so "n a n a" decides
+        # every suggestion in turn rather than every other one.
+        self._landed: int | None = None
 
     def forget(self) -> None:
         """Anything else happened (an edit, another article): the offer to go round lapses."""
         self._wrap_offer = None
+        self._landed = None
 
     def step(self, spans: ArticleSpans, cursor: int, step: int, key: str) -> Step:
         """`n` (step 1) or `N` (-1), pressed as `key`, with the cursor at `cursor`."""
         if not spans.suggestions:
             decided = f"Every suggestion is decided ({spans.decided})"
             return Step(None, decided if spans.all_suggestion_ids else "No suggestions")
+        if step > 0 and self._landed == cursor:
+            self._landed = None
+            return Step(cursor)
+        self._landed = None
         target = spans.next_suggestion(cursor, step)
         message = ""
         if target is None and self._wrap_offer == (step, cursor):
@@ -49,7 +57,8 @@ class SuggestionSteps:
         # The decided one is gone: one placed where it was (a longer one it began) is next.
         target = spans.next_suggestion(cursor - 1, 1)
         if target is not None:
-            return Step(spans.place_of(target), said)
+            self._landed = spans.place_of(target)
+            return Step(self._landed, said)
         if spans.suggestions:
             self._wrap_offer = (1, cursor)
             return Step(None, f"{said} · none after this: {next_key} goes to the first")

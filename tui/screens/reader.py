@@ -130,8 +130,9 @@ class ReaderScreen(Screen[None]):
         self.view.set_document(article.text, sentences or fallback_sentences(article.text))
         if at is not None:
             self.view.jump_to(at)
-            # Scrolled to once laid out: a new screen's view wraps its text only when sized.
-            self.view.call_after_refresh(self.view.scroll_to_cursor)
+            # Scrolled to once laid out (a new screen's view wraps its text only when sized),
+            # and so the whole passage shows, with its speaker, not only its first line.
+            self.view.call_after_refresh(lambda: self.view.scroll_to_passage(at, self.spans.passage_end(at)))
         self.search_bar.search_in(article.text)
         self.suggestion_steps.forget()
         self.repaint()
@@ -398,10 +399,13 @@ class ReaderScreen(Screen[None]):
     def action_step_suggestion(self, step: int) -> None:
         action = "reader.next_suggestion" if step > 0 else "reader.prev_suggestion"
         key = display_keys(self.keymap[action], first_only=True)
-        went = self.suggestion_steps.step(self.spans, self.view.cursor, step, key)
+        cursor = self.view.cursor
+        went = self.suggestion_steps.step(self.spans, cursor, step, key)
         if went.message:
             self.tell(went.message)
-        if went.place is not None:
+        if went.place == cursor:  # already there (a decision moved on to it): say where
+            self.status.report(cursor_report(self.view, self.spans, cursor))
+        elif went.place is not None:
             self.view.jump_to(went.place)
 
     def action_accept_suggestion(self) -> None:

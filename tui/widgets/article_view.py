@@ -352,6 +352,19 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         elif line >= top + height:
             self.scroll_to(y=line - height + 1, animate=False)
 
+    def scroll_to_passage(self, start: int, end: int) -> None:
+        """Show the passage `start`-`end` whole where the screen has room for it, with a few
+        lines of what comes before it above (a passage opened from elsewhere, not stepped to)."""
+        if not self.text:
+            return
+        first, last = self.line_of(start), self.line_of(max(start, end - 1))
+        height = max(1, self.scrollable_content_region.height)
+        context = min(3, height // 4)
+        top = first - context
+        if last - first + 1 <= height - context:  # room for all of it: as much before as fits
+            top = max(top, last - height + 1)
+        self.scroll_to(y=max(0, top), animate=False)
+
     def set_selection(self, start: int, end: int) -> None:
         self._anchor = start
         self.cursor = end
