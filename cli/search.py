@@ -37,7 +37,7 @@ def matching(total: int) -> str:
 @db_option
 @table_or_jsonl_option("article")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many.")
-@click.option("--outlet", default=None, help="Only articles from this outlet (its name, in any case).")
+@click.option("--outlet", default=None, help="Only articles from an outlet whose name holds this (any case).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published from this day on.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published by this day.")
 def search(
@@ -76,7 +76,8 @@ def search(
             click.echo(json_line(record | {"snippet": hit.snippet}))
         return
     if not hits:
-        echo(f"No articles match '{query}'.")
+        among = f" {only.describe()}" if only else ""
+        echo(f"No articles match '{query}'{among}.")
         return
     title = matching(len(matches))
     if len(matches) > len(hits):

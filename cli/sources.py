@@ -116,8 +116,8 @@ def _write_csv(found: Iterator[SourceRow]) -> None:
 # when even that does not fit (a name mostly says whether it is a person).
 SOURCE_COLUMNS = (
     Column("id", justify="right"),
-    Column("name", min_width=20),
-    Column("aliases", min_width=20),
+    Column("name", min_width=16),
+    Column("aliases", min_width=10),
     Column("kind", leave_out=1),
     Column("quotes", justify="right"),
     Column("paraphrases", justify="right"),

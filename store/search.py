@@ -89,8 +89,9 @@ def parse_search(text: str, *, prefix: bool = False) -> SearchQuery:
 
 @dataclass(frozen=True)
 class MetadataFilter:
-    """Articles of one outlet (its name in any case) and published from `since` to `until`
-    (ISO dates, both days included); an article with no date is in no range."""
+    """Articles of an outlet (any part of its name, in any case: "northern gazette" finds
+    "The Northern Gazette") published from `since` to `until` (ISO dates, both days
+    included); an article with no date is in no range."""
 
     outlet: str | None = None
     since: str | None = None  # YYYY-MM-DD
@@ -100,7 +101,7 @@ class MetadataFilter:
         """SQL conditions on article_list `l`, and their parameters."""
         conditions, params = [], []
         if self.outlet is not None:
-            conditions.append("l.outlet = ? collate nocase")
+            conditions.append("instr(lower(l.outlet), lower(?)) > 0")
             params.append(self.outlet)
         # The day of a date or date and time (as given, in its own time zone).
         if self.since is not None:
@@ -110,6 +111,13 @@ class MetadataFilter:
             conditions.append("substr(l.date, 1, 10) <= ?")
             params.append(self.until)
         return " and ".join(conditions) or "1", params
+
+    def describe(self) -> str:
+        """The filter in words, for a message: 'from outlets named "x", since 2025-01-01'."""
+        said = [f'from an outlet named "{self.outlet}"'] if self.outlet else []
+        said += [f"since {self.since}"] if self.since else []
+        said += [f"until {self.until}"] if self.until else []
+        return ", ".join(said)
 
 
 # Ranking scores every match: ~25 ms for 5,000 here, half a second for 90,000.

@@ -520,6 +520,9 @@ def test_ingest_then_search_by_outlet_and_date_then_export(tmp_path: Path) -> No
     assert sorted(search("talks")) == both
     assert sorted(search("talks", "--outlet", "the daily courier", "--until", "2024-03-05")) == both
     assert search("talks", "--outlet", "Wire") == []
+    assert sorted(search("talks", "--outlet", "daily COURIER")) == both  # part of the name, any case
+    none = runner.invoke(main, ["search", "--db", db, "talks", "--outlet", "wire", "--since", "2024-01-01"])
+    assert none.stdout == "No articles match 'talks' from an outlet named \"wire\", since 2024-01-01.\n"
     assert sorted(search("rates", "--outlet", "wire")) == ["Rates held", "[bold red]Breaking[/] rates held"]
     assert search("rates", "--since", "2024-01-01") == ["Rates held"]
     assert search("rates", "--until", "2023-12-31") == ["[bold red]Breaking[/] rates held"]

@@ -89,7 +89,7 @@ class SpeakerPicker(Picker):
         if db is None:
             choices = [(c.name, f"{c.label} · {counted(c.mentions, 'mention')}", c) for c in candidates]
         else:
-            title = "[b]Who said it?[/b]  the corpus's sources, this article's first; type to search them all"
+            title = "[b]Who said it?[/b]  this article's sources first; type to search all"
             choices = self._article_sources(db, candidates, current)
         super().__init__(title, choices, placeholder=visible_text(current or "a name"))
 

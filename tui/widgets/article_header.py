@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from newsmark.store.articles import Article
 from newsmark.tui.visible import visible_text
+from newsmark.tui.wording import counted
 
 
 def short_source(source: str) -> str:
@@ -39,9 +40,8 @@ class ArticleHeader(Widget):
         # Titles and paths come from files: shown, never interpreted by the terminal.
         self.title_text = visible_text(article.title)
         shown_status = "" if article.status == "new" else f" · {article.status}"
-        self.about = (
-            f"   {visible_text(short_source(article.source))} · {article.word_count} words{shown_status}"
-        )
+        words = counted(article.word_count, "word")
+        self.about = f"   {visible_text(short_source(article.source))} · {words}{shown_status}"
         self.refresh()
 
     def render(self) -> Text:
