@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from newsmark.cli.common import db_option, echo, open_or_fail
-from newsmark.cli.ingest import encoding_option
+from newsmark.cli.common import db_option, echo, model_option, open_or_fail, processes_option
+from newsmark.cli.ingest import analyse_unanalysed, encoding_option
 from newsmark.store.formats import DEFAULT_IMPORT_FORMAT, IMPORT_FORMATS
 
 
@@ -37,15 +37,30 @@ def _default_format_help() -> str:
     + f" {_default_format_help()}",
 )
 @db_option
+@model_option
+@processes_option
+@click.option(
+    "--no-analyze", is_flag=True, help="Only store what PATH holds; analyse later (newsmark analyze)."
+)
 @encoding_option
-def import_(path: Path, fmt: str | None, db_path: Path | None, encoding: str | None) -> None:
-    """Add the articles and annotations in PATH (a file or a folder).
+def import_(
+    path: Path,
+    fmt: str | None,
+    db_path: Path | None,
+    model: str,
+    processes: int,
+    no_analyze: bool,
+    encoding: str | None,
+) -> None:
+    """Add the articles and annotations in PATH (a file or a folder), then analyse them.
 
     An article already stored (same text) gets the annotations, not a duplicate;
     importing the same file twice adds nothing the second time. Bad lines are
     reported one per line, naming file and line, and the rest is imported; what
-    newsmark has no place for is reported too. Creates the database if needed.
-    The exit code is 1 when any error was reported.
+    newsmark has no place for is reported too. The articles read that are not
+    analysed yet are analysed as ingest analyses them (entities, sentences, quotes),
+    keeping the entities and decisions the file carries. Creates the database if
+    needed. The exit code is 1 when any error was reported.
     """
     from newsmark.store.imports.reading import import_path
 
@@ -55,5 +70,6 @@ def import_(path: Path, fmt: str | None, db_path: Path | None, encoding: str | N
         echo(f"newsmark: {error}", err=True)
     for notice in result.notices:
         echo(f"newsmark: note: {notice}", err=True)
-    echo(result.summary)
+    analysed = 0 if no_analyze else analyse_unanalysed(db, model, processes, among=result.article_ids)
+    echo(f"{result.summary}; {analysed} analysed")
     sys.exit(1 if result.errors else 0)

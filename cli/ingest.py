@@ -22,6 +22,7 @@ from newsmark.cli.common import (
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlite_utils import Database
 
 
 def _known_text_encoding(_ctx: click.Context, _param: click.Parameter, name: str | None) -> str | None:
@@ -126,13 +127,21 @@ def ingest(
     _end_line(console)
     for error in result.errors:
         echo(f"newsmark: skipped {error}", err=True)
-    analysed = 0
-    if not no_analyze:
-        from newsmark.store.articles import unanalyzed_article_ids
-
-        analysed = run_analysis(db, unanalyzed_article_ids(db), model, processes)
+    analysed = 0 if no_analyze else analyse_unanalysed(db, model, processes)
     echo(f"{result.summary}; {analysed} analysed")
     sys.exit(1 if result.errors else 0)
+
+
+def analyse_unanalysed(db: Database, model: str, processes: int, among: list[str] | None = None) -> int:
+    """Analyse, with a progress bar, the articles not analysed yet (of `among`, when given), as
+    ingest and import do once they have stored what they read; returns how many."""
+    from newsmark.store.articles import unanalyzed_article_ids
+
+    ids = unanalyzed_article_ids(db)
+    if among is not None:
+        wanted = set(among)
+        ids = [article_id for article_id in ids if article_id in wanted]
+    return run_analysis(db, ids, model, processes)
 
 
 def _end_line(console: Console) -> None:

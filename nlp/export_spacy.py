@@ -4,11 +4,12 @@ Each article is one Doc, built from the stored tokens (cut further only where a 
 starts or ends inside a token), so `doc.text` is the article's text exactly:
 - `doc.ents`: the corrected entities (accepted ones, from the model or the user);
 - `doc.spans[LABEL]`: the annotations of each label (QUOTE, SOURCE, ...), for spancat;
-- `doc.user_data["newsmark"]`: `article_id`, `title`, `source`, and `annotations`: one
-  dict per annotation, in the order of its label's span group, with `start`, `end`,
-  `label`, `id`, `note`, and the quote's `speaker` (name), `speaker_start`,
-  `speaker_end` (its mention, or None). The DocBin is written with user data, so
-  `Doc.user_data` holds it again after `DocBin.from_disk(...).get_docs(vocab)`.
+- `doc.user_data["newsmark"]`: `article_id`, `title`, `source`; where and when the
+  article was published, `date` (ISO 8601), `url`, `outlet` and `author`, each when
+  known; and `annotations`: one dict per annotation, in the order of its label's span
+  group, with `start`, `end`, `label`, `id`, `note`, and the quote's `speaker` (name),
+  `speaker_start`, `speaker_end` (its mention, or None). The DocBin is written with user
+  data, so `Doc.user_data` holds it again after `DocBin.from_disk(...).get_docs(vocab)`.
 Spans are written without whitespace at either end (tokens hold none).
 The registry (`newsmark.store.formats`) names `write_spacy` by its module path, so store
 never imports this module or spaCy; it is loaded only when a spaCy export runs.
@@ -21,7 +22,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.store.export import ExportItem, SpanMismatch, speaker_fields, split_tokens_at
+from newsmark.store.export import (
+    ExportItem,
+    SpanMismatch,
+    known_publication,
+    speaker_fields,
+    split_tokens_at,
+)
 from newsmark.store.spans import trimmed
 
 if TYPE_CHECKING:
@@ -93,6 +100,7 @@ def doc_for(vocab: Vocab, item: ExportItem) -> Doc:
         "article_id": article.id,
         "title": article.title,
         "source": article.source,
+        **known_publication(article),
         "annotations": [r for label in groups for r in records[label]],
     }
     return doc

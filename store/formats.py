@@ -151,6 +151,14 @@ IMPORT_FORMATS: dict[str, ImportFormat] = {
             reads="file",
             reader="newsmark.store.imports.doccano:import_doccano",
         ),
+        ImportFormat(
+            name="labelstudio",
+            description="Label Studio's JSON export (tasks with annotations)",
+            reads="file",
+            reader="newsmark.store.imports.labelstudio:import_labelstudio",
+            suffixes=(".json",),
+            nothing="no tasks",
+        ),
     )
 }
 DEFAULT_IMPORT_FORMAT = "jsonl"

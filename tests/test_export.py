@@ -273,7 +273,7 @@ def test_corrupt_span_raises_span_mismatch(analysed_db, table: str, what: str) -
 
 def test_the_registries_hold_every_format_in_order() -> None:
     assert list(EXPORT_FORMATS) == ["jsonl", "csv", "spacy", "conll", "brat", "doccano", "labelstudio"]
-    assert list(IMPORT_FORMATS) == ["jsonl", "brat", "doccano"]
+    assert list(IMPORT_FORMATS) == ["jsonl", "brat", "doccano", "labelstudio"]
     for name, fmt in [*EXPORT_FORMATS.items(), *IMPORT_FORMATS.items()]:
         assert fmt.name == name
     assert all(callable(f.load_writer()) for f in EXPORT_FORMATS.values())
@@ -298,7 +298,7 @@ def test_the_command_line_offers_every_registered_format(command: str, registry:
 
 def test_import_help_says_how_the_format_is_chosen() -> None:
     shown = CliRunner().invoke(main, ["import", "--help"]).stdout
-    assert says(shown, "Default: brat for a folder, .ann or .txt; else jsonl.")
+    assert says(shown, "Default: brat for a folder, .ann or .txt; labelstudio for .json; else jsonl.")
 
 
 # An extension: two formats, each one function and one registry entry, registered before the
@@ -339,7 +339,7 @@ def test_a_registry_entry_alone_adds_a_format_to_the_command_line(tmp_path: Path
     stories.write_text("Ports reopen after the storm.\nBanks raise rates again.\n", encoding="utf-8")
     db, out = str(tmp_path / "n.db"), tmp_path / "titles.txt"
     commands = [
-        ["import", str(stories), "--db", db],  # the format chosen by its suffix
+        ["import", str(stories), "--db", db, "--no-analyze"],  # the format chosen by its suffix
         ["export", "--format", "titles", "--out", str(out), "--db", db],
         ["export", "--help"],
         ["import", "--help"],
@@ -352,13 +352,16 @@ def test_a_registry_entry_alone_adds_a_format_to_the_command_line(tmp_path: Path
     assert imported == [
         0,
         "2 articles added, 0 already present; 0 annotations added, 0 already present; "
-        "0 entities added, 0 already present; 0 errors\n",
+        "0 entities added, 0 already present; 0 errors; 0 analysed\n",
     ]
     assert exported == [0, f"wrote 2 articles to {out}\n"]
     assert out.read_text(encoding="utf-8") == "Ports\nBanks\n"
     assert says(export_help[1], "titles: one title a line.")
     assert says(import_help[1], "lines: one article a line.")
-    assert says(import_help[1], "Default: brat for a folder, .ann or .txt; lines for .lines; else jsonl.")
+    assert says(
+        import_help[1],
+        "Default: brat for a folder, .ann or .txt; labelstudio for .json; lines for .lines; else jsonl.",
+    )
 
 
 def test_spacy_export_says_plainly_when_spacy_is_missing(tmp_db, tmp_path: Path, monkeypatch) -> None:

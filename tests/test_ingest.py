@@ -497,7 +497,7 @@ def test_import_reads_a_utf16_file_with_its_byte_order_mark(tmp_path: Path) -> N
     db_path = tmp_path / "n.db"
     runner = CliRunner()
     for path in ["brat", "lines.jsonl"]:
-        run = runner.invoke(main, ["import", str(tmp_path / path), "--db", str(db_path)])
+        run = runner.invoke(main, ["import", str(tmp_path / path), "--db", str(db_path), "--no-analyze"])
         assert (run.exit_code, run.stderr) == (0, ""), run.output
     db = open_db(db_path)
     stored = db.execute(
@@ -519,7 +519,9 @@ def test_import_takes_no_declaration_from_the_data_in_a_json_lines_file(tmp_path
 
     page = '<meta charset="windows-1252">\nCafé “crème”\n'
     (tmp_path / "pages.jsonl").write_text(json.dumps({"text": page}, ensure_ascii=False), encoding="utf-8")
-    run = CliRunner().invoke(main, ["import", str(tmp_path / "pages.jsonl"), "--db", str(tmp_path / "n.db")])
+    run = CliRunner().invoke(
+        main, ["import", str(tmp_path / "pages.jsonl"), "--db", str(tmp_path / "n.db"), "--no-analyze"]
+    )
     assert (run.exit_code, run.stderr) == (0, ""), run.output
     db = open_db(tmp_path / "n.db")
     assert db.execute("select text from articles").fetchall() == [(page,)]
@@ -540,13 +542,15 @@ def test_import_decodes_what_encoding_says_as_ingest_does(tmp_path: Path) -> Non
     (tmp_path / "lines.jsonl").write_bytes(json.dumps(line, ensure_ascii=False).encode("latin-1"))
     db = str(tmp_path / "n.db")
     runner = CliRunner()
-    refused = runner.invoke(main, ["import", str(tmp_path / "lines.jsonl"), "--db", db])
+    refused = runner.invoke(main, ["import", str(tmp_path / "lines.jsonl"), "--db", db, "--no-analyze"])
     assert (refused.exit_code, refused.stderr) == (
         1,
         f"newsmark: {tmp_path / 'lines.jsonl'}: not UTF-8 text (byte 0xf1 at offset 12)\n",
     )
     for path in ["brat", "lines.jsonl"]:
-        run = runner.invoke(main, ["import", str(tmp_path / path), "--encoding", "latin-1", "--db", db])
+        run = runner.invoke(
+            main, ["import", str(tmp_path / path), "--encoding", "latin-1", "--db", db, "--no-analyze"]
+        )
         assert (run.exit_code, run.stderr) == (0, ""), run.output
     bad = runner.invoke(main, ["import", str(tmp_path / "brat"), "--encoding", "base64", "--db", db])
     assert (bad.exit_code, bad.stderr) == (1, "newsmark: --encoding base64: not a known text encoding\n")
@@ -573,7 +577,9 @@ def test_import_reports_a_folder_it_cannot_read_and_a_named_pipe() -> None:
         (corpus / "locked").chmod(0o000)
 
         def import_() -> dict:
-            run = CliRunner().invoke(main, ["import", str(corpus), "--db", str(shared / "n.db")])
+            run = CliRunner().invoke(
+                main, ["import", str(corpus), "--db", str(shared / "n.db"), "--no-analyze"]
+            )
             return {"exit": run.exit_code, "errors": run.stderr.splitlines(), "out": run.stdout}
 
         outcome = as_other_user(import_)

@@ -149,6 +149,12 @@ def split_tokens_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[
     return out
 
 
+def known_publication(article: Article) -> dict[str, str]:
+    """The article's `date` (ISO 8601), `url`, `outlet` and `author`, each only when known:
+    what every format with a place for them writes, under those names."""
+    return {name: value for name, value in article.publication().items() if value is not None}
+
+
 def speaker_fields(a: ExportedAnnotation) -> dict[str, object]:
     """Who said an annotated quote, as every export spells it: name and mention span, and
     the speaker's source (its id and canonical name) when the speaker has one."""

@@ -9,20 +9,30 @@ In each .ann (brat and INCEpTION read these as they are):
 - the speaker's name is a note `#<n>\\tAnnotatorNotes T<k>\\tspeaker: <name>` on the quote,
   and an annotation's note is another AnnotatorNotes line (line breaks written as \\n; a
   note that itself begins `speaker: ` is written `\\speaker: `, so it is read back as a note).
+
+Where and when an article was published (`date`, ISO 8601; `url`, `outlet`, `author`, each
+when known) goes in `<article id>.meta.json` beside its pair, a JSON object with those names,
+written only when one is known. The standoff format has no place for it: brat reads every
+line of an .ann as an annotation (a `#` line is a note on one, and brat refuses a line that
+is not), and the .txt must be the text exactly, as the offsets count it. brat lists as
+documents only the files whose names end in `txt`, and INCEpTION imports the files it is
+given, so neither minds a .json file beside the pairs; newsmark's import reads it back.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from newsmark.store.export import ExportItem, SpanMismatch
+from newsmark.store.export import ExportItem, SpanMismatch, known_publication
 
 SPEAKER_TYPE = "Speaker"
 SPEAKER_NOTE = "speaker: "
 SOURCE_NOTE = "source {id}: {name}"
 SOURCE_NOTE_PATTERN = re.compile(r"source (?P<id>\d+): (?P<name>.+)", re.DOTALL)  # SOURCE_NOTE, read back
+METADATA_SUFFIX = ".meta.json"  # beside `<article id>.txt` and `.ann`: `<article id>.meta.json`
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -110,6 +120,10 @@ def write_brat(items: Iterable[ExportItem], folder: Path) -> int:
         ann = ann_text(item)  # first: a span that cannot be written stops before any file
         (folder / f"{item.article.id}.txt").write_text(item.article.text, encoding="utf-8", newline="")
         (folder / f"{item.article.id}.ann").write_text(ann, encoding="utf-8", newline="")
+        if publication := known_publication(item.article):
+            (folder / f"{item.article.id}{METADATA_SUFFIX}").write_text(
+                json.dumps(publication, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
         annotation_labels |= {a.label for a in item.annotations}
         entity_labels |= {e.label for e in item.entities}
         n += 1

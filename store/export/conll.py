@@ -7,6 +7,10 @@ fallback for an article never analysed), cut further only where an entity starts
 or ends inside a token. Sentences are the stored ones; a sentence break is never
 put inside an entity. Whitespace inside a token (a no-break space, say) is written
 as `_` so the columns stay whitespace-separated.
+
+An article's date, URL, outlet and author are not written: CoNLL-2003 has no comment
+lines, and its readers take any line as a token (spaCy's `convert -c ner` reads
+`# date = 2024-03-05` as the token `#` tagged `24-03-05`). The other formats carry them.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from newsmark.store.entities import Entity
-from newsmark.store.export import ExportItem, speaker_fields, write_json_lines
+from newsmark.store.export import ExportItem, known_publication, speaker_fields, write_json_lines
 from newsmark.store.tokens import token_span
 
 
@@ -99,8 +99,7 @@ def item_record(item: ExportItem) -> dict[str, object]:
             "title": article.title,
             "source": article.source,
             "status": article.status,
-            # Where and when it was published, each when known.
-            **{name: value for name, value in article.publication().items() if value is not None},
+            **known_publication(article),
         },
         "tokens": _tokens(item),
         "spans": spans,

@@ -11,8 +11,19 @@ Regions, by `from_name` (the labeling config below declares each one):
 - the speaker's source (store.sources: one id and canonical name whatever the spelling) in
   the quote region's `meta`: `text` (what Label Studio shows), `source_id`, `source_name`.
 Region ids are `a<annotation id>`, `e<entity id>` and `s<annotation id>`.
-Offsets are Python string indices (code points); Label Studio counts UTF-16 units,
-so a text with characters outside the Basic Multilingual Plane (emoji) will be off there.
+
+Each task's `data` holds the text and, for Label Studio's task list and for the way back,
+`article_id`, `title`, `source`, and where and when the article was published: `date`
+(ISO 8601), `url`, `outlet` and `author`, each when known.
+
+Offsets are code points, as newsmark's are (Python string indices), because that is how
+Label Studio counts them: its editor turns a selection's JavaScript (UTF-16) offsets into
+code points before it saves a region (`fixCodePointsInRange` in its
+libs/editor/src/utils/selection-tools.js) and places a stored region by code points too
+(RichText/domManager.ts splits the text with `[...text]`); its own tests pin "🐱 Warning: This
+is a test text" to `test` at 21-25. A character outside the Basic Multilingual Plane (an
+emoji) counts one there as here, so no conversion is needed: bench/labelstudio_check.py
+checks it against a running Label Studio.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from collections.abc import Iterable
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
-from newsmark.store.export import ExportItem
+from newsmark.store.export import ExportItem, known_publication
 
 
 def _region(region_id: str, from_name: str, text: str, start: int, end: int, label: str) -> dict:
@@ -82,6 +93,7 @@ def task(item: ExportItem) -> dict:
             "article_id": item.article.id,
             "title": item.article.title,
             "source": item.article.source,
+            **known_publication(item.article),
         },
         "annotations": [{"result": result}],
     }

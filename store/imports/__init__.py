@@ -26,6 +26,10 @@ for every format:
   here (on its key if that is free); a label already here stays as it is.
 - The file's article status is the status of an article the import adds; an article
   already here takes it only when it is further along (new, in progress, done).
+- Where and when the article was published (date, url, outlet, author) is stored with an
+  article the import adds; an article already here takes what it does not know yet, and
+  keeps what it knows. A value newsmark cannot read (a date in no form it knows, a name that
+  is not text) is an error naming the file and line, and the rest goes on.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ from typing import TYPE_CHECKING, Any
 from newsmark.store.annotations import Label, add_label
 from newsmark.store.entities import touched_entity_ids
 from newsmark.store.events import ARTICLE_STATUSES, log_event
+from newsmark.store.imports.publication import PUBLICATION_FIELDS, read_publication
 from newsmark.store.ingest import ingest_text
+from newsmark.store.ingest.rows import Metadata
 from newsmark.store.sources.resolve import restore_source
 from newsmark.store.suggestions import DECIDED_FIELDS, DIRECT, SUGGESTION_KINDS
 from newsmark.store.timestamps import now_iso
@@ -96,6 +102,9 @@ class DocumentIn:
     status: str | None = None  # one of ARTICLE_STATUSES, when the file says
     decisions: list[DecisionIn] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)  # label definitions the file carries
+    # date, url, outlet and author as the file has them (imports.publication.publication_in):
+    # store_document checks them
+    publication: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -219,8 +228,9 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
         else:
             decisions.append(decided_or_problem)
     tokens = _valid_tokens(doc.tokens, raw, move)
+    metadata = read_publication(doc.publication, doc.where, result.errors)
 
-    article_id, is_new = ingest_text(db, text, doc.source, doc.title)
+    article_id, is_new = ingest_text(db, text, doc.source, doc.title, metadata)
     if article_id not in result.article_ids:
         result.article_ids.append(article_id)
         if is_new:
@@ -240,7 +250,18 @@ def store_document(db: Database, doc: DocumentIn, result: ImportResult) -> str |
             )
         if doc.status in ARTICLE_STATUSES:
             _store_status(db, article_id, doc.status, is_new=is_new)
+        if not is_new:
+            _fill_publication(db, article_id, metadata)
     return article_id
+
+
+def _fill_publication(db: Database, article_id: str, metadata: Metadata) -> None:
+    """What the article here does not know yet of where and when it was published."""
+    db.execute(
+        f"update articles set {', '.join(f'{name} = coalesce({name}, ?)' for name in PUBLICATION_FIELDS)}"
+        " where id = ?",
+        [*metadata, article_id],
+    )
 
 
 def _store_status(db: Database, article_id: str, status: str, *, is_new: bool) -> None:

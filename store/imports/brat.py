@@ -9,10 +9,13 @@ used only as such a mention is not stored as an annotation of its own. Notes (#)
 on a T are its note, or its speaker's name when they read `speaker: <name>`.
 Events (E), other relations, attributes, normalisations (N) and equivalences (*)
 have no place in newsmark: they are counted and reported, and their T spans kept.
+Where and when the article was published is read from `<name>.meta.json` beside the
+pair, when there is one (newsmark's export writes it: store.export.brat).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -20,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.store.export.brat import SOURCE_NOTE_PATTERN, SPEAKER_NOTE, SPEAKER_TYPE
+from newsmark.store.export.brat import METADATA_SUFFIX, SOURCE_NOTE_PATTERN, SPEAKER_NOTE, SPEAKER_TYPE
 from newsmark.store.imports import DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from newsmark.store.imports.files import read_text
+from newsmark.store.imports.publication import publication_in
 from newsmark.store.ingest.walk import iter_files
 
 if TYPE_CHECKING:
@@ -76,7 +80,28 @@ def import_brat(db: Database, path: Path, result: ImportResult, encoding: str | 
             result.errors.append(str(e))
             continue
         doc = document_from_ann(txt, text, ann or txt.with_suffix(".ann"), ann_content, result)
+        doc.publication = _publication_beside(txt, encoding, result.errors)
         store_document(db, doc, result)
+
+
+def _publication_beside(txt: Path, encoding: str | None, errors: list[str]) -> dict:
+    """The fields of the `.meta.json` beside `txt`, as the file has them; {} when there is none
+    (or it cannot be read: a line in `errors`, and the article goes in without it)."""
+    path = txt.with_suffix(METADATA_SUFFIX)
+    if not path.is_file():
+        return {}
+    try:
+        found = json.loads(read_text(path, encoding))
+    except json.JSONDecodeError as e:
+        errors.append(f"{path}: not JSON ({e.msg} at line {e.lineno} column {e.colno}); not stored")
+        return {}
+    except ValueError as e:  # read_text's one-line error, naming the file
+        errors.append(str(e))
+        return {}
+    if not isinstance(found, dict):
+        errors.append(f"{path}: not a JSON object; not stored")
+        return {}
+    return publication_in(found)
 
 
 def _parse_fragments(spec: str) -> list[tuple[int, int]]:

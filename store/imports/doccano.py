@@ -3,7 +3,10 @@ also doccano's relation export (`entities` as objects, `relations` with from_id/
 
 Every span becomes an annotation. A SPEAKER relation from a quote span to another span
 makes that span the quote's speaker mention. newsmark's own doccano export also
-writes `speakers` and `notes`, read back here, and `title`/`source`/`article_id`.
+writes `speakers` and `notes`, read back here, and `title`/`source`/`article_id`; and
+where and when the article was published, `date`, `url`, `outlet` and `author` (doccano
+keeps them as the example's metadata, top-level fields of its lines; they are also read
+from a `meta` object, as older doccano exports write metadata).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from newsmark.store.imports import DocumentIn, ImportResult, SpanIn, store_document
 from newsmark.store.imports.files import MALFORMED_RECORD, json_lines
+from newsmark.store.imports.publication import PUBLICATION_FIELDS, publication_in
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -33,6 +37,7 @@ KNOWN_FIELDS = {
     "meta",
     "comments",
     "Comments",
+    *PUBLICATION_FIELDS,
 }
 
 
@@ -113,4 +118,5 @@ def document_from_record(record: dict, where: str, path: Path, dropped: Counter[
         source if isinstance(source, str) else f"{path}:{where.rsplit(':', 1)[1]}",
         title if isinstance(title, str) else None,
         spans,
+        publication=publication_in(record, meta),
     )

@@ -5,7 +5,8 @@ The quote-speaker link is read from a span's `speaker`, `speaker_start` and
 `speaker_end`, or else from a `relations` entry labelled SPEAKER whose head is
 the quote span and whose child is the speaker's mention (as newsmark writes it).
 newsmark's own lines also carry the user's other work, read back too: `meta.status`,
-`labels`, `rejected_entities` and `decided_suggestions` (see store.export.jsonl).
+`labels`, `rejected_entities` and `decided_suggestions` (see store.export.jsonl); and where
+and when the article was published, `meta.date`, `meta.url`, `meta.outlet`, `meta.author`.
 Lines whose Prodigy `answer` is not "accept" are skipped and counted, but for
 newsmark's own unfinished articles: "ignore" with a `meta.status` that is not done.
 """
@@ -20,6 +21,7 @@ from newsmark.store.annotations import Label
 from newsmark.store.events import ARTICLE_STATUSES
 from newsmark.store.imports import DecisionIn, DocumentIn, EntityIn, ImportResult, SpanIn, store_document
 from newsmark.store.imports.files import MALFORMED_RECORD, json_lines
+from newsmark.store.imports.publication import publication_in
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -143,6 +145,7 @@ def document_from_record(record: dict, where: str, path: Path, other_relations: 
         _newsmark_status(record),
         decisions,
         labels,
+        publication_in(meta),
     )
 
 
