@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NoReturn, TypeVar, cast
@@ -128,16 +128,32 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def table_or_jsonl_option(unit: str) -> Callable[[Callable], Callable]:
-    """--format table|jsonl for commands that list things."""
+def table_or_jsonl_option(unit: str, *, spreadsheet: bool = False) -> Callable[[Callable], Callable]:
+    """--format table|jsonl for commands that list things (and csv, with `spreadsheet`)."""
+    for_spreadsheets = ", csv for a spreadsheet" if spreadsheet else ""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "jsonl"]),
+        type=click.Choice(["table", "jsonl", *(["csv"] if spreadsheet else [])]),
         default="table",
         show_default=True,
-        help=f"table for reading, jsonl for scripts (one {unit} a line).",
+        help=f"table for reading, jsonl for scripts (one {unit} a line){for_spreadsheets}.",
     )
+
+
+def echo_csv(fields: Sequence[str], records: Iterable[dict]) -> None:
+    """Records as csv on stdout, a column per field; lists joined with "; "; no cell a
+    spreadsheet would run as a formula."""
+    import csv
+    import sys
+
+    from newsmark.store.export.csv import spreadsheet_safe
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(fields)
+    for record in records:
+        cells = (record.get(f) for f in fields)
+        writer.writerow([spreadsheet_safe("; ".join(c) if isinstance(c, list | tuple) else c) for c in cells])
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@ decided about each, and who said it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from newsmark.cli.common import (
     Column,
     db_option,
+    echo_csv,
     fail,
     json_line,
     model_option,
@@ -21,6 +23,9 @@ from newsmark.cli.common import (
 )
 from newsmark.store.events import SUGGESTION_STATUSES
 from newsmark.store.suggestions import SUGGESTION_KINDS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # At 80 columns: the quote, who said it (their source's id) and its status; the article,
 # the source's name, the cue and the score come as the terminal widens.
@@ -35,6 +40,40 @@ QUOTE_COLUMNS = (
     Column("cue", min_width=8, leave_out=3),
     Column("score", justify="right", leave_out=4),
 )
+
+
+# The csv: who said what, as decided (every suggestion, open ones too), where and when it
+# was published, then what a script needs to find it again.
+WHO_SAID_WHAT = (
+    "source_name",
+    "speaker",
+    "kind",
+    "text",
+    "status",
+    "title",
+    "date",
+    "outlet",
+    "url",
+    "article",
+    "source_id",
+    "id",
+    "start",
+    "end",
+    "cue",
+    "score",
+)
+
+
+def _with_publication(db: Database, rows: list[dict]) -> Iterator[dict]:
+    """Each record with its article's title and publication (date, outlet, url)."""
+    published: dict[str, dict] = {}
+    for row in rows:
+        if row["article"] not in published:
+            found = db.execute(
+                "select title, date, outlet, url from articles where id = ?", [row["article"]]
+            ).fetchone()
+            published[row["article"]] = dict(zip(("title", "date", "outlet", "url"), found, strict=True))
+        yield {**row, **published[row["article"]]}
 
 
 def _choices(
@@ -81,7 +120,7 @@ def _choices(
     help="Only what this source said, by any name the articles call it "
     '("Sergei Lavrov" finds Sergey Lavrov too; see `newsmark sources`).',
 )
-@table_or_jsonl_option("suggestion")
+@table_or_jsonl_option("suggestion", spreadsheet=True)
 def quotes(
     db_path: Path | None,
     model: str,
@@ -110,6 +149,9 @@ def quotes(
     if fmt == "jsonl":
         for row in rows:
             click.echo(json_line(row))
+        return
+    if fmt == "csv":
+        echo_csv(WHO_SAID_WHAT, _with_publication(db, rows))
         return
     print_table(
         QUOTE_COLUMNS,

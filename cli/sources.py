@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,11 +11,13 @@ import click
 from newsmark.cli.common import (
     Column,
     db_option,
+    echo_csv,
     json_line,
     model_option,
     open_or_fail,
     print_table,
     run_analysis,
+    table_or_jsonl_option,
 )
 from newsmark.store.sources.names import SOURCE_KINDS
 
@@ -56,14 +56,7 @@ def _record(source: SourceRow) -> dict:
 @click.command()
 @db_option
 @model_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for reading, jsonl for scripts (one source a line), csv for a spreadsheet.",
-)
+@table_or_jsonl_option("source", spreadsheet=True)
 @click.option(
     "--kind",
     "kinds",
@@ -95,21 +88,9 @@ def sources(
         for source in found:
             click.echo(json_line(_record(source)))
     elif fmt == "csv":
-        _write_csv(found)
+        echo_csv(FIELDS, map(_record, found))
     else:
         _print_table(found)
-
-
-def _write_csv(found: Iterator[SourceRow]) -> None:
-    from newsmark.store.export.csv import spreadsheet_safe
-
-    writer = csv.writer(sys.stdout)
-    writer.writerow(FIELDS)
-    for source in found:
-        record = _record(source)
-        record["aliases"] = "; ".join(source.aliases)
-        record["roles"] = "; ".join(source.roles)
-        writer.writerow([spreadsheet_safe(record[f]) for f in FIELDS])
 
 
 # The name whole where it fits; the aliases take what is left, and the kind goes first

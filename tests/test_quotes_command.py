@@ -73,6 +73,27 @@ def test_jsonl_says_status_and_the_users_speaker(decided) -> None:
     assert all(r["annotation"] is None for r in rows if r["status"] != "accepted")
 
 
+def test_csv_is_who_said_what_with_each_decision_and_where_it_was_published(decided) -> None:
+    """`--format csv`: every suggestion (open ones too) with its source's name first, the
+    user's speaker and status, and the article's title; readable by any csv reader."""
+    import csv
+    import io
+
+    path, expected = decided
+    run = CliRunner().invoke(main, ["quotes", "--db", str(path), "--format", "csv"])
+    assert run.exit_code == 0, run.output
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert list(rows[0])[:5] == ["source_name", "speaker", "kind", "text", "status"]
+    assert {int(r["id"]): (r["status"], r["speaker"] or None) for r in rows} == expected
+    by_id = {r["id"]: r for r in quotes_jsonl(path)}
+    db = open_db(path)
+    for row in rows:
+        record = by_id[int(row["id"])]
+        assert row["text"] == record["text"] and row["source_name"] == (record["source_name"] or "")
+        title = db.execute("select title from articles where id = ?", [row["article"]]).fetchone()[0]
+        assert row["title"] == title
+
+
 @pytest.mark.parametrize(
     ("args", "statuses"),
     [
