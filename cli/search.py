@@ -17,7 +17,7 @@ from newsmark.cli.common import (
     print_table,
     table_or_jsonl_option,
 )
-from newsmark.tui.wording import counted
+from newsmark.store.wording import counted
 
 # The id whole (`newsmark quotes --article ID` takes it); the title and snippet share the rest.
 SEARCH_COLUMNS = (

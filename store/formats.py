@@ -41,7 +41,7 @@ class ExportFormat:
     suffix: str  # of the file name the app proposes; "" for a folder
     writes: Literal["text", "binary", "folder"]
     writer: str  # "module:function"
-    counts: str = "articles"  # what the count in "wrote N ... to OUT" counts
+    counts: str = "article"  # what the count in "wrote N ... to OUT" counts
     companion: Companion | None = None
     needs_spacy: bool = False  # its writer imports spaCy
 
@@ -86,7 +86,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             suffix=".csv",
             writes="text",
             writer="newsmark.store.export.csv:write_csv",
-            counts="annotations",
+            counts="annotation",
         ),
         ExportFormat(
             name="spacy",

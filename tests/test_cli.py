@@ -159,7 +159,7 @@ def test_export_jsonl_and_csv(runner, analysed_db_file: Path, tmp_path: Path) ->
 
     out_csv = tmp_path / "out.csv"
     result = runner.invoke(main, ["export", "--db", db, "--format", "csv", "--out", str(out_csv)])
-    assert (result.exit_code, result.stdout) == (0, f"wrote 1 annotations to {out_csv}\n")
+    assert (result.exit_code, result.stdout) == (0, f"wrote 1 annotation to {out_csv}\n")
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
     assert [(r["article_id"], r["text"], r["label"]) for r in rows] == [(article_id, "India", "CLAIM")]
 

@@ -45,12 +45,12 @@ async def test_progress_counts_decisions_up_out_of_a_fixed_total(long_db: Path, 
         assert f"Suggestion 1 of {total} · 0 of {total} decided" in status(reader)
         await pilot.press("r")  # rejected; on to the next
         assert f"Suggestion 2 of {total} · 1 of {total} decided" in status(reader)
-        await pilot.press("n")
-        third = reader.spans.suggestion_at(reader.view.cursor)
-        assert third is not None and third.speaker
+        await pilot.press("n")  # n right after a decision stays on the one it moved on to
+        second = reader.spans.suggestion_at(reader.view.cursor)
+        assert second is not None and second.speaker
+        assert f"Suggestion 2 of {total} · 1 of {total} decided" in status(reader)
         await pilot.press("a")  # accepted; on to the next, as after a rejection
-        assert f"2 of {total} decided" in status(reader)
-        assert f"Suggestion 4 of {total} · 2 of {total} decided" in status(reader)
+        assert f"Suggestion 3 of {total} · 2 of {total} decided" in status(reader)
         await pilot.press("u")  # the accept undone: one fewer decided, the same total
         await pilot.press("N")
         assert f"1 of {total} decided" in status(reader)

@@ -155,6 +155,7 @@ CALLER_HOLDS_THE_TRANSACTION: dict[str, str] = {
     "newsmark.store.imports.brat.import_brat": "part of an import, inside import_path's transaction",
     "newsmark.store.imports.doccano.import_doccano": "part of an import, inside import_path's transaction",
     "newsmark.store.imports.jsonl.import_jsonl": "part of an import, inside import_path's transaction",
+    "newsmark.store.imports.labelstudio.import_labelstudio": "part of an import, inside import_path's transaction",
     "newsmark.store.sources.resolve.resolve_speakers": "part of save_analysis and accept_suggestion",
     "newsmark.store.sources.resolve.refresh_names": "part of save_analysis and accept_suggestion",
     "newsmark.store.sources.resolve.attach_sources": "part of save_analysis",

@@ -269,5 +269,5 @@ async def test_app_shows_markup_and_escapes_literally(hostile_app_db: Path, tmp_
         (toast,) = app.screen.query(Toast)
         message = toast.render().plain
         assert not acted_on(message), acted_on(message)
-        assert message == f"Wrote 1 articles to {tmp_path}/[b]x[/b] ␛[2J⇆.jsonl"
+        assert message == f"Wrote 1 article to {tmp_path}/[b]x[/b] ␛[2J⇆.jsonl"
     assert out.is_file()

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from newsmark.store.wording import counted, plural
+
+__all__ = ["annotation_change", "counted", "excerpt", "plural"]  # counted and plural: the store's
+
 if TYPE_CHECKING:
     from newsmark.store.events import Replayed
 
 EXCERPT_CHARS = 20  # the start of an annotation's text that names it in a message
 QUOTE_MARKS = "\"'“”‘’«» "
-
-
-def plural(noun: str) -> str:
-    """English plural of the nouns newsmark counts: match -> matches, article -> articles."""
-    return noun + "es" if noun.endswith(("s", "x", "ch", "sh")) else noun + "s"
-
-
-def counted(n: int, noun: str) -> str:
-    """'1 article', '5 articles', '12,000 matches'."""
-    return f"{n:,} {noun if n == 1 else plural(noun)}"
 
 
 def excerpt(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from newsmark.store.export import ExportItem, export_items
 from newsmark.store.formats import EXPORT_FORMATS, Companion, ExportFormat
+from newsmark.store.wording import counted
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -47,7 +48,7 @@ def run_export(
     writer = _writer_for(fmt)
     items = export_items(db, article_ids=article_ids, labels=labels, status=status)
     n = _write_folder(writer, items, out) if fmt.writes == "folder" else _write_file(fmt, writer, items, out)
-    summary = f"wrote {n} {fmt.counts} to {out}"
+    summary = f"wrote {counted(n, fmt.counts)} to {out}"
     if fmt.companion is not None:
         summary += f"; {fmt.companion.what}: {_companion_path(fmt.companion, out)}"
     return summary

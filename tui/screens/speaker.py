@@ -14,9 +14,9 @@ from rich.text import Text
 
 from newsmark.store.sources.listing import SourceRow, get_source, list_sources, sources_named
 from newsmark.store.speakers import SpeakerCandidate
+from newsmark.store.wording import counted
 from newsmark.tui.screens.picker import Choice, Picker
 from newsmark.tui.visible import visible_text
-from newsmark.tui.wording import counted
 
 if TYPE_CHECKING:
     from newsmark.store.db import Queryable

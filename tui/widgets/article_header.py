@@ -9,8 +9,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from newsmark.store.articles import Article
+from newsmark.store.wording import counted
 from newsmark.tui.visible import visible_text
-from newsmark.tui.wording import counted
 
 
 def short_source(source: str) -> str:
