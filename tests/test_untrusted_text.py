@@ -130,6 +130,19 @@ def test_quotes_table_and_jsonl(hostile_db: Path) -> None:
     assert record["speaker"] == SPEAKER
 
 
+def test_sources_table_jsonl_and_csv(hostile_db: Path) -> None:
+    """The speaker's name (markup and an escape sequence) in `newsmark sources`: shown, never
+    acted on, in the table; exact in jsonl and csv."""
+    table = assert_inert(CliRunner().invoke(main, ["sources", "--db", str(hostile_db)], env=WIDE))
+    assert "[b]Sergei[/b] [/b] ␛[31mLavrov⇆" in table
+    result = CliRunner().invoke(main, ["sources", "--db", str(hostile_db), "--format", "jsonl"])
+    aliases = [json.loads(line)["aliases"] for line in assert_inert(result).splitlines()]
+    assert [SPEAKER] in aliases
+    # csv is data for a file (a spreadsheet): exact, as jsonl's values are
+    result = CliRunner().invoke(main, ["sources", "--db", str(hostile_db), "--format", "csv"])
+    assert result.exit_code == 0 and SPEAKER in result.stdout
+
+
 def test_search_table_and_jsonl(hostile_db: Path) -> None:
     table = assert_inert(CliRunner().invoke(main, ["search", "moscow", "--db", str(hostile_db)], env=WIDE))
     assert "Talks in Moscow [b]bold[/b] [/b] [link=https://evil.example]here[/link] [red]red[/red]" in table
