@@ -447,11 +447,29 @@ def bench_ingest(
 # -- 5. the library at scale (a subprocess, so its peak memory is its own) ------------
 
 
+def date_the_articles(db_path: Path) -> None:
+    """Publication dates over ten years (a date, or a date and time for one in three, many
+    articles on each day) and one of 40 outlets for the synthetic articles, one in ten
+    undated, as a corpus of dumps and saved pages has; the same for every run."""
+    import sqlite3
+
+    day = "date('2015-01-01', '+' || (rowid * 7919 % 3650) || ' days')"
+    conn = sqlite3.connect(db_path)
+    with conn:  # through the triggers that keep the library's copy (schema 0007)
+        conn.execute(
+            f"update articles set date = case when rowid % 10 = 0 then null"
+            f" when rowid % 3 = 0 then {day} || 'T08:30:00+00:00' else {day} end,"
+            " outlet = 'Outlet number ' || (rowid % 40) where date is null and outlet is null"
+        )
+    conn.close()
+
+
 def library_child(db_path: str, repeats: int) -> None:
     from textual.widgets import Input
 
     from newsmark.tui.app import NewsmarkApp
     from newsmark.tui.keymap import load_keymap
+    from newsmark.tui.library_rows import PAGE_SIZE, LibraryView
     from newsmark.tui.widgets.article_list import ArticleList
 
     out: dict[str, float] = {}
@@ -503,6 +521,34 @@ def library_child(db_path: str, repeats: int) -> None:
                     await step(lambda: typed(""))
                 out[f"search_keystroke_ms[{word}]"] = statistics.median(per_key)
                 out[f"search_matches[{word}]"] = matches
+
+            # Newest first (down the index on date, source, id, then the undated): the order
+            # chosen (the list read again from its first page), a page down, and jumps to
+            # pages never read, around the middle.
+            def newest_first() -> None:
+                screen.view = LibraryView(order="newest")
+                screen.reload()
+
+            def back_to_the_list() -> None:
+                screen.view = LibraryView()
+                screen.reload()
+
+            chosen = []
+            for _ in range(3 * repeats):
+                chosen.append(await step(newest_first))
+                await step(back_to_the_list)
+            await step(newest_first)
+            table.cursor = 0
+            await painted(app)
+            pages = [await step(lambda: table.page(1)) for _ in range(30 * repeats)]
+            middle = table.row_count // 2
+            jumps = [
+                await step(lambda t=middle + (i - 3 * repeats) * 7 * PAGE_SIZE: setattr(table, "cursor", t))
+                for i in range(6 * repeats)
+            ]
+            out["newest_order_ms"] = statistics.median(chosen)
+            out["newest_page_down_ms"] = statistics.median(pages)
+            out["newest_jump_ms"] = statistics.median(jumps)
         # VmHWM: this process's own peak (ru_maxrss would count the parent it was forked from).
         status = Path("/proc/self/status").read_text()
         out["peak_rss_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
@@ -512,6 +558,7 @@ def library_child(db_path: str, repeats: int) -> None:
 
 
 def bench_library(db_path: Path, repeats: int) -> list[Figure]:
+    date_the_articles(db_path)
     proc = subprocess.run(
         [sys.executable, __file__, "_library", str(db_path), str(repeats)],
         capture_output=True,
@@ -533,6 +580,9 @@ def bench_library(db_path: Path, repeats: int) -> list[Figure]:
         Figure("5 library", "scroll one row (action to repaint)", out["scroll_down_ms"], "ms", 50, True),
         Figure("5 library", "scroll one page", out["page_down_ms"], "ms", 50, True),
         Figure("5 library", "jump to the end / the middle", out["jump_ms"], "ms", 50, True),
+        Figure("5 library", "newest first: order chosen", out["newest_order_ms"], "ms", 50, True),
+        Figure("5 library", "newest first: scroll one page", out["newest_page_down_ms"], "ms", 50, True),
+        Figure("5 library", "newest first: jump to the middle", out["newest_jump_ms"], "ms", 50, True),
     ]
     for key, value in out.items():
         if key.startswith("search_keystroke_ms"):

@@ -203,3 +203,80 @@ async def test_the_library_filters_by_status_at_scale(big_db: Path) -> None:
         for _ in range(3):
             await pilot.press("pageup")
         assert table.cells(table.cursor)[4] == "done"
+
+
+def date_the_articles(conn) -> None:
+    """Dates over about three years, many on the same day, some with a time; one in ten undated."""
+    day = "date('2021-01-01', '+' || (rowid * 7919 % 1000) || ' days')"
+    with conn:
+        conn.execute(
+            f"update articles set date = case when rowid % 10 = 0 then null"
+            f" when rowid % 3 = 0 then {day} || 'T10:00:00' else {day} end,"
+            " outlet = 'Outlet ' || (rowid % 17)"
+        )
+
+
+def newest_first(conn, where: str = "1") -> list[str]:
+    """The ids newest first, undated last, as two plain ordered queries give them."""
+    dated = f"select id from article_list where {where} and date is not null order by date desc, source desc, id desc"
+    undated = f"select id from article_list where {where} and date is null order by source, id"
+    return [r[0] for r in conn.execute(dated)] + [r[0] for r in conn.execute(undated)]
+
+
+@pytest.mark.parametrize("status", [None, "done"])
+def test_newest_first_pages_the_same_rows_as_plain_queries(big_db: Path, status: str | None) -> None:
+    """Newest first (the index on date, source, id, then the undated): pages read by keyset
+    down and up, across the dated and undated, and jumps, give the rows plain ordered
+    queries give; positions agree."""
+    import sqlite3
+
+    from newsmark.tui.library_rows import LibraryView, ViewRows
+
+    conn = sqlite3.connect(big_db)
+    date_the_articles(conn)
+    with conn:
+        conn.execute("update articles set status = 'done' where rowid % 7 = 0")
+    expected = newest_first(conn, "status = 'done'" if status else "1")
+    undated = conn.execute("select count(*) from article_list where date is null").fetchone()[0]
+    assert undated > PAGE_SIZE and len(expected) > 20 * PAGE_SIZE
+    view = LibraryView(status, "newest")
+    down = ViewRows(conn, view)
+    assert len(down) == len(expected)
+    assert [down.row(i).id for i in range(len(down))] == expected
+    up = ViewRows(conn, view)
+    assert [up.row(i).id for i in reversed(range(len(up)))] == expected[::-1]
+    dates = [down.row(i).date for i in range(len(down))]
+    first_undated = dates.index(None)
+    assert all(d is None for d in dates[first_undated:])
+    assert dates[:first_undated] == sorted(dates[:first_undated], reverse=True)
+    # Jumps: the middle, the page where the undated start, near the end.
+    for i in (len(expected) // 2, first_undated - 1, first_undated, len(expected) - 3):
+        assert ViewRows(conn, view).row(i).id == expected[i]
+    for i in (0, PAGE_SIZE + 1, first_undated - 1, first_undated, len(expected) - 1):
+        assert down.position(expected[i]) == i
+    conn.close()
+
+
+async def test_the_library_newest_first_at_scale(big_db: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(big_db)
+    date_the_articles(conn)
+    expected = newest_first(conn)
+    titles = dict(conn.execute("select id, title from article_list"))
+    conn.close()
+    app = NewsmarkApp(big_db, keymap=load_keymap(), seed_if_empty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one("#articles", ArticleList)
+        await pilot.press("ctrl+o")  # newest first
+        await pilot.pause()
+        assert table.cells(0)[0] == titles[expected[0]] and table.cells(0)[6] == "2023-09-27"
+        table.cursor = N // 2  # a jump to the middle
+        await pilot.pause()
+        assert table.selected_article_id == expected[N // 2]
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert table.selected_article_id == expected[-1] and table.cells(N - 1)[6] == ""
+        for _ in range(3):
+            await pilot.press("pageup")
+        assert table.selected_article_id == expected[table.cursor]

@@ -46,7 +46,7 @@ ACTIONS: dict[str, ActionSpec] = _specs(
     (
         "library.cycle_order",
         "cycle_order",
-        "Order: the list's, most open suggestions first, by status",
+        "Order: the list's, newest first (undated last), most open suggestions first, by status",
         True,
         "Order",
     ),

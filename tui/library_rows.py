@@ -4,9 +4,12 @@ asks a `RowSource` for the rows on screen only, so 100,000 articles cost what a 
 
 - `LibraryRows`: every article in (source, id) order, paged by keyset on the list's index.
 - `SearchRows`: a search's matches (see store.search.Matches for their order).
-- `ViewRows`: one status only, and/or sorted by open suggestions or by status. No index
-  serves these orders, so each page is one scan of article_list's narrow rows (under
-  10 ms at 100,000 articles), still read by keyset from its neighbouring page.
+- `ViewRows`: one status only, and/or another order. Newest first walks the index on
+  (date, source, id); no index serves the orders by open suggestions or by status, so each
+  of their pages is one scan of article_list's narrow rows (under 10 ms at 100,000
+  articles). Either way a page is read by keyset from its neighbouring page.
+
+Each row is a `LibraryRow`: the store's `ArticleRow` and the article's date and outlet.
 """
 
 from __future__ import annotations
@@ -35,12 +38,37 @@ PAGE_SIZE = 100
 CACHED_PAGES = 40  # at most 4,000 rows in memory, however long the list
 
 
+@dataclass(frozen=True)
+class LibraryRow(ArticleRow):
+    """A line of the library: the article's counts and status, and when and where it was
+    published (schema 0007), as its input said; None when unknown."""
+
+    date: str | None = None  # ISO 8601: a date, or a date and time
+    outlet: str | None = None
+
+
+def with_publication(db: Queryable, rows: list[ArticleRow]) -> list[LibraryRow]:
+    """`rows` with their articles' date and outlet, read from article_list by id (one
+    primary-key look-up per row: a page of 100 costs well under a millisecond)."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    sql = f"select id, date, outlet from article_list where id in ({', '.join('?' * len(ids))})"
+    published = {article_id: (date, outlet) for article_id, date, outlet in db.execute(sql, ids)}
+    shown = []
+    for row in rows:
+        # (None, None): an article deleted between the two reads (the next reload drops it).
+        date, outlet = published.get(row.id, (None, None))
+        shown.append(LibraryRow(**vars(row), date=date, outlet=outlet))
+    return shown
+
+
 class RowSource(Protocol):
     """What the list shows: a count, and rows by position."""
 
     def __len__(self) -> int: ...
 
-    def row(self, index: int) -> ArticleRow: ...
+    def row(self, index: int) -> LibraryRow: ...
 
     def position(self, article_id: str) -> int | None: ...
 
@@ -73,24 +101,24 @@ class LibraryRows:
     def __init__(self, db: Queryable) -> None:
         self.db = db
         self._count = count_articles(db)
-        self._cache = _PageCache[ArticleRow]()
+        self._cache = _PageCache[LibraryRow]()
 
     def __len__(self) -> int:
         return self._count
 
-    def _page(self, page: int) -> list[ArticleRow]:
+    def _page(self, page: int) -> list[LibraryRow]:
         if (rows := self._cache.get(page)) is not None:
             return rows
         before, after = self._cache.pages.get(page - 1), self._cache.pages.get(page + 1)
         if before:  # scrolling down: seek past the previous page's last row
-            rows = list_page_after(self.db, list_key(before[-1]), PAGE_SIZE)
+            found = list_page_after(self.db, list_key(before[-1]), PAGE_SIZE)
         elif after:  # scrolling up
-            rows = list_page_before(self.db, list_key(after[0]), PAGE_SIZE)
+            found = list_page_before(self.db, list_key(after[0]), PAGE_SIZE)
         else:  # a jump (the end, a scrollbar drag): no neighbour to seek from
-            rows = list_page_at(self.db, page * PAGE_SIZE, PAGE_SIZE)
-        return self._cache.put(page, rows)
+            found = list_page_at(self.db, page * PAGE_SIZE, PAGE_SIZE)
+        return self._cache.put(page, with_publication(self.db, found))
 
-    def row(self, index: int) -> ArticleRow:
+    def row(self, index: int) -> LibraryRow:
         if not 0 <= index < self._count:
             raise IndexError(index)
         return self._page(index // PAGE_SIZE)[index % PAGE_SIZE]
@@ -108,12 +136,12 @@ class SearchRows:
         # A long list's exact length is counted later (see LibraryScreen.count_matches).
         self.matches = Matches(db, text, prefix=True, count_later=True)
         self._keys = _PageCache[tuple[int, str]]()  # page -> (key, id) of its matches
-        self._cache = _PageCache[ArticleRow]()
+        self._cache = _PageCache[LibraryRow]()
 
     def __len__(self) -> int:
         return len(self.matches)
 
-    def row(self, index: int) -> ArticleRow:
+    def row(self, index: int) -> LibraryRow:
         if not 0 <= index < len(self.matches):
             raise IndexError(index)
         page = index // PAGE_SIZE
@@ -125,21 +153,43 @@ class SearchRows:
             else:
                 keys = self.matches.ids(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)
             self._keys.put(page, keys)
-            rows = self._cache.put(page, list_rows_by_id(self.db, [i for _, i in keys]))
+            found = list_rows_by_id(self.db, [i for _, i in keys])
+            rows = self._cache.put(page, with_publication(self.db, found))
         return rows[index % PAGE_SIZE]
 
     def position(self, article_id: str) -> int | None:
         return self.matches.position(article_id)
 
 
-# The orders the library offers: name -> (what the user reads, the SQL sort key before
-# (source, id)). The keys are constants of this module, never text from a user.
-ORDERS: dict[str, tuple[str, str | None]] = {
-    "list": ("in the list's order", None),
-    "open": ("most open suggestions first", "-open_suggestions"),
+@dataclass(frozen=True)
+class Run:
+    """A stretch of an order: the articles that meet `where`, sorted by `keys` (SQL on
+    article_list's columns, ending in source, id, so that each row's key is its own),
+    from the greatest key down when `descending`."""
+
+    where: str
+    keys: tuple[str, ...]
+    descending: bool = False
+
+
+# The orders the library offers: name -> (what the user reads, its runs, one after the
+# other). The SQL is constants of this module, never text from a user.
+ORDERS: dict[str, tuple[str, tuple[Run, ...]]] = {
+    "list": ("in the list's order", (Run("1", ("source", "id")),)),
+    "newest": (
+        "newest first",
+        (
+            # Down the index on (date, source, id). An undated article's NULL compares as
+            # neither less nor greater than a date, so no keyset could pass it: the undated
+            # come after all the dated, in the list's order (the same index, date = NULL).
+            Run("date is not null", ("date", "source", "id"), descending=True),
+            Run("date is null", ("source", "id")),
+        ),
+    ),
+    "open": ("most open suggestions first", (Run("1", ("-open_suggestions", "source", "id")),)),
     "status": (
         "in progress, new, then done",
-        "case status when 'in progress' then 0 when 'new' then 1 else 2 end",
+        (Run("1", ("case status when 'in progress' then 0 when 'new' then 1 else 2 end", "source", "id")),),
     ),
 }
 
@@ -189,60 +239,103 @@ def marks(values: tuple) -> str:
     return ", ".join("?" * len(values))
 
 
+RunKey = tuple[int, tuple]
+"""A row's place in a view: (the index of its run, its key in that run)."""
+
+
 class ViewRows:
-    """The articles of a `LibraryView`, paged by keyset on (its sort key, source, id)."""
+    """The articles of a `LibraryView`, paged by keyset on each run's keys in turn."""
 
     def __init__(self, db: Queryable, view: LibraryView) -> None:
         self.db = db
         self.view = view
-        sort_key = ORDERS[view.order][1]
-        self._key_columns = ", ".join([*([sort_key] if sort_key else []), "source", "id"])
-        self._where, self._params = ("status = ?", [view.status]) if view.status else ("1", [])
-        sql = f"select count(*) from article_list where {self._where}"
-        self._count: int = db.execute(sql, self._params).fetchone()[0]
-        self._keys = _PageCache[tuple]()  # page -> the sort keys of its rows
-        self._cache = _PageCache[ArticleRow]()
+        self.runs = ORDERS[view.order][1]
+        shown, self._params = ("status = ?", [view.status]) if view.status else ("1", [])
+        self._wheres = [f"{shown} and {run.where}" for run in self.runs]
+        self._counts: list[int] = [
+            db.execute(f"select count(*) from article_list where {where}", self._params).fetchone()[0]
+            for where in self._wheres
+        ]
+        self._keys = _PageCache[RunKey]()  # page -> where each of its rows is
+        self._cache = _PageCache[LibraryRow]()
 
     def __len__(self) -> int:
-        return self._count
+        return sum(self._counts)
 
-    def _read_keys(self, page: int) -> list[tuple]:
-        keys, where, params = self._key_columns, self._where, self._params
-        descending = ", ".join(f"{k} desc" for k in keys.split(", "))
+    def _select(
+        self, run: int, *, past: tuple | None, backwards: bool, limit: int, offset: int = 0
+    ) -> list[RunKey]:
+        """Keys of run `run` in its order (`backwards`: the other way), those past the key
+        `past` only when given, from `offset` on."""
+        keys = ", ".join(self.runs[run].keys)
+        descending = self.runs[run].descending != backwards
+        order = ", ".join(f"{key} desc" if descending else key for key in self.runs[run].keys)
+        sql, params = f"select {keys} from article_list where {self._wheres[run]}", list(self._params)
+        if past is not None:
+            sql += f" and ({keys}) {'<' if descending else '>'} ({marks(past)})"
+            params.extend(past)
+        rows = self.db.execute(f"{sql} order by {order} limit ? offset ?", [*params, limit, offset])
+        return [(run, tuple(row)) for row in rows]
+
+    def _after(self, run: int, past: tuple | None, limit: int) -> list[RunKey]:
+        """`limit` keys after `past` in run `run` (None: from its first), on into the next runs."""
+        found: list[RunKey] = []
+        while run < len(self.runs) and len(found) < limit:
+            found += self._select(run, past=past, backwards=False, limit=limit - len(found))
+            run, past = run + 1, None
+        return found
+
+    def _before(self, run: int, past: tuple | None, limit: int) -> list[RunKey]:
+        """`limit` keys before `past` in run `run`, back into the runs before it; in order."""
+        found: list[RunKey] = []
+        while run >= 0 and len(found) < limit:
+            found += self._select(run, past=past, backwards=True, limit=limit - len(found))
+            run, past = run - 1, None
+        return found[::-1]
+
+    def _at(self, start: int, limit: int) -> list[RunKey]:
+        """`limit` keys from position `start`: a jump, with no neighbouring page to seek from."""
+        run = 0
+        while run < len(self.runs) - 1 and start >= self._counts[run]:
+            start -= self._counts[run]
+            run += 1
+        count = self._counts[run]
+        stop = min(start + limit, count)
+        # OFFSET walks (or sorts) every row it skips: count from the nearer end.
+        if start < count // 2:
+            found = self._select(run, past=None, backwards=False, limit=stop - start, offset=start)
+        else:
+            found = self._select(run, past=None, backwards=True, limit=stop - start, offset=count - stop)
+            found.reverse()
+        return found + self._after(run + 1, None, limit - len(found))
+
+    def _read_keys(self, page: int) -> list[RunKey]:
         before, after = self._keys.pages.get(page - 1), self._keys.pages.get(page + 1)
         if before:  # scrolling down: seek past the previous page's last row
-            sql = f"select {keys} from article_list where {where} and ({keys}) > ({marks(before[-1])})"
-            return list(self.db.execute(f"{sql} order by {keys} limit ?", [*params, *before[-1], PAGE_SIZE]))
+            return self._after(*before[-1], PAGE_SIZE)
         if after:  # scrolling up
-            sql = f"select {keys} from article_list where {where} and ({keys}) < ({marks(after[0])})"
-            rows = self.db.execute(f"{sql} order by {descending} limit ?", [*params, *after[0], PAGE_SIZE])
-            return list(rows)[::-1]
-        start = page * PAGE_SIZE
-        sql = f"select {keys} from article_list where {where}"
-        if start < self._count // 2:  # a jump: OFFSET sorts every row it skips, so count from
-            rows = self.db.execute(f"{sql} order by {keys} limit ? offset ?", [*params, PAGE_SIZE, start])
-            return list(rows)
-        stop = min(start + PAGE_SIZE, self._count)  # the nearer end
-        rows = self.db.execute(
-            f"{sql} order by {descending} limit ? offset ?", [*params, stop - start, self._count - stop]
-        )
-        return list(rows)[::-1]
+            return self._before(*after[0], PAGE_SIZE)
+        return self._at(page * PAGE_SIZE, PAGE_SIZE)
 
-    def row(self, index: int) -> ArticleRow:
-        if not 0 <= index < self._count:
+    def row(self, index: int) -> LibraryRow:
+        if not 0 <= index < len(self):
             raise IndexError(index)
         page = index // PAGE_SIZE
         rows = self._cache.get(page)
         if rows is None:
             keys = self._keys.put(page, self._read_keys(page))
-            rows = self._cache.put(page, list_rows_by_id(self.db, [key[-1] for key in keys]))
+            found = list_rows_by_id(self.db, [key[-1] for _, key in keys])
+            rows = self._cache.put(page, with_publication(self.db, found))
         return rows[index % PAGE_SIZE]
 
     def position(self, article_id: str) -> int | None:
-        keys = self._key_columns
-        sql = f"select {keys} from article_list where id = ? and {self._where}"
-        key = self.db.execute(sql, [article_id, *self._params]).fetchone()
-        if key is None:  # not in this view (another status)
-            return None
-        sql = f"select count(*) from article_list where {self._where} and ({keys}) < ({marks(key)})"
-        return self.db.execute(sql, [*self._params, *key]).fetchone()[0]
+        for run, where in enumerate(self._wheres):
+            keys = ", ".join(self.runs[run].keys)
+            sql = f"select {keys} from article_list where id = ? and {where}"
+            key = self.db.execute(sql, [article_id, *self._params]).fetchone()
+            if key is not None:
+                earlier = ">" if self.runs[run].descending else "<"
+                sql = f"select count(*) from article_list where {where} and ({keys}) {earlier} ({marks(key)})"
+                earlier_runs = sum(self._counts[:run])
+                return earlier_runs + self.db.execute(sql, [*self._params, *key]).fetchone()[0]
+        return None  # not in this view (another status)

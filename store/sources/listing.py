@@ -57,6 +57,8 @@ class Attribution:
     article_id: str
     title: str
     article_status: str  # new | in progress | done
+    date: str | None  # when the article was published (ISO 8601), as its input said
+    outlet: str | None  # where
     start: int
     end: int
     text: str
@@ -187,11 +189,11 @@ def attributions_of(
     conn: Queryable, source_id: int, *, limit: int = 500, offset: int = 0
 ) -> list[Attribution]:
     """What a source said across the corpus, article by article in library order, each with
-    its article's title and status and the words around it."""
+    its article's title, status, date and outlet, and the words around it."""
     rows = conn.execute(
         """
-        select x.kind, x.origin, x.id, x.article_id, l.title, l.status, x.start, x."end", x.text,
-               x.speaker, x.speaker_start, x.speaker_end, l.source
+        select x.kind, x.origin, x.id, x.article_id, l.title, l.status, l.date, l.outlet, x.start,
+               x."end", x.text, x.speaker, x.speaker_start, x.speaker_end
         from (
           select kind, 'suggestion' as origin, id, article_id, start, "end", text,
                  speaker, speaker_start, speaker_end
@@ -206,7 +208,9 @@ def attributions_of(
         [source_id, source_id, limit, offset],
     ).fetchall()
     found = []
-    for kind, origin, id_, article_id, title, status, start, end, text, speaker, s_start, s_end, _ in rows:
+    for row in rows:
+        kind, origin, id_, article_id, title, status, date, outlet = row[:8]
+        start, end, text, speaker, s_start, s_end = row[8:]
         context_start, context = _context(conn, article_id, start, end)
         found.append(
             Attribution(
@@ -216,6 +220,8 @@ def attributions_of(
                 article_id,
                 title,
                 status,
+                date,
+                outlet,
                 start,
                 end,
                 text,

@@ -2,8 +2,9 @@
 
 The list is virtual (tui.widgets.article_list): it reads only the rows on
 screen, so it opens and scrolls the same at 100,000 articles as at five.
-Each article shows its status and open suggestions; a key shows one status only,
-another sorts; the search box's border says how far the corpus is done.
+Each article shows its outlet and date, its status and open suggestions; a key shows one
+status only, another sorts (newest first, ...); the search box's border says how far the
+corpus is done.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from newsmark.tui.screens.dialogs import TextPrompt
 from newsmark.tui.screens.picker import Picker
 from newsmark.tui.screens.speaker import SourcePicker, source_summary
 from newsmark.tui.visible import literal, visible_text
+from newsmark.tui.widgets.article_list import published_day
 from newsmark.tui.widgets.key_hints import KeyHints
 from newsmark.tui.widgets.source_table import Column, PagedTable
 from newsmark.tui.wording import counted
@@ -64,6 +65,8 @@ SOURCE_COLUMNS = (
 )
 ATTRIBUTION_COLUMNS = (
     Column("Article", 14, flex=2),
+    Column("Outlet", 14, flex=1, wide_only=True),  # (a narrow terminal shows it under the list)
+    Column("Date", 10),  # the article's, YYYY-MM-DD
     Column("Status", 11),
     Column("Kind", 10),
     Column("", 9, wide_only=True),  # suggested, or tagged by a user
@@ -84,7 +87,15 @@ def source_cells(source: SourceRow) -> tuple[str, ...]:
 
 
 def attribution_cells(said: Attribution) -> tuple[str, ...]:
-    return (said.title, said.article_status, KIND_NAMES[said.kind], ORIGIN_NAMES[said.origin], said.text)
+    return (
+        said.title,
+        said.outlet or "",
+        published_day(said.date),
+        said.article_status,
+        KIND_NAMES[said.kind],
+        ORIGIN_NAMES[said.origin],
+        said.text,
+    )
 
 
 def source_detail(source: SourceRow) -> Text:
@@ -97,14 +108,16 @@ def source_detail(source: SourceRow) -> Text:
 
 
 def attribution_detail(said: Attribution) -> Text:
-    """The words around an attribution, the attributed part in bold; and where it is."""
+    """The words around an attribution, the attributed part in bold; and where it is: the
+    article's title, date and outlet."""
     lo, hi = said.start - said.context_start, said.end - said.context_start
     context = said.context
     shown = Text.assemble(
         literal(context[:lo]), literal(context[lo:hi], "bold underline"), literal(context[hi:])
     )
     speaker = f" · named here as {visible_text(said.speaker)}" if said.speaker else ""
-    where = Text.assemble("\n", literal(said.title, "italic"), (speaker, "dim"))
+    published = "".join(f" · {part}" for part in (published_day(said.date), said.outlet) if part)
+    where = Text.assemble("\n", literal(said.title, "italic"), literal(published, "dim"), (speaker, "dim"))
     return shown + where
 
 

@@ -1,14 +1,15 @@
 """The library's list: a line-API widget that renders only the rows on screen.
 
 Rows come from a `RowSource` (tui.library_rows) a page at a time, so 100,000 articles
-cost what a hundred do. Titles come from files: they are drawn through `visible_glyph`,
-never interpreted.
+cost what a hundred do. Titles and outlets come from files: they are drawn through
+`visible_text`, as plain segments, never interpreted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -20,9 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsmark.store.articles import ArticleRow
-from newsmark.tui.library_rows import RowSource
-from newsmark.tui.visible import visible_glyph
+from newsmark.tui.library_rows import LibraryRow, RowSource
+from newsmark.tui.visible import visible_text
 
 
 @dataclass(frozen=True)
@@ -30,24 +30,52 @@ class Column:
     header: str
     width: int
     cell: int  # its index in ArticleList.cells
-    wide_only: bool = False  # left out below WIDE_COLUMNS columns, for the title's sake
+    # In a narrow terminal, left out (the greatest first) while the title has fewer than
+    # TITLE_ROOM cells; 0: always shown.
+    give_way: int = 0
     left: bool = False  # aligned left (words), else right (numbers)
+    widest: int = 0  # a wide terminal gives it up to this many cells (0: always `width`)
 
 
-# After the title, in this order.
+# After the title, in this order. An outlet is worth more to a reader than a count of
+# words or entities, so those give way first.
 COLUMNS = (
+    Column("Outlet", 16, 7, give_way=1, left=True, widest=28),
+    Column("Date", 10, 6, left=True),
     Column("Status", 11, 4, left=True),
     Column("Open sugg.", 10, 5),
     Column("Annotations", 11, 3),
-    Column("Entities", 8, 2, wide_only=True),
-    Column("Words", 6, 1, wide_only=True),
+    Column("Entities", 8, 2, give_way=2),
+    Column("Words", 6, 1, give_way=3),
 )
-WIDE_COLUMNS = 100
+TITLE_ROOM = 30
+TITLE_AMPLE = 80  # past this many cells, a title gives the rest to the columns that grow
 MIN_TITLE_WIDTH = 12
 
 
-def display_title(title: str) -> str:
-    return "".join(visible_glyph(ch) for ch in title)
+@lru_cache(maxsize=8)
+def columns_for(width: int) -> tuple[tuple[Column, ...], int]:
+    """The columns shown in a list `width` cells wide, and the title's width. In a narrow
+    terminal the columns that give way are left out, the greatest `give_way` first, until
+    the title has TITLE_ROOM cells; the others stay, however short the title."""
+    columns = list(COLUMNS)
+
+    def title_width() -> int:
+        return width - sum(c.width + 1 for c in columns) - 2
+
+    for column in sorted((c for c in COLUMNS if c.give_way), key=lambda c: -c.give_way):
+        if title_width() >= TITLE_ROOM:
+            break
+        columns.remove(column)
+    for i, column in enumerate(columns):
+        if column.widest and (spare := title_width() - TITLE_AMPLE) > 0:
+            columns[i] = replace(column, width=min(column.widest, column.width + spare))
+    return tuple(columns), max(MIN_TITLE_WIDTH, title_width())
+
+
+def published_day(date: str | None) -> str:
+    """The day of an ISO 8601 date or date and time (YYYY-MM-DD); '' when unknown."""
+    return date[:10] if date else ""
 
 
 def fit(text: str, width: int) -> str:
@@ -117,22 +145,25 @@ class ArticleList(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self.source)
 
-    def row(self, index: int) -> ArticleRow:
+    def row(self, index: int) -> LibraryRow:
         return self.source.row(index)
 
-    def cells(self, index: int) -> tuple[str, str, str, str, str, str]:
+    def cells(self, index: int) -> tuple[str, str, str, str, str, str, str, str]:
         """The row at `index` as shown: title, words, entities ("…" until analysed),
-        annotations, status, open suggestions ("…" until analysed)."""
+        annotations, status, open suggestions ("…" until analysed), date (YYYY-MM-DD)
+        and outlet ('' when unknown)."""
         row = self.row(index)
         entities = str(row.entity_count) if row.analyzed else "…"
         open_suggestions = str(row.open_suggestions) if row.analyzed else "…"
         return (
-            display_title(row.title),
+            visible_text(row.title),
             str(row.word_count),
             entities,
             str(row.annotation_count),
             row.status,
             open_suggestions,
+            visible_text(published_day(row.date)),
+            visible_text(row.outlet or ""),
         )
 
     @property
@@ -184,20 +215,18 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.row_count + 1)
 
     def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
-        # Titles give way to the other columns in a narrow terminal, never the reverse.
-        columns = [c for c in COLUMNS if width >= WIDE_COLUMNS or not c.wide_only]
-        title_width = max(MIN_TITLE_WIDTH, width - sum(c.width + 1 for c in columns) - 2)
+        columns, title_width = columns_for(width)
         text = " " + fit(cells[0], title_width)
         for column in columns:
-            value = cells[column.cell]
-            text += " " + (value.ljust(column.width) if column.left else value.rjust(column.width))
+            value = cells[column.cell]  # words cut to their column (an outlet may be longer)
+            text += " " + (fit(value, column.width) if column.left else value.rjust(column.width))
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
-            header = ["Title", *[""] * 5]
+            header = ["Title", *[""] * len(COLUMNS)]
             for column in COLUMNS:
                 header[column.cell] = column.header
             return self._line(header, width, base + self.get_component_rich_style("article-list--header"))
@@ -222,7 +251,7 @@ class _Empty:
     def __len__(self) -> int:
         return 0
 
-    def row(self, index: int) -> ArticleRow:
+    def row(self, index: int) -> LibraryRow:
         raise IndexError(index)
 
     def position(self, article_id: str) -> int | None:
