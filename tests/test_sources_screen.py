@@ -101,6 +101,29 @@ async def test_find_lavrov_list_what_he_said_and_open_the_passage(app_db_path: P
         assert isinstance(pilot.app.screen, LibraryScreen)
 
 
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_home_end_and_pages_move_the_cursor_in_a_list_of_attributions(app_db_path: Path, size) -> None:
+    """End, Home and the page keys move the cursor (and so what the detail pane shows), not
+    only the view: a new user pressed End, saw the last rows, and the pane still showed row 1."""
+    async with make_app(app_db_path).run_test(size=size) as pilot:
+        screen = await open_sources(pilot)
+        await pilot.press(*"lavrov", "enter")
+        await pilot.pause()
+        table = screen.attributions
+        said = table.rows
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.selected == said[-1]
+        assert said[-1].context[:15] in " ".join(screen_lines(pilot.app))
+        await pilot.press("home")
+        assert table.selected == said[0]
+        await pilot.press("pagedown")  # a page less a row, so the last row seen stays in sight
+        paged = min(len(said) - 1, max(1, table.rows_shown - 1))
+        assert table.selected == said[paged]
+        await pilot.press("up")
+        assert table.selected == said[paged - 1]
+
+
 async def test_from_the_reader_and_back_the_reader_is_never_stacked_twice(app_db_path: Path) -> None:
     async with make_app(app_db_path).run_test(size=(140, 45)) as pilot:
         reader = await open_reader(pilot, "Putin invites")
