@@ -16,7 +16,7 @@ from newsmark.nlp.attribution.cues import Cue, find_cue, trim_unclosed
 from newsmark.nlp.attribution.genders import FEMALE, MALE
 from newsmark.nlp.attribution.marks import RawQuote, pair_marks, paragraphs
 from newsmark.nlp.attribution.mentions import animate, context_speaker, mention_span, speaker_of, subject_of
-from newsmark.nlp.attribution.people import build_persons, clean_key
+from newsmark.nlp.attribution.people import build_people, clean_key
 from newsmark.nlp.attribution.quotations import (
     is_label,
     is_object_of_an_infinitive,
@@ -180,11 +180,29 @@ def test_clean_key_drops_possessives_and_case() -> None:
 
 def test_people_are_grouped_by_surname_under_their_fullest_name_with_their_titles(nlp: Language) -> None:
     doc = nlp("Russian Foreign Minister Sergei Lavrov arrived on Monday. Lavrov met reporters.")
-    persons, first_names = build_persons(list(doc), list(doc.ents), [False] * len(doc), [-1] * len(doc))
-    assert list(persons) == ["lavrov"]
-    assert persons["lavrov"].canonical == "Sergei Lavrov"
-    assert {"russian", "foreign", "minister"} <= persons["lavrov"].descriptors
-    assert first_names == {"sergei": "lavrov"}
+    people = build_people(list(doc), list(doc.ents), [False] * len(doc), [-1] * len(doc))
+    assert list(people.by_surname) == ["lavrov"]
+    (lavrov,) = people.by_surname["lavrov"]
+    assert lavrov.canonical == "Sergei Lavrov"
+    assert {"russian", "foreign", "minister"} <= lavrov.descriptors
+    assert people.by_given == {"sergei": lavrov}
+
+
+def test_people_of_one_family_name_are_as_many_as_their_given_names(nlp: Language) -> None:
+    text = (
+        "Ann Fischer, Tom Fischer's sister, spoke first. Fischer left early. "
+        "Engineer Tom Fischer spoke next. M. Kelly and Mark Kelly are one man. Fischer left."
+    )
+    art, _ = article_of(nlp, text)
+    people = art.people
+    assert [p.canonical for p in people.by_surname["fischer"]] == ["Ann Fischer", "Tom Fischer"]
+    assert [p.canonical for p in people.by_surname["kelly"]] == ["Mark Kelly"]  # an initial agrees
+    ann, tom = people.by_surname["fischer"]
+    first_bare, second_bare = (t for t in art.doc if t.text == "Fischer" and art.doc[t.i - 1].text == ".")
+    # A family name alone is the one last named in full, not in passing ("Tom Fischer's sister").
+    assert people.named_by(first_bare) is ann
+    assert people.named_by(second_bare) is tom
+    assert people.named_by(token(art, "Ann")) is ann  # a given name only one person has
 
 
 def test_article_marks_tokens_by_quote_and_paragraph_and_skips_names_in_quotes(nlp: Language) -> None:
@@ -195,8 +213,8 @@ def test_article_marks_tokens_by_quote_and_paragraph_and_skips_names_in_quotes(n
     assert quoted == ["“", "Ask", "Pedro", "Alvarez", "about", "it", ".", "”"]
     assert art.para_of_token[token(art, "Maria").i] == 1
     assert art.para_of_token[token(art, "left").i] == 2
-    assert list(art.persons) == ["lopez"]  # Pedro Alvarez is only named inside the quote
-    assert art.mentions == {"lopez": [text.index("Lopez"), text.rindex("Lopez")]}
+    assert list(art.people.by_surname) == ["lopez"]  # Pedro Alvarez is only named inside the quote
+    assert [p.mentions for p in art.people] == [[text.index("Lopez"), text.rindex("Lopez")]]
 
 
 def test_token_helpers_skip_spaces_and_stop_at_sentence_and_paragraph_ends(nlp: Language) -> None:
@@ -216,13 +234,12 @@ def test_names_drop_titles_and_entities_run_on_over_a_comma(nlp: Language) -> No
         "Incumbent Maria Delgado faced the challenger on Tuesday.\n"
         "A junior at Riverside High, Maya Lopez, said phones were a problem.",
     )
-    assert art.persons["delgado"].canonical == "Maria Delgado"
-    assert art.persons["lopez"].canonical == "Maya Lopez"
+    assert [p.canonical for p in art.people] == ["Maria Delgado", "Maya Lopez"]
 
 
 def test_a_name_the_ner_took_for_an_organisation_is_a_person_when_used_alone(nlp: Language) -> None:
     art, _ = article_of(nlp, "Union organizer Beth Carver called the strike.\n“We are ready,” Carver said.")
-    assert art.persons["carver"].canonical == "Beth Carver"
+    assert [p.canonical for p in art.people.by_surname["carver"]] == ["Beth Carver"]
 
 
 def test_subheadings_are_headings(nlp: Language) -> None:

@@ -9,8 +9,11 @@ import pytest
 from newsmark.store.sources.names import (
     alias_key,
     description_key,
+    description_kind,
     given_names_agree,
     is_description,
+    is_person_role,
+    read_mention,
     read_name,
     role_before,
 )
@@ -102,11 +105,84 @@ def test_keys_fold_case_punctuation_accents_and_transliteration() -> None:
         ("a spokesperson for HM Coastguard", True),
         ("one striker", True),
         ("His brother", True),
+        ("Residents on Mill Lane", True),  # a lower-case word no name has
         ("TASS", False),
+        ("Ursula von der Leyen", False),
     ],
 )
 def test_descriptions_are_unnamed_sources(speaker: str, unnamed: bool) -> None:
     assert is_description(speaker) is unnamed
+
+
+@pytest.mark.parametrize(
+    ("description", "kind"),
+    [
+        ("the council", "organisation"),
+        ("Coastal's pilots' union", "organisation"),
+        ("a coalition of barge operators", "organisation"),  # the head, before "of"
+        ("a spokesperson for the ministry", "unnamed"),
+        ("Officials", "unnamed"),
+        ("Residents on Mill Lane", "unnamed"),
+    ],
+)
+def test_a_description_headed_by_an_organisation_noun_is_an_organisation(description: str, kind: str) -> None:
+    assert description_kind(description) == kind
+
+
+@pytest.mark.parametrize(
+    ("mention", "speaker", "name", "roles"),
+    [
+        ("council leader Maria Delgado", "Maria Delgado", "Maria Delgado", ("council leader",)),
+        ("Engineer Tom Fischer", "Tom Fischer", "Tom Fischer", ("Engineer",)),  # a title no lexicon has
+        (
+            "The port's chief executive, David Brennan",
+            "David Brennan",
+            "David Brennan",
+            ("port's chief executive",),
+        ),
+        (
+            "David Brennan, the port's chief executive",
+            "David Brennan",
+            "David Brennan",
+            ("port's chief executive",),
+        ),
+        (
+            "Russian Foreign Minister Sergey Lavrov",
+            "Sergey Lavrov",
+            "Sergey Lavrov",
+            ("Russian Foreign Minister",),
+        ),
+        ("EAM Jaishankar", "S. Jaishankar", "Jaishankar", ("EAM",)),
+        ("Mr Ashworth", "Tom Ashworth", "Ashworth", ()),  # an honorific is no role
+        ("Lavrov", "Sergey Lavrov", "Lavrov", ()),
+    ],
+)
+def test_a_mention_gives_the_name_and_the_roles_around_it(
+    mention: str, speaker: str, name: str, roles: tuple[str, ...]
+) -> None:
+    read = read_mention(mention, read_name(speaker))
+    assert read is not None
+    assert (read[0].display, read[1]) == (name, roles)
+
+
+@pytest.mark.parametrize(
+    ("mention", "speaker"),
+    [
+        ("Ann Fischer", "Tom Fischer"),  # another given name: another person
+        ("he", "Tom Fischer"),
+        ("the Russian minister", "Sergey Lavrov"),
+    ],
+)
+def test_a_mention_of_someone_else_gives_nothing(mention: str, speaker: str) -> None:
+    assert read_mention(mention, read_name(speaker)) is None
+
+
+def test_a_role_for_a_person_is_not_a_kind_of_organisation() -> None:
+    assert is_person_role("union organiser") and is_person_role("Engineer")
+    assert not is_person_role("environmental group")
+    # Titles only, for a name the NER reads as an organisation: companies are described too.
+    assert is_person_role("Ferry union leader", title_only=True)
+    assert not is_person_role("Discount grocer", title_only=True)
 
 
 @pytest.mark.parametrize(

@@ -275,6 +275,87 @@ def test_organisations_and_people_by_the_entity_label(tmp_db) -> None:
     assert kinds == {"TASS": "organisation", "Olga Petrova": "person"}
 
 
+def test_two_full_names_of_one_family_name_never_share_a_source(tmp_db) -> None:
+    # The corpus knows a "Shah" by the family name alone; an article naming two Shahs in full.
+    first = "Budget\n\nShah said the cuts were deep.\n"
+    article, _ = ingest_text(tmp_db, first, "first.txt")
+    store(
+        tmp_db,
+        article,
+        first,
+        [said_by(first, "Shah", "the cuts were deep", "Shah", "indirect")],
+        people(first, "Shah"),
+    )
+    text = (
+        "Budget row\n\nCouncillor Ben Shah said that the cuts had made things worse. "
+        "Priya Shah said the budget was fixed. The money was spent elsewhere, Ben Shah told reporters.\n"
+    )
+    second, _ = ingest_text(tmp_db, text, "second.txt")
+    store(
+        tmp_db,
+        second,
+        text,
+        [
+            said_by(text, "Ben Shah", "the cuts had made things worse", "Councillor Ben Shah", "indirect"),
+            said_by(text, "Priya Shah", "the budget was fixed", "Priya Shah", "indirect"),
+            said_by(text, "Ben Shah", "The money was spent elsewhere", None, "indirect"),
+        ],
+        people(text, "Ben Shah", "Priya Shah"),
+    )
+    ben, priya = source_of(tmp_db, "Ben Shah"), source_of(tmp_db, "Priya Shah")
+    assert ben != priya  # the bare "Shah" could be either; the first full name takes it, not both
+    assert counted(tmp_db, priya)[1] == 1
+
+
+def test_kinds_and_roles_come_from_how_the_article_mentions_a_source(tmp_db) -> None:
+    text = (
+        "Harbour\n\n"
+        "Union organiser Rachel Okafor said members would strike. "
+        "The port's chief executive, David Brennan, said ships would wait. "
+        "Maria Delgado, the council leader, said repairs would start. "
+        "The council said it would pay. Officials said the wall would hold. "
+        "Discount grocer Fairmart said prices would rise.\n"
+    )
+    article, _ = ingest_text(tmp_db, text, "harbour.txt")
+    okafor, fairmart = text.index("Rachel Okafor"), text.index("Fairmart")
+    store(
+        tmp_db,
+        article,
+        text,
+        [
+            said_by(
+                text, "Rachel Okafor", "members would strike", "Union organiser Rachel Okafor", "indirect"
+            ),
+            said_by(
+                text,
+                "David Brennan",
+                "ships would wait",
+                "The port's chief executive, David Brennan",
+                "indirect",
+            ),
+            said_by(
+                text, "Maria Delgado", "repairs would start", "Maria Delgado, the council leader", "indirect"
+            ),
+            said_by(text, "The council", "it would pay", "The council", "indirect"),
+            said_by(text, "Officials", "the wall would hold", "Officials", "indirect"),
+            said_by(text, "Fairmart", "prices would rise", "Discount grocer Fairmart", "indirect"),
+        ],
+        [
+            (okafor, okafor + len("Rachel Okafor"), "GPE"),  # the NER takes the organiser's name for a place
+            (fairmart, fairmart + len("Fairmart"), "ORG"),
+            *people(text, "David Brennan", "Maria Delgado"),
+        ],
+    )
+    assert {s.name: (s.kind, s.roles) for s in list_sources(tmp_db)} == {
+        "Rachel Okafor": ("person", ("Union organiser",)),
+        "David Brennan": ("person", ("port's chief executive",)),
+        "Maria Delgado": ("person", ("council leader",)),
+        "The council": ("organisation", ()),
+        "Officials": ("unnamed", ()),
+        "Fairmart": ("organisation", ()),  # a company described is no person
+    }
+
+
 # --- accepting: the annotation carries the source on ----------------------------------------------
 
 ACCEPT = 'Ferry strike\n\nUnion leader Ines Moreau said: "We will not sail." Moreau said talks had failed.\n'

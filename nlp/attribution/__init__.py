@@ -19,15 +19,21 @@ One module per step, each readable and testable alone; `suggest` runs them per a
 5. `reported`: indirect attributions, a cue (speech, thought, intention, report) and the
    content its parse governs ("Lavrov said [Moscow was ready]", "according to X, [...]").
 
-`suggest` joins a quotation its cue interrupts into one suggestion in parts, and keeps a
-paraphrase's quoted run as a direct suggestion of its own. `people` (the people the article
-names, each by the fullest form of their name), `genders` (the gender the article gives them)
-and `article` (the Doc with each token's quote, paragraph and heading) are what the steps
-read; `lexicons` holds the word lists.
+`suggest` joins a quotation its cue interrupts into one suggestion in parts, keeps a
+paraphrase's quoted run as a direct suggestion of its own, and drops a suggestion from a
+headline or subheading whose speaker is a proper noun no entity nor person of the article
+confirms (title case makes the tagger read "India-Russia Ties" as a name). `people` (the
+people the article names, each by the fullest form of their name; two given names with one
+family name are two people), `genders` (the gender the article gives them) and `article`
+(the Doc with each token's quote, paragraph and heading) are what the steps read; `lexicons`
+holds the word lists.
 
 Known limits: a source named only after its words ("A former fund manager told the jury ...
 Gregory Lang, 54, testified") keeps its description; pronouns go by gender only where the
-article makes it clear; a broken parse (title-case headlines, lists) can cut a content short.
+article makes it clear; a broken parse (title-case headlines, lists) can cut a content short;
+"the council" goes to the last organisation the NER named, unless that one's name says it is
+another kind or it was only spoken to, so an NER error ("the River Wend" as an organisation)
+becomes the speaker.
 """
 
 from newsmark.nlp.attribution.suggest import DIRECT, INDIRECT, QuoteSuggestion, suggest_quotes

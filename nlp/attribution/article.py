@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from newsmark.nlp.attribution.genders import person_genders
 from newsmark.nlp.attribution.marks import RawQuote, paragraphs
-from newsmark.nlp.attribution.people import Person, build_persons, clean_key
+from newsmark.nlp.attribution.people import People, build_people
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc, Span, Token
@@ -27,8 +27,7 @@ class Article:
     text: str
     quote_of_token: list[int]  # index into the RawQuote list build_article was given, or -1
     para_of_token: list[int]  # index into marks.paragraphs(text)
-    persons: dict[str, Person]  # surname (lower) -> person
-    first_names: dict[str, str]  # given name (lower) -> surname key, when unique
+    people: People  # who the article names, by family and given name
     headline_end: int
     in_heading: list[bool]  # the token is in the headline or a subheading (no sentence)
     tokens: list[Token]  # doc's tokens, made once: walking a Doc makes each Token anew
@@ -36,7 +35,6 @@ class Article:
     pronoun_cache: dict[int, str | None] = field(default_factory=dict)
     quote_speakers: list[tuple[int, str]] = field(default_factory=list)  # (char pos, name)
     titles: set[int] = field(default_factory=set)  # quote-marked names/titles, not quotes
-    mentions: dict[str, list[int]] = field(default_factory=dict)  # surname -> offsets outside quotes
     genders: dict[str, str] = field(default_factory=dict)  # canonical name -> genders.MALE/FEMALE
 
 
@@ -89,16 +87,14 @@ def build_article(doc: Doc, quotes: list[RawQuote]) -> Article:
     headings = _headings(text, paras, headline_end)
     in_heading = [para_of_token[i] in headings for i in range(n)]
     ents = list(doc.ents)
-    persons, first_names = build_persons(tokens, ents, in_heading, quote_of_token)
-    art = Article(
-        doc, text, quote_of_token, para_of_token, persons, first_names, headline_end, in_heading, tokens, ents
-    )
+    people = build_people(tokens, ents, in_heading, quote_of_token)
+    art = Article(doc, text, quote_of_token, para_of_token, people, headline_end, in_heading, tokens, ents)
     for tok in tokens:
-        if tok.text[:1].isupper() and quote_of_token[tok.i] < 0:  # names are capitalised
-            key = clean_key(tok.text)
-            if key in persons:
-                art.mentions.setdefault(key, []).append(tok.idx)
-    art.genders = person_genders(tokens, persons, quote_of_token)
+        if not tok.text[:1].isupper() or quote_of_token[tok.i] >= 0:
+            continue  # names are capitalised: the one test most words cost
+        if people.has_surname(tok.text) and (person := people.named_by(tok)) is not None:
+            person.mentions.append(tok.idx)
+    art.genders = person_genders(tokens, people, quote_of_token)
     return art
 
 

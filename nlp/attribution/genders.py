@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsmark.nlp.attribution.lexicons import FEMALE_TITLES, MALE_TITLES
-from newsmark.nlp.attribution.people import Person, clean_key
+from newsmark.nlp.attribution.people import People, Person
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Token
@@ -25,11 +25,11 @@ _LOOKBACK = 50  # tokens searched back from a pronoun for the one person it can 
 
 
 def _lone_subject_before(
-    tokens: list[Token], i: int, persons: dict[str, Person], quote_of_token: list[int]
-) -> str | None:
+    tokens: list[Token], i: int, people: People, quote_of_token: list[int]
+) -> Person | None:
     """The person in subject position between the previous sentence's start and token i, when
     no other noun is a subject there ('One nurse, who said she ...' votes for nobody)."""
-    found: set[str] = set()
+    found: set[Person | int] = set()
     sentence_ends = 0
     j = i - 1
     while j >= 0 and i - j <= _LOOKBACK:
@@ -40,32 +40,27 @@ def _lone_subject_before(
                 if sentence_ends == 2:
                     break
             if tok.dep_ in _SUBJECT and tok.pos_ in ("PROPN", "NOUN"):
-                key = clean_key(tok.text)
-                found.add(key if key in persons else f"#{tok.i}")
+                found.add(people.named_by(tok) or tok.i)
         j -= 1
     if len(found) != 1:
         return None
     (only,) = found
-    return only if only in persons else None
+    return only if isinstance(only, Person) else None
 
 
-def person_genders(
-    tokens: list[Token], persons: dict[str, Person], quote_of_token: list[int]
-) -> dict[str, str]:
+def person_genders(tokens: list[Token], people: People, quote_of_token: list[int]) -> dict[str, str]:
     """Canonical name -> MALE or FEMALE, for the people the article makes clear."""
-    votes: dict[str, list[int]] = {key: [0, 0] for key in persons}
-    for key, person in persons.items():
-        votes[key][0] += 2 * bool(person.descriptors & MALE_TITLES)
-        votes[key][1] += 2 * bool(person.descriptors & FEMALE_TITLES)
+    # Titles are evidence worth two pronouns.
+    votes = {p: [2 * bool(p.descriptors & titles) for titles in (MALE_TITLES, FEMALE_TITLES)] for p in people}
     for tok in tokens:
         pronoun_gender = PRONOUN_GENDER.get(tok.lower_)
         if pronoun_gender is None or tok.dep_ not in _SUBJECT or quote_of_token[tok.i] >= 0:
             continue
-        lone = _lone_subject_before(tokens, tok.i, persons, quote_of_token)
+        lone = _lone_subject_before(tokens, tok.i, people, quote_of_token)
         if lone is not None:
             votes[lone][pronoun_gender == FEMALE] += 1
     genders = {}
-    for key, (male, female) in votes.items():
+    for person, (male, female) in votes.items():
         if male != female:
-            genders[persons[key].canonical] = MALE if male > female else FEMALE
+            genders[person.canonical] = MALE if male > female else FEMALE
     return genders

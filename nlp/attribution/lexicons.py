@@ -6,6 +6,8 @@ touching them.
 
 from __future__ import annotations
 
+from newsmark.store.sources.names import ORGANISATION_NOUNS
+
 
 def _lexicon(words: str) -> frozenset[str]:
     """A word set written as a whitespace-separated block (easier to read and extend)."""
@@ -158,10 +160,15 @@ PERSON_NOUNS = _lexicon(
     """
 )
 
-# Nouns that, with "the", refer back to an organisation ("the company said").
-ORG_NOUNS = _lexicon(
-    """company firm ministry agency group council department union government
-    court police party committee commission organisation organization
-    association bank board office authority institute university club
-    campaign coalition charity team"""
-)
+# Nouns that, with "the", refer back to an organisation ("the company said"): the store's
+# list, which also tells an organisation's description from a person's ("the council").
+ORG_NOUNS = ORGANISATION_NOUNS
+
+# Endings of nouns for a person ("organiser", "scientist", "spokeswoman").
+PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person", "people", "er", "or")
+
+
+def is_person_noun(lemma: str) -> bool:
+    """A common noun for one person ('organiser', 'engineer', 'executive'), not for a group
+    or an organisation ('union', 'team')."""
+    return lemma not in ORG_NOUNS and (lemma in PERSON_NOUNS or lemma.endswith(PERSON_SUFFIXES))

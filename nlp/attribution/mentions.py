@@ -4,8 +4,10 @@ With a cue, it is the cue verb's subject; participles and coordinated verbs
 ("adding", "noting", "and promised") borrow the subject of the clause they hang from,
 and an inverted `,” said Lavrov` takes the name after the verb. A quote with no cue
 takes the subject of what introduces it (`X was blunt: “...”`, `Putin: “...”`, the
-previous sentence, the previous paragraph). `speaker_of` turns a mention into the speaker
-shown: a resolved name, else an unnamed source's description, with its span in the text.
+previous sentence, the previous paragraph); a subject is never taken across a colon (a
+headline's "Barrier collapse: engineers disagree"). `speaker_of` turns a mention into the
+speaker shown: a resolved name, else an unnamed source's description, with its span in the
+text (a name's with the role set off before or after it).
 """
 
 from __future__ import annotations
@@ -15,17 +17,27 @@ from typing import TYPE_CHECKING
 from newsmark.nlp.attribution.article import SENTENCE_END, Article, previous_word, same_sentence
 from newsmark.nlp.attribution.lexicons import NAME_TITLES, PERSON_PRONOUNS
 from newsmark.nlp.attribution.marks import QUOTE_MARKS
-from newsmark.nlp.attribution.people import clean_key, clean_possessive
-from newsmark.nlp.attribution.speakers import appos_name, describe, resolve_mention, resolve_person
+from newsmark.nlp.attribution.people import clean_possessive
+from newsmark.nlp.attribution.speakers import (
+    appos_name,
+    describe,
+    description_end,
+    resolve_mention,
+    resolve_person,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Token
 
 
 def _own_subject(art: Article, tok: Token) -> Token | None:
+    """The verb's subject outside quotes; not across a colon, where the parser makes a label
+    the subject of the clause after it ("Barrier collapse: engineers disagree")."""
     for child in tok.children:
         if child.dep_ in ("nsubj", "nsubjpass") and art.quote_of_token[child.i] < 0:
-            return child
+            lo, hi = sorted((child.i, tok.i))
+            if not any(t.text == ":" and art.quote_of_token[t.i] < 0 for t in art.tokens[lo:hi]):
+                return child
     return None
 
 
@@ -103,7 +115,7 @@ def _nearest_subject_left(art: Article, verb: Token) -> Token | None:
             ends_entity = tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I"
             if ends_entity:
                 entity = tok
-        elif outside and entity is None and tok.pos_ == "PROPN" and clean_key(tok.text) in art.persons:
+        elif outside and entity is None and tok.pos_ == "PROPN" and art.people.has_surname(tok.text):
             entity = tok  # a person the NER missed here
         j -= 1
     return entity
@@ -132,21 +144,42 @@ def mention_span(art: Article, head: Token) -> tuple[int, int]:
     return doc[i].idx, end_tok.idx + len(clean_possessive(end_tok.text))
 
 
+def _apposition_after(art: Article, name: Token) -> Token | None:
+    """'David Brennan, the port's chief executive, said': the noun phrase set off after a
+    name that says who they are."""
+    for child in name.rights:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and art.quote_of_token[child.i] < 0:
+            return child
+    return None
+
+
 def speaker_of(art: Article, mention: Token) -> tuple[str | None, int, int]:
     """(speaker, start, end): the name the mention resolves to, else the description of an
-    unnamed source, else None; with the char span of the words that say who it is."""
+    unnamed source, else None; with the char span of the words that say who it is: the whole
+    phrase, with the role set off before or after a name ("The port's chief executive, David
+    Brennan", "David Brennan, the port's chief executive")."""
+    described_by = mention
     if mention.pos_ == "NOUN" or mention.lower_ in NAME_TITLES:
         mention = appos_name(mention) or mention  # "the group's director, Omar Haddad"
     if any(c.dep_ == "conj" for c in mention.children):
         return (None, *mention_span(art, mention))  # "Lavrov and Jaishankar": no one speaker
     name = resolve_mention(art, mention)
+    if name is None and mention.pos_ == "PROPN" and art.people.is_ambiguous(mention):
+        return (None, *mention_span(art, mention))  # one of several people: better none than a guess
     if name is None:
         described = describe(art, mention)
         if described is not None:
             first, last = art.doc[described[0]], art.doc[described[1]]
             span_text = art.text[first.idx : last.idx + len(last.text)]
             return " ".join(span_text.split()), first.idx, last.idx + len(last.text)
-    return (name, *mention_span(art, mention))
+    start, end = mention_span(art, mention)
+    if name is not None and mention.pos_ == "PROPN":
+        if described_by is not mention:
+            start = min(start, mention_span(art, described_by)[0])
+        elif (role := _apposition_after(art, mention)) is not None:
+            last = art.doc[description_end(role)]
+            end = max(end, last.idx + len(last.text))
+    return name, start, end
 
 
 def _clause_subject(art: Article, tok: Token) -> Token | None:

@@ -21,7 +21,8 @@ the cue or clause it follows. Cues inside a direct quote, passives with no agent
 to"), infinitives another verb controls ("required them to report"), first-person subjects and
 cues with no subject are skipped; so is a cue inside another attribution's content (the outer
 one is the attribution). Contents and speakers stay in the cue's paragraph: the parser runs
-headlines and subheadings into the line after them.
+headlines and subheadings into the line after them. A content never ends on a title before a
+name ("to PM [Modi along with ...]"), where the parser may end a sentence with no full stop.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from typing import TYPE_CHECKING
 from newsmark.nlp.attribution.article import Article
 from newsmark.nlp.attribution.lexicons import (
     INTENTION_CUES,
+    NAME_TITLES,
     OBJECT_CUES,
     ORG_NOUNS,
     PERSON_NOUNS,
+    PERSON_SUFFIXES,
     PREPOSITION_CUES,
     REPORT_CUES,
     SPEECH_CUES,
@@ -56,7 +59,6 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
 # no object, the subject is the one urged, a passive ("Ministers urged to act" in a headline).
 _OBJECT_CONTROL = frozenset({"urge", "tell", "order", "instruct", "advise", "press", "push"})
 _TRIM_LEFT = frozenset({"that", "to", ",", ":", "-", "—", "–"})
-_PERSON_SUFFIXES = ("ist", "ian", "man", "woman", "person", "people", "er", "or")
 
 
 @dataclass
@@ -281,7 +283,7 @@ def could_hold_a_view(art: Article, tok: Token) -> bool:
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ == "PROPN":
         return True
     lemma = tok.lemma_.lower()
-    return lemma in PERSON_NOUNS or lemma in ORG_NOUNS or lemma.endswith(_PERSON_SUFFIXES)
+    return lemma in PERSON_NOUNS or lemma in ORG_NOUNS or lemma.endswith(PERSON_SUFFIXES)
 
 
 def _trim(art: Article, lo: int, hi: int) -> tuple[int, int]:
@@ -361,6 +363,27 @@ def _report_for_verb(art: Article, verb: Token) -> Report | None:
     return Report(lo, hi, verb.i, verb.i, mention)
 
 
+def _past_a_title(art: Article, end: int) -> int:
+    """A content ending on a title before a name ('... to PM [Modi along with ...]') was cut by
+    the parser, which ends a sentence there or hangs the name elsewhere: it runs on over the
+    name and what the parser hung from it, or the rest of the sentence it started there (there
+    was no full stop between the title and the name)."""
+    doc = art.doc
+    for _ in range(3):  # 'to PM Modi and Dr Rao': a few titles in a row at most
+        title, name = doc[end], end + 1
+        if name >= len(doc) or not title.text[:1].isupper() or title.lower_.rstrip(".") not in NAME_TITLES:
+            return end
+        nxt = doc[name]
+        if not nxt.text[:1].isupper() or not nxt.is_alpha or art.quote_of_token[name] >= 0:
+            return end
+        # Where the parser began a sentence at the name, the rest of it; else the name and
+        # what the parser hung from it.
+        end = nxt.sent.end - 1 if nxt.is_sent_start else max(name, nxt.right_edge.i)
+        while end > name and (doc[end].is_punct or doc[end].is_space) and doc[end].text not in QUOTE_MARKS:
+            end -= 1
+    return end
+
+
 def _in_paragraph(art: Article, report: Report) -> None:
     """Cut the content to the cue's paragraph: the parser runs headlines into the first line."""
     para = art.para_of_token[report.cue_start]
@@ -428,6 +451,7 @@ def find_reports(art: Article) -> list[Report]:
             continue
         if report is None:
             continue
+        report.end = _past_a_title(art, report.end)
         _in_paragraph(art, report)
         report.start, report.end = _trim(art, report.start, report.end)
         words = sum(1 for t in doc[report.start : report.end + 1] if not t.is_punct and not t.is_space)

@@ -4,9 +4,12 @@ Names go to the fullest form the article uses (people.py); "he"/"she" go to the
 nearest earlier person subject outside quotes whose gender (genders.py) does not clash;
 role nouns ("the Russian minister") go to the already-named person whose title words best
 match; organisations keep their fullest ORG form, and "the company" or "it" the last one
-named. A source the article does not name ("a spokesperson for the agency", "one striker")
-is kept by its description (`describe`); groups of parties already named ("both sides",
-"the two ministers") and pronouns nothing resolves stay None.
+named (for "the union", not one whose name says it is another kind, "Kessler Council", nor
+one only spoken to, "told the Courier"). A family name several people of the article have,
+where nothing tells which (people.py), is no speaker rather than the wrong one. A source the
+article does not name ("a spokesperson for the agency", "one striker") is kept by its
+description (`describe`); groups of parties already named ("both sides", "the two ministers")
+and pronouns nothing resolves stay None.
 """
 
 from __future__ import annotations
@@ -23,26 +26,15 @@ from newsmark.nlp.attribution.lexicons import (
     ORG_NOUNS,
     PERSON_PRONOUNS,
     ROLE_SYNONYMS,
+    SPEECH_LEMMAS,
 )
 from newsmark.nlp.attribution.people import Person, clean_key, clean_possessive, entity_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 
 _PRONOUN_LOOKBACK = 400  # tokens searched back for a pronoun's antecedent
-
-
-def _person_for_token(art: Article, tok: Token) -> Person | None:
-    key = clean_key(tok.text)
-    if key in art.persons:
-        return art.persons[key]
-    if key in art.first_names:
-        return art.persons[art.first_names[key]]
-    for child in tok.children:
-        if child.dep_ == "compound" and clean_key(child.text) in art.persons:
-            return art.persons[clean_key(child.text)]
-    return None
 
 
 def _propn_name(tok: Token) -> str:
@@ -63,11 +55,10 @@ def _role_words(tok: Token) -> tuple[str, set[str]]:
     return tok.lemma_.lower(), mods
 
 
-def _last_mention_before(art: Article, key: str, pos: int) -> int:
+def _last_mention_before(person: Person, pos: int) -> int:
     """Char offset of the last mention of a person before pos (or -1)."""
-    offsets = art.mentions.get(key, [])
-    i = bisect.bisect_left(offsets, pos)
-    return offsets[i - 1] if i > 0 else -1
+    i = bisect.bisect_left(person.mentions, pos)
+    return person.mentions[i - 1] if i > 0 else -1
 
 
 def _is_role(tok: Token) -> bool:
@@ -88,11 +79,11 @@ def _resolve_role(art: Article, tok: Token) -> str | None:
     head, mods = _role_words(tok)
     wanted = ROLE_SYNONYMS.get(head, frozenset()) | {head, tok.lower_}
     best: tuple[int, int, str] | None = None
-    for key, person in art.persons.items():
+    for person in art.people:
         desc = person.descriptors
         if not (wanted & desc):
             continue
-        last = _last_mention_before(art, key, tok.idx)
+        last = _last_mention_before(person, tok.idx)
         if last < 0:
             continue  # a role refers back to someone already named
         cand = (2 + len(mods & desc), last, person.canonical)
@@ -125,11 +116,11 @@ def resolve_person(art: Article, tok: Token) -> str | None:
     """Resolve a mention to a person's fullest name, or None."""
     if tok.pos_ == "PRON":
         return _resolve_pronoun(art, tok) if tok.lower_ in PERSON_PRONOUNS else None
-    person = _person_for_token(art, tok)
+    person = art.people.named_by(tok)
     if person is not None:
         return person.canonical
     appos = appos_name(tok)
-    appos_person = _person_for_token(art, appos) if appos is not None else None
+    appos_person = art.people.named_by(appos) if appos is not None else None
     if appos_person is not None:
         return appos_person.canonical
     if _is_role(tok):
@@ -180,7 +171,7 @@ def _nearest_of_gender(art: Article, tok: Token, gender: str) -> str | None:
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK:
         cand = art.tokens[j]
         if cand.pos_ == "PROPN" and art.quote_of_token[j] < 0 and not art.in_heading[j]:
-            person = _person_for_token(art, cand)
+            person = art.people.named_by(cand)
             if person is not None and art.genders.get(person.canonical) == gender:
                 return person.canonical
         j -= 1
@@ -201,21 +192,37 @@ def _org_fullest(art: Article, name: str) -> str:
     return best
 
 
-def _last_org_before(art: Article, pos: int) -> str | None:
+def _org_type(ent: Span) -> str | None:
+    """The kind of organisation an entity's own words, or the noun beside it, say it is
+    ('Kessler District Council': a council; 'the environmental group Clearwater': a group)."""
+    head = ent.root.head
+    if ent.root.dep_ in ("appos", "compound") and head.lemma_.lower() in ORG_NOUNS:
+        return head.lemma_.lower()
+    return next((t.lower_ for t in reversed(ent) if t.lower_ in ORG_NOUNS), None)
+
+
+def _last_org_before(art: Article, tok: Token, noun: str | None = None) -> str | None:
+    """The organisation named last before tok; for 'the union' (noun), not one whose name
+    says it is another kind ('Kessler Council'), nor one only spoken to ('told the Courier')."""
     found = None
     for ent in art.ents:
-        if ent.start_char >= pos:
+        if ent.start_char >= tok.idx:
             break
         # An ORG, or a name the noun beside it calls one ("the environmental group Clearwater").
+        kind = _org_type(ent)
         called_one = ent.root.dep_ in ("appos", "compound") and ent.root.head.lemma_.lower() in ORG_NOUNS
+        # Who is spoken to ("told the Courier") is not who speaks later.
+        addressee = ent.root.dep_ in ("dobj", "dative") and ent.root.head.lemma_.lower() in SPEECH_LEMMAS
         if (
             (ent.label_ == "ORG" or called_one)
+            and not addressee
             and art.quote_of_token[ent.start] < 0
             and ent.start_char >= art.headline_end
+            and (noun is None or kind is None or kind == noun)
         ):
             # "State Representative X", "Beth Carver" (a person the NER took for one): no organisation
-            person = art.persons.get(clean_key(ent[-1].text))
-            if ent.text.lower() not in NAME_TITLES and (person is None or " " not in person.canonical):
+            people = art.people.by_surname.get(clean_key(ent[-1].text), [])
+            if ent.text.lower() not in NAME_TITLES and not any(" " in p.canonical for p in people):
                 found = _strip_det(ent.text)
     return _org_fullest(art, found) if found else None
 
@@ -236,7 +243,7 @@ def _it(art: Article, tok: Token) -> str | None:
             ):
                 return resolve_mention(art, cand)
         j -= 1
-    return _last_org_before(art, tok.idx)
+    return _last_org_before(art, tok)
 
 
 def _latter(art: Article, tok: Token) -> str | None:
@@ -245,7 +252,7 @@ def _latter(art: Article, tok: Token) -> str | None:
     while j >= 0 and tok.i - j <= _PRONOUN_LOOKBACK:
         cand = art.tokens[j]
         if art.quote_of_token[j] < 0 and cand.pos_ == "PROPN":
-            person = _person_for_token(art, cand)
+            person = art.people.named_by(cand)
             if person is not None:
                 return person.canonical
         j -= 1
@@ -266,6 +273,8 @@ def resolve_mention(art: Article, tok: Token) -> str | None:
     person = resolve_person(art, tok)
     if person is not None or tok.pos_ == "PRON":
         return person
+    if tok.pos_ == "PROPN" and art.people.is_ambiguous(tok):
+        return None  # "Fischer" where the article names two: neither, rather than the wrong one
     if tok.pos_ == "PROPN":
         ent = next((e for e in art.ents if e.start <= tok.i < e.end), None)
         if ent is not None and ent.label_ in ("ORG", "NORP", "GPE", "FAC", "PERSON"):
@@ -281,20 +290,20 @@ def resolve_mention(art: Article, tok: Token) -> str | None:
             if org_noun and child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ == "ORG":
                 return resolve_mention(art, child)
         if org_noun and any(c.lower_ == "the" for c in tok.lefts):
-            return _last_org_before(art, tok.idx)  # "the company said"
+            return _last_org_before(art, tok, tok.lemma_.lower())  # "the company said"
     return None
 
 
 _NOT_DESCRIPTION = ("relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis")
 
 
-def _description_end(tok: Token) -> int:
+def description_end(tok: Token) -> int:
     """Last token of tok's phrase without clauses or what follows a comma (an apposition)."""
     end = tok.i
     for child in tok.rights:
         if child.dep_ in _NOT_DESCRIPTION or "\n" in child.text:
             break
-        end = max(end, _description_end(child))
+        end = max(end, description_end(child))
     return end
 
 
@@ -315,7 +324,7 @@ def describe(art: Article, tok: Token) -> tuple[int, int] | None:
         art.doc[first].is_punct or art.doc[first].is_space or art.quote_of_token[first] >= 0
     ):
         first += 1
-    last = _description_end(tok)
+    last = description_end(tok)
     if "\n" in art.doc[first : last + 1].text:
         return None
     return first, last

@@ -30,7 +30,7 @@ from newsmark.nlp.attribution.quotations import (
 from newsmark.nlp.attribution.reported import Report, find_reports
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 DIRECT, INDIRECT = "direct", "indirect"
 _MAX_SPLIT_GAP = 30  # tokens between the parts of a quotation interrupted by its cue
@@ -65,6 +65,22 @@ def _score(closed: bool, partial: bool, cue: Cue | None, speaker: str | None) ->
     return round(max(0.05, min(1.0, score)), 2)
 
 
+# Entities a speaker in a headline must be: title case makes the tagger read ordinary words
+# as names ("India-Russia Ties", "collapse"), where the NER does not.
+_NAMED_SPEAKERS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _misread_in_heading(art: Article, mention: Token, anchor: int) -> bool:
+    """Is the mention, for words reported in a headline or subheading (anchor: the cue, or the
+    quote), a proper noun that neither the NER nor the article's people make a name?"""
+    return (
+        art.in_heading[anchor]
+        and mention.pos_ == "PROPN"
+        and mention.ent_type_ not in _NAMED_SPEAKERS
+        and art.people.named_by(mention) is None
+    )
+
+
 def _analyse_quote(
     art: Article, qi: int, q: RawQuote, prev: QuoteSuggestion | None
 ) -> QuoteSuggestion | None:
@@ -88,6 +104,9 @@ def _analyse_quote(
         mention = context_speaker(art, first_tok)
     speaker: str | None = None
     m_start = m_end = None
+    anchor = cue.verb.i if cue is not None and cue.verb is not None else first_tok
+    if mention is not None and _misread_in_heading(art, mention, anchor):
+        return None
     if mention is not None and art.quote_of_token[mention.i] != qi:
         speaker, m_start, m_end = speaker_of(art, mention)
     elif cue is None and prev is not None and prev.speaker is not None:
@@ -179,8 +198,10 @@ def _quoted_share(start: int, end: int, directs: list[QuoteSuggestion]) -> float
     return covered / (end - start) if end > start else 1.0
 
 
-def _indirect(art: Article, report: Report) -> QuoteSuggestion:
+def _indirect(art: Article, report: Report) -> QuoteSuggestion | None:
     doc, text = art.doc, art.text
+    if report.mention is not None and _misread_in_heading(art, report.mention, report.cue_start):
+        return None
     first, last = doc[report.start], doc[report.end]
     start, end = first.idx, last.idx + len(last.text)
     cue_first, cue_last = doc[report.cue_start], doc[report.cue_end]
@@ -211,7 +232,7 @@ def _indirect_attributions(art: Article, directs: list[QuoteSuggestion]) -> list
             sugg = _indirect(art, report)
         except Exception:  # one odd sentence must not lose the others
             continue
-        if _quoted_share(sugg.start, sugg.end, directs) < 0.5:
+        if sugg is not None and _quoted_share(sugg.start, sugg.end, directs) < 0.5:
             out.append(sugg)
     return out
 

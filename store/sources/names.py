@@ -41,6 +41,14 @@ TITLE_WORDS = _lexicon(
     cardinal pope rabbi imam pastor reverend father senior assistant associate lead head
     state attorney speaker leader founder president-elect chief-executive"""
 )
+# Nouns for an organisation: a description headed by one ("the council", "Coastal's pilots'
+# union") is an organisation the article does not name, not a person.
+ORGANISATION_NOUNS = _lexicon(
+    """company firm ministry agency group council department union government
+    court police party committee commission organisation organization
+    association bank board office authority institute university club
+    campaign coalition charity team"""
+)
 # Honorifics: stripped from a name like titles, but no role worth keeping.
 HONORIFICS = _lexicon("mr mrs ms miss mx sir dame mme m herr frau")
 # Words that open a description, not a name ("a spokesperson", "one striker", "the ministry").
@@ -207,9 +215,82 @@ def role_before(text: str) -> str | None:
 
 def is_description(speaker: str) -> bool:
     """A source the article does not name, kept by its description ("a spokesperson for
-    HM Coastguard", "one striker"): it opens with a determiner or a lower-case word."""
-    first = speaker.strip().split(maxsplit=1)[0] if speaker.strip() else ""
-    return not first or first.lower() in DETERMINERS or first[:1].islower()
+    HM Coastguard", "one striker", "Residents on Mill Lane"): it opens with a determiner or a
+    lower-case word, or has a lower-case word inside that no name has ("on", not "von")."""
+    words = speaker.split()
+    if not words:
+        return True
+    first = words[0]
+    if first.lower() in DETERMINERS or first[:1].islower():
+        return True
+    return any(w[:1].islower() and w not in NAME_PARTICLES for w in words[1:])
+
+
+_PREPOSITIONS = _lexicon("for of at in from with on by to about over near outside inside")
+
+
+def description_kind(description: str) -> str:
+    """organisation when the description's head noun names one ("the council", "Coastal's
+    pilots' union", "a coalition of barge operators"), else unnamed ("a spokesperson for the
+    ministry", "Officials"): the head is its last word before a preposition."""
+    words = fold(description).split()
+    cut = next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))
+    head = words[cut - 1] if cut else ""
+    return "organisation" if head in ORGANISATION_NOUNS else "unnamed"
+
+
+def is_person_role(role: str, title_only: bool = False) -> bool:
+    """A role a person holds ("union organiser", "Engineer"), not a kind of organisation
+    ("environmental group"). With `title_only`, one that ends in a title ("Mayor", "party
+    leader"): an organisation is described by such words too ("Discount grocer Fairmart")."""
+    words = fold(role).split()
+    if not words or words[-1] in ORGANISATION_NOUNS:
+        return False
+    return not title_only or words[-1] in TITLE_WORDS
+
+
+_MAX_ROLE_WORDS = 8
+
+
+def _mention_role(words: list[str]) -> str | None:
+    """A role as a mention writes it around a name, without determiners, honorifics and
+    the commas that set it off ("The port's chief executive," -> "port's chief executive")."""
+    words = [w for w in (t.strip(",;:()") for t in words) if w]
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    if not words or len(words) > _MAX_ROLE_WORDS:
+        return None
+    return _role(words)
+
+
+def read_mention(mention: str, name: Name) -> tuple[Name, tuple[str, ...]] | None:
+    """A mention of the person `name` read around their name in it: the name as the mention
+    writes it, and the roles it gives them, before the name ("council leader Maria Delgado",
+    "Engineer Tom Fischer", "The port's chief executive, David Brennan") or set off after it
+    ("David Brennan, the port's chief executive"). None when it does not name them: a
+    pronoun or a role alone ("he", "the Russian minister"), or another given name with the
+    same family name ("Ann Fischer" for Tom Fischer)."""
+    raw = mention.split()
+    keys = [spelling_key(_word(t)) for t in raw]
+    if not name.surname or name.surname not in keys:
+        return None
+    last = keys.index(name.surname)
+    first = last
+    while first > 0 and raw[first - 1][:1].isupper() and not raw[first - 1].endswith((",", ";", ":")):
+        if _is_title(_word(raw[first - 1])) or raw[first - 1].lower() in FUNCTION_WORDS:
+            break
+        first -= 1
+    written = [_word(t) for t in raw[first:last]]
+    if written and name.given:
+        # The given name is the first word that agrees; capitalised words before it are a
+        # title the lexicon lacks ("Engineer Tom Fischer"); none agreeing: someone else.
+        agreeing = [i for i, w in enumerate(written) if given_names_agree(w, name.given[0])]
+        if not agreeing:
+            return None
+        first += agreeing[0]
+    before = _mention_role(raw[:first]) if first else None
+    after = _mention_role(raw[last + 1 :]) if raw[last].endswith(",") else None
+    return read_name(" ".join(raw[first : last + 1])), tuple(r for r in (before, after) if r)
 
 
 def description_key(speaker: str) -> str:

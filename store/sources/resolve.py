@@ -12,13 +12,19 @@ name ("Lavrov") joins the one person the article itself names in full so, else t
 such person in the corpus; when the article names two people of that family name
 ("Mark Kelly", "Scott Kelly"), it joins neither. Anything else is a new source.
 
-The article adds what it says about a person: the titles before their name ("Russian
-Foreign Minister") as roles, and the short forms it calls them by ("Lavrov") as aliases.
+The article adds what it says about a person: the titles around their name in its mentions
+of them ("Russian Foreign Minister", "council leader", "The port's chief executive, David
+Brennan", "David Brennan, the port's chief executive") as roles, and the short forms it calls
+them by ("Lavrov") as aliases. A source's kind is the entity label's, but a title for a person
+makes a person (the NER reads names as places), a description headed by an organisation noun
+is an organisation ("the council"), and a one-word speaker no entity names that the article
+writes only where sentences open ("Officials said") is a description.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,9 +32,12 @@ from typing import TYPE_CHECKING
 from newsmark.store.sources.names import (
     Name,
     alias_key,
+    description_kind,
     given_names_agree,
     is_description,
     is_full,
+    is_person_role,
+    read_mention,
     read_name,
     role_before,
     same_person,
@@ -54,14 +63,22 @@ class SpeakerMention:
     end: int | None = None
 
 
-def source_kind(speaker: str, label: str | None) -> str:
-    """person, organisation or unnamed: by the entity label when the article's entities
-    give one, else a description is unnamed and a name a person's."""
-    if label == "PERSON":
+# What precedes a word that opens a sentence: a full stop (and a closing mark) and spaces, or a line.
+_SENTENCE_OPENING = re.compile(r"(?:[.!?][\"”’')\]]*\s+|\n\s*)$")
+
+
+def source_kind(speaker: str, label: str | None, titled: bool = False) -> str:
+    """person, organisation or unnamed. A title for a person around the name (`titled`:
+    "union organiser Rachel Okafor") makes a person, whatever the entity label: the NER takes
+    names for places and organisations. Else the entity label decides, when the article's
+    entities give one; else a description is an organisation when its head noun names one
+    ("the council": an organisation speaks, though the article does not name it), unnamed
+    otherwise ("a spokesperson for the ministry"); and a name is a person's."""
+    if label == "PERSON" or titled:
         return "person"
     if label in ORGANISATION_LABELS:
         return "organisation"
-    return "unnamed" if is_description(speaker) else "person"
+    return description_kind(speaker) if is_description(speaker) else "person"
 
 
 class _Article:
@@ -88,6 +105,32 @@ class _Article:
             known = self.people.setdefault(name.surname, [])
             if not any(same_person(name, other) for other in known):
                 known.append(name)
+
+    def kind(self, speaker: str, mentions: Sequence[tuple[int, int]]) -> str:
+        """The source kind of a speaker the article mentions at these spans."""
+        label = self.label(speaker, mentions)
+        if label is None and len(speaker.split()) == 1 and self._opens_sentences_only(speaker):
+            return description_kind(speaker)  # "Officials said": a common noun opening a sentence
+        titled = not is_description(speaker) and self._titled(speaker, mentions, label == "ORG")
+        return source_kind(speaker, label, titled)
+
+    def _titled(self, speaker: str, mentions: Sequence[tuple[int, int]], title_only: bool) -> bool:
+        """Does a mention give the speaker a role a person holds ("union organiser Rachel
+        Okafor")? For a name the NER calls an organisation, a title ("Mayor Ana Ruiz"):
+        companies come with descriptions too ("Discount grocer Fairmart")."""
+        name = read_name(speaker)
+        for start, end in mentions:
+            read = read_mention(self.text[start:end], name)
+            if read is not None and any(is_person_role(role, title_only) for role in read[1]):
+                return True
+        return False
+
+    def _opens_sentences_only(self, word: str) -> bool:
+        """Is the word written only where a sentence opens, never inside one?"""
+        found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", self.text)]
+        return bool(found) and all(
+            at == 0 or _SENTENCE_OPENING.search(self.text[max(0, at - 8) : at]) for at in found
+        )
 
     def label(self, speaker: str, mentions: Iterable[tuple[int, int]]) -> str | None:
         if speaker in self.label_of_text:
@@ -120,7 +163,7 @@ def resolve_speakers(db: Database, article_id: str, mentions: Sequence[SpeakerMe
         spans.setdefault(m.speaker, [])
         if m.start is not None and m.end is not None:
             spans[m.speaker].append((m.start, m.end))
-    kinds = {s: source_kind(s, article.label(s, spans[s])) for s in spans}
+    kinds = {s: article.kind(s, spans[s]) for s in spans}
     for speaker, kind in kinds.items():
         if kind == "person":
             article.name_person(read_name(speaker))
@@ -204,11 +247,12 @@ def _add_evidence(
     name = read_name(speaker)
     roles = list(name.roles)
     for start, end in spans:
-        mention = read_name(article.text[start:end])
-        if not mention.words or not same_person(mention, name):
+        read = read_mention(article.text[start:end], name)
+        if read is None:
             continue  # a pronoun or a role ("he", "the Russian minister")
-        roles.extend(mention.roles)
-        if not mention.roles and (role := role_before(article.text[max(0, start - _ROLE_CONTEXT) : start])):
+        mention, mention_roles = read
+        roles.extend(mention_roles)
+        if not mention_roles and (role := role_before(article.text[max(0, start - _ROLE_CONTEXT) : start])):
             roles.append(role)
         # A bare family name is an alias only where the article names nobody else so.
         if mention.given or article.full_name_for(mention) is not None:
