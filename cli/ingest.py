@@ -149,21 +149,3 @@ def _end_line(console: Console) -> None:
     stdout and the bar to stderr, two streams buffered apart, and one must never be
     printed into the other's line. (Rich ends the bar's line in a terminal itself.)"""
     console.file.flush()
-
-
-@click.command()
-@db_option
-@model_option
-@processes_option
-@click.option("--all", "everything", is_flag=True, help="Re-analyse every article, not only new ones.")
-def analyze(db_path: Path | None, model: str, processes: int, everything: bool) -> None:
-    """Analyse articles not analysed yet (entities, sentences, quotes); resumable."""
-    from newsmark.store.articles import unanalyzed_article_ids
-
-    db = open_or_fail(db_path)
-    if everything:
-        ids = [r[0] for r in db.execute("select id from articles order by rowid")]
-    else:
-        ids = unanalyzed_article_ids(db)
-    done = run_analysis(db, ids, model, processes)
-    click.echo(f"{done} analysed")

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from newsmark.cli.analyze import analyze
 from newsmark.cli.check import check
 from newsmark.cli.common import DEFAULT_MODEL, db_option, fail, model_option
 from newsmark.cli.export import export
 from newsmark.cli.importing import import_
-from newsmark.cli.ingest import analyze, ingest
+from newsmark.cli.ingest import ingest
 from newsmark.cli.quotes import quotes
 from newsmark.cli.search import search
 from newsmark.cli.sources import sources
