@@ -151,3 +151,21 @@ async def test_the_reader_opens_at_a_given_offset_scrolled_into_view(long_db: Pa
         assert view.cursor == earlier
         top = round(view.scroll_offset.y)
         assert top <= view.line_of(earlier) < top + view.scrollable_content_region.height
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_stepping_shows_each_suggestion_whole_with_its_speaker(long_db: Path, size) -> None:
+    """n brings the whole suggestion (and a speaker named after it) into view, not only its
+    first line: a new user found each paraphrase starting on the last row, cut off."""
+    async with make_app(long_db).run_test(size=size) as pilot:
+        reader = await open_reader(pilot, TITLE)
+        view = reader.view
+        for _ in range(12):
+            await pilot.press("n")
+            start = view.cursor
+            end = reader.spans.passage_end(start)
+            top, height = round(view.scroll_offset.y), view.scrollable_content_region.height
+            first, last = view.line_of(start), view.line_of(end - 1)
+            assert top <= first < top + height
+            if last - first < height:  # it fits: all of it shows
+                assert last < top + height, (first, last, top, height)

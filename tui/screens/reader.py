@@ -406,7 +406,7 @@ class ReaderScreen(Screen[None]):
         if went.place == cursor:  # already there (a decision moved on to it): say where
             self.status.report(cursor_report(self.view, self.spans, cursor))
         elif went.place is not None:
-            self.view.jump_to(went.place)
+            self._step_to(went.place)
 
     def action_accept_suggestion(self) -> None:
         suggestion = self.spans.suggestion_at(self.view.cursor)
@@ -443,7 +443,12 @@ class ReaderScreen(Screen[None]):
         if went.place == cursor:  # no move, so no report of the place
             self.status.report(cursor_report(self.view, self.spans, cursor))
         elif went.place is not None:
-            self.view.jump_to(went.place)
+            self._step_to(went.place)
+
+    def _step_to(self, place: int) -> None:
+        """The cursor to a suggestion's `place`, and the view to the whole of it and its speaker."""
+        self.view.jump_to(place)
+        self.view.bring_into_view(place, self.spans.passage_end(place))
 
     def action_set_speaker(self) -> None:
         cursor = self.view.cursor

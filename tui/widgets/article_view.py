@@ -352,6 +352,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         elif line >= top + height:
             self.scroll_to(y=line - height + 1, animate=False)
 
+    def bring_into_view(self, start: int, end: int) -> None:
+        """Scroll no more than needed for the passage `start`-`end` (the cursor's, stepped
+        to) to show down to its end, its start staying in sight."""
+        if not self.text:
+            return
+        first, last = self.line_of(start), self.line_of(max(start, end - 1))
+        top = round(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        if top <= first and last >= top + height:
+            self.scroll_to(y=min(first, last - height + 1), animate=False)
+
     def scroll_to_passage(self, start: int, end: int) -> None:
         """Show the passage `start`-`end` whole where the screen has room for it, with a few
         lines of what comes before it above (a passage opened from elsewhere, not stepped to)."""
