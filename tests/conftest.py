@@ -46,6 +46,19 @@ def nlp():
 
 
 @pytest.fixture
+def cached_pipeline(nlp, monkeypatch):
+    """The commands load the real pipeline on each call; hand them the session's copy."""
+    import newsmark.nlp.pipeline as pipeline
+
+    real = pipeline.load_pipeline
+    monkeypatch.setattr(
+        pipeline,
+        "load_pipeline",
+        lambda name=pipeline.DEFAULT_MODEL: nlp if name == pipeline.DEFAULT_MODEL else real(name),
+    )
+
+
+@pytest.fixture
 def seeded_db(tmp_db, seeds_dir):
     from newsmark.store.ingest import ingest_paths
 

@@ -40,19 +40,6 @@ def runner(tmp_path: Path, monkeypatch) -> CliRunner:
     return CliRunner(catch_exceptions=False)
 
 
-@pytest.fixture
-def cached_pipeline(nlp, monkeypatch):
-    """The CLI loads the real pipeline on each call; hand it the session's copy instead."""
-    import newsmark.nlp.pipeline as pipeline
-
-    real = pipeline.load_pipeline
-
-    def load(name: str = pipeline.DEFAULT_MODEL):
-        return nlp if name == pipeline.DEFAULT_MODEL else real(name)
-
-    monkeypatch.setattr(pipeline, "load_pipeline", load)
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

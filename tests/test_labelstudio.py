@@ -292,19 +292,6 @@ def test_tasks_that_cannot_be_read_are_line_errors_and_the_rest_goes_in(tmp_db, 
 # --- import analyses what it adds ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def cached_pipeline(nlp, monkeypatch):
-    """The command line loads the real pipeline on each call; hand it the session's copy instead."""
-    import newsmark.nlp.pipeline as pipeline
-
-    real = pipeline.load_pipeline
-    monkeypatch.setattr(
-        pipeline,
-        "load_pipeline",
-        lambda name=pipeline.DEFAULT_MODEL: nlp if name == pipeline.DEFAULT_MODEL else real(name),
-    )
-
-
 def test_an_imported_dataset_is_analysed_and_exports_a_docbin_with_entities(
     cached_pipeline, tmp_path: Path, seeds_dir: Path
 ) -> None:

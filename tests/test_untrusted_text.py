@@ -57,19 +57,6 @@ def assert_inert(result: Result, *, exit_code: int = 0) -> str:
 
 
 @pytest.fixture
-def cached_pipeline(nlp, monkeypatch):
-    """The commands load the real pipeline on each call; hand them the session's copy."""
-    import newsmark.nlp.pipeline as pipeline
-
-    real = pipeline.load_pipeline
-    monkeypatch.setattr(
-        pipeline,
-        "load_pipeline",
-        lambda name=pipeline.DEFAULT_MODEL: nlp if name == pipeline.DEFAULT_MODEL else real(name),
-    )
-
-
-@pytest.fixture
 def hostile_folder(tmp_path: Path) -> Path:
     """A folder (its own name markup, with a slash: `[b]x[/b]` is a folder and a file
     inside it) holding the hostile article, and a file that ingest skips."""
