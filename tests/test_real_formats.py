@@ -50,12 +50,13 @@ PAGE = """<!DOCTYPE html>
 <script>document.write("advertisement")</script>
 </body></html>
 """
+# A paragraph a line in trafilatura's output; stored with a blank line between paragraphs.
 PAGE_TEXT = (
-    "Lavrov and Jaishankar hold talks in Moscow\n"
+    "Lavrov and Jaishankar hold talks in Moscow\n\n"
     "Russian Foreign Minister Sergey Lavrov met his Indian counterpart S. Jaishankar in Moscow on Tuesday"
-    " for talks on trade and security.\n"
+    " for talks on trade and security.\n\n"
     "“We will deepen our partnership in every field,” Lavrov said after the meeting, adding that both sides"
-    " expected trade to grow further this year.\n"
+    " expected trade to grow further this year.\n\n"
     "According to the ministry, the ministers also discussed the situation in the Middle East. 🇮🇳🤝🇷🇺"
 )
 # Latin-1 as its <meta charset> says; a title that reads as Rich markup; the date in JSON-LD.
@@ -168,7 +169,7 @@ def test_malformed_html_gives_the_article_it_holds(tmp_db, tmp_path: Path) -> No
     texts = [get_article(tmp_db, i).text for i in result.added]
     assert texts == [
         PAGE_TEXT[: PAGE_TEXT.index("adding that")].rstrip(),
-        "Russian Foreign Minister Sergey Lavrov met his Indian counterpart in Moscow on Tuesday for talks.\n"
+        "Russian Foreign Minister Sergey Lavrov met his Indian counterpart in Moscow on Tuesday for talks.\n\n"
         "A second paragraph, never closed, and a stray",
     ]
 

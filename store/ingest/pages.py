@@ -29,6 +29,7 @@ EXTRACTION_OPTIONS: dict[str, Any] = {
 }
 # Prose: a sentence end (a closing quote or bracket may follow) after at least 7 words on its line.
 PROSE_LINE = re.compile(r"^[ \t]*(?:\S+[ \t]+){7,}?\S*[.!?…][\"'”’»)\]]*(?=\s|$)", re.MULTILINE)
+PARAGRAPH_BREAK = re.compile(r"\n+")  # a line break or more: one blank line
 
 
 class NoArticle(ValueError):
@@ -54,6 +55,9 @@ def page_article(html: str, url: str | None = None) -> PageArticle:
     if not isinstance(document, Document) or not document.text:
         raise NoArticle(NO_ARTICLE)
     text = document.text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    # trafilatura gives a paragraph a line; the reader's paragraphs (movement, and bounds
+    # that never cross one) are separated by a blank line, as in the text files.
+    text = PARAGRAPH_BREAK.sub("\n\n", text)
     if PROSE_LINE.search(text) is None:
         raise NoArticle(NO_ARTICLE)
     try:
