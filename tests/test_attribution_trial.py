@@ -47,11 +47,16 @@ def trial(nlp: Language) -> list[QuoteSuggestion]:
     return suggest_quotes(nlp(TRIAL))
 
 
+def sources_of(tmp_db, nlp: Language, *texts: str) -> dict:
+    """The sources of articles analysed as analysis stores them, by name."""
+    articles = [ingest_text(tmp_db, text, f"a{i}.txt")[0] for i, text in enumerate(texts)]
+    analyze_articles(tmp_db, nlp, articles)
+    return {s.name: s for s in list_sources(tmp_db)}
+
+
 @pytest.fixture
 def trial_sources(tmp_db, nlp: Language) -> dict:
-    article, _ = ingest_text(tmp_db, TRIAL, "trial.txt")
-    analyze_articles(tmp_db, nlp, [article])
-    return {s.name: s for s in list_sources(tmp_db)}
+    return sources_of(tmp_db, nlp, TRIAL)
 
 
 # --- people who share a family name -----------------------------------------------------------
@@ -165,3 +170,52 @@ def test_sources_the_article_does_not_name_by_what_they_are(tmp_db, nlp: Languag
         "Officials": "unnamed",  # people the article does not name, not a person called Officials
         "A spokesperson for the water board": "unnamed",
     }
+
+
+# --- a second new user's trial: roles opening a sentence, a cue after a question mark, honorifics ---
+ROLES_AT_SENTENCE_START = (
+    "Pool Hours Cut\n\n"
+    "The leisure centre will open two hours later on weekdays from May.\n\n"
+    "Volunteer Nadia Berg said that the early swimmers had been the centre's most loyal users. "
+    "Swimmer Hugo Lindahl said the change was a mistake.\n"
+)
+
+
+def test_a_role_opening_a_sentence_before_a_name_is_no_part_of_the_name(nlp: Language) -> None:
+    suggestions = suggest_quotes(nlp(ROLES_AT_SENTENCE_START))
+    assert said(suggestions, "the early swimmers").speaker == "Nadia Berg"
+    assert said(suggestions, "the change was").speaker == "Hugo Lindahl"  # the NER: a firm
+
+
+def test_a_role_opening_a_sentence_is_the_sources_role(tmp_db, nlp: Language) -> None:
+    sources = sources_of(tmp_db, nlp, ROLES_AT_SENTENCE_START)
+    assert (sources["Nadia Berg"].kind, sources["Nadia Berg"].roles) == ("person", ("Volunteer",))
+
+
+def test_a_question_mark_stands_for_the_comma_before_a_cue_and_a_family_name_finds_its_person(
+    nlp: Language,
+) -> None:
+    text = (
+        "Bus Route Axed\n\n"
+        "Pensioner Edith Marlow said the number 12 was her only way into town. "
+        '"How am I meant to see my doctor?" Marlow asked.\n\n'
+        '"Is this the end of the line?" The question hung over the meeting.\n'
+    )
+    suggestions = suggest_quotes(nlp(text))
+    question = said(suggestions, '"How am I')
+    assert (question.speaker, question.cue) == ("Edith Marlow", "asked")
+    assert said(suggestions, '"Is this').cue is None  # a sentence of its own reports nothing
+
+
+def test_an_honorific_before_a_name_makes_a_person_and_is_no_part_of_the_role(tmp_db, nlp: Language) -> None:
+    text = (
+        "Clinic Opening Delayed\n\n"
+        "The new clinic will open in the autumn, not the spring.\n\n"
+        '"We found damp in every room," said board treasurer Dr Ines Varga. '
+        '"The builders will be back on Monday," said Prof Tomas Ekberg.\n\n'
+        '"The roof leaks in three places," said Mrs Alma Kroll.\n'
+    )
+    sources = sources_of(tmp_db, nlp, text)
+    assert (sources["Ines Varga"].kind, sources["Ines Varga"].roles) == ("person", ("board treasurer",))
+    assert (sources["Tomas Ekberg"].kind, sources["Tomas Ekberg"].roles) == ("person", ())
+    assert (sources["Alma Kroll"].kind, sources["Alma Kroll"].roles) == ("person", ())  # the NER: a firm

@@ -1,6 +1,7 @@
 """Step 3: the cue of a quotation, the words that report it.
 
-In order of preference: a speech verb right after the quote (`,” Lavrov said`), a
+In order of preference: a speech verb right after the quote (`,” Lavrov said`, or after a
+question that ends with its mark: `?” Grant asked.`), a
 speech verb that governs the quote in the parse (`described ties as “...”`), the
 nearest speech verb before it in its sentence (`declaring, “...”`, `said: “...”`, a
 previous paragraph ending with a colon), or "according to". A partial quote prefers the
@@ -97,8 +98,10 @@ def _next_word(art: Article, i: int) -> Token | None:
 def _trailing_cue(art: Article, qi: int, q: RawQuote, last_tok: int) -> Cue | None:
     """',” Lavrov said' / ',” said Lavrov' / ',” according to X'."""
     doc = art.doc
-    if last_tok <= 0 or _ends_sentence(art, q, last_tok):
+    if last_tok <= 0:
         return None
+    if _ends_sentence(art, q, last_tok):
+        return _bare_cue_after_question(art, q, last_tok)
     para = art.para_of_token[last_tok - 1]
     i = last_tok
     steps = 0
@@ -119,6 +122,38 @@ def _trailing_cue(art: Article, qi: int, q: RawQuote, last_tok: int) -> Cue | No
         steps += 0 if tok.is_punct else 1
         i += 1
     return None
+
+
+def _bare_cue_after_question(art: Article, q: RawQuote, last_tok: int) -> Cue | None:
+    """'“Where will they go?” Grant asked.': a question or exclamation mark takes the place
+    of the comma before a cue, so a capital after it need not open a sentence of its own.
+    The words after it are its cue when they are a speech verb and its subject alone, up to
+    the sentence's end: a verb reporting anything else ('Nobody asked why.') is not."""
+    if not inner_text(art.text, q).endswith(("?", "!")):
+        return None
+    doc = art.doc
+    para = art.para_of_token[last_tok - 1]
+    words: list[Token] = []
+    for tok in doc[last_tok : last_tok + _MAX_CUE_DISTANCE]:
+        if tok.is_space:
+            continue
+        if art.para_of_token[tok.i] != para or art.quote_of_token[tok.i] >= 0:
+            return None
+        if tok.text in SENTENCE_END:
+            break
+        words.append(tok)
+    else:
+        return None  # no sentence end near: a sentence of its own
+    verbs = [t for t in words if _is_speech_verb(t)]
+    if len(verbs) != 1:
+        return None
+    verb = verbs[0]
+    subject = subject_of(art, verb)
+    if subject is None or not animate(art, subject):
+        return None
+    phrase = {t.i for t in subject.subtree}
+    alone = all(t.i == verb.i or t.i in phrase or t.dep_ == "prt" for t in words)
+    return _cue_from_verb(verb) if alone else None
 
 
 def _governing_cue(art: Article, qi: int, q: RawQuote, first_tok: int, last_tok: int) -> Cue | None:

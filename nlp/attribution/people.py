@@ -8,7 +8,9 @@ Okafor": an organiser is a person, whatever the NER made of the name). Each pers
 title words written around their name ("Russian Foreign Minister", appositions such as "the
 Kremlin spokesperson"), so that a role mentioned later ("the Russian minister") can be tied
 back to them. Leading words that are titles, or ordinary words the article also writes in
-lower case ("Incumbent Maria Delgado", "challenger"), are not part of the name. Names inside
+lower case ("Incumbent Maria Delgado", "challenger"), are not part of the name, nor is a
+noun for a person that opens a sentence before a full name ("Headteacher Paul Lindqvist said"),
+whatever span the NER gave it. Names inside
 quotes are not mentions of speakers and are skipped; a title-cased headline confuses the
 NER, so a name found only there is kept in its simplest form.
 
@@ -66,6 +68,20 @@ def _is_title_word(tok: Token, lower_words: frozenset[str]) -> bool:
     also writes in lower case ('Challenger' opening a sentence, 'challenger' elsewhere)."""
     word = tok.text.lower().rstrip(".")
     return word in NAME_TITLES or (tok.ent_type_ != "PERSON" and word in lower_words)
+
+
+def _is_role_at_sentence_start(tok: Token) -> bool:
+    """A common noun for a person opening a sentence before a full name ("Headteacher Paul
+    Lindqvist said", "Campaigner Morag Stewart said"): capitalised only by where it stands,
+    so the NER reads it as a first name; it is the person's role."""
+    before = tok.doc[tok.i - 1] if tok.i > 0 else None
+    opens = (
+        before is None
+        or tok.is_sent_start is True
+        or before.text in (".", "!", "?")
+        or (before.is_space and "\n" in before.text)  # the parser runs a headline on
+    )
+    return opens and is_person_noun(tok.text.lower())
 
 
 def _is_possessive(tok: Token) -> bool:
@@ -207,6 +223,8 @@ def _name_tokens(span: Span, lower_words: frozenset[str]) -> list[Token]:
     toks = [t for t in span if not t.is_punct and t.text not in _POSSESSIVES]
     while toks and _is_title_word(toks[0], lower_words):
         toks = toks[1:]
+    if len(toks) >= 3 and _is_role_at_sentence_start(toks[0]):
+        toks = toks[1:]  # "[Headteacher] Paul Lindqvist said": the NER took the role in
     if not toks or len(toks) > 4:
         return []
     if not all(t.text[:1].isupper() for t in toks):
@@ -298,12 +316,16 @@ def _unlabelled_name(
     shown = clean_possessive(tok.text) in lone_subjects or ran_on
     if tok.ent_type_ not in ("", "PERSON") and not shown:
         shown = _after_person_title(doc, chain[0].i, title_only=tok.ent_type_ == "ORG")
+        if not shown and len(chain) == 3 and _is_role_at_sentence_start(chain[0]):
+            shown, chain = True, chain[1:]  # "[Swimmer] Hugo Lindahl said", all read as a firm
         if not shown:
             return []
     if any(t.ent_type_ == "PERSON" for t in chain):
         while chain[0].ent_type_ != "PERSON":
             chain = chain[1:]  # the NER's own bounds: "Incumbent [Maria Delgado]"
     while chain and _is_title_word(chain[0], lower_words):
+        chain = chain[1:]
+    if len(chain) == 3 and _is_role_at_sentence_start(chain[0]):
         chain = chain[1:]
     if not 2 <= len(chain) <= 3 or not all(t.text[:1].isupper() and t.text[1:].islower() for t in chain):
         return []

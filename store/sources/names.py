@@ -50,7 +50,7 @@ ORGANISATION_NOUNS = _lexicon(
     campaign coalition charity team"""
 )
 # Honorifics: stripped from a name like titles, but no role worth keeping.
-HONORIFICS = _lexicon("mr mrs ms miss mx sir dame mme m herr frau")
+HONORIFICS = _lexicon("mr mrs ms miss mx dr prof sir dame mme m herr frau")
 # Words that open a description, not a name ("a spokesperson", "one striker", "the ministry").
 DETERMINERS = _lexicon(
     "a an the one two three some several many another this that these those his her their its"
@@ -291,6 +291,17 @@ def read_mention(mention: str, name: Name) -> tuple[Name, tuple[str, ...]] | Non
     before = _mention_role(raw[:first]) if first else None
     after = _mention_role(raw[last + 1 :]) if raw[last].endswith(",") else None
     return read_name(" ".join(raw[first : last + 1])), tuple(r for r in (before, after) if r)
+
+
+def honoured(mention: str, name: Name) -> bool:
+    """Does the mention write an honorific right before the name ("committee chair Dr Grace
+    Obi", "Mr Lavrov")? Only a person is so addressed."""
+    keys = [spelling_key(_word(t)) for t in mention.split()]
+    first = spelling_key(name.words[0]) if name.words else ""
+    if first not in keys:
+        return False
+    at = keys.index(first)
+    return at > 0 and _word(mention.split()[at - 1]).lower().rstrip(".") in HONORIFICS
 
 
 def description_key(speaker: str) -> str:

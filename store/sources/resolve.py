@@ -34,6 +34,7 @@ from newsmark.store.sources.names import (
     alias_key,
     description_kind,
     given_names_agree,
+    honoured,
     is_description,
     is_full,
     is_person_role,
@@ -117,11 +118,14 @@ class _Article:
     def _titled(self, speaker: str, mentions: Sequence[tuple[int, int]], title_only: bool) -> bool:
         """Does a mention give the speaker a role a person holds ("union organiser Rachel
         Okafor")? For a name the NER calls an organisation, a title ("Mayor Ana Ruiz"):
-        companies come with descriptions too ("Discount grocer Fairmart")."""
+        companies come with descriptions too ("Discount grocer Fairmart"). An honorific
+        ("Dr Grace Obi") is a person's whatever the label."""
         name = read_name(speaker)
         for start, end in mentions:
             read = read_mention(self.text[start:end], name)
             if read is not None and any(is_person_role(role, title_only) for role in read[1]):
+                return True
+            if honoured(self.text[start:end], name):
                 return True
         return False
 
