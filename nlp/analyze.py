@@ -9,6 +9,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from newsmark.nlp.attribution import QuoteSuggestion, suggest_quotes
+from newsmark.store.analysis import Analysis
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -30,6 +31,10 @@ class TextAnalysis:
     sentences: list[tuple[int, int]]
     tokens: list[tuple[int, int]]
     suggestions: list[dict]
+
+    def for_article(self, article_id: str, model: str) -> Analysis:
+        """What the store saves for `article_id`, analysed by `model` (nlp.pipeline.model_tag)."""
+        return Analysis(article_id, model, self.entities, self.sentences, self.tokens, self.suggestions)
 
 
 def split_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:

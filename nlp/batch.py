@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from newsmark.nlp.analyze import analyze_texts
 from newsmark.nlp.pipeline import model_tag
-from newsmark.store.analysis import Analysis, save_analysis
+from newsmark.store.analysis import save_analysis
 from newsmark.store.articles import texts_for
 
 if TYPE_CHECKING:
@@ -28,17 +28,7 @@ def analyze_articles(
     model = model_tag(nlp)
     done = 0
     for article_id, result in analyze_texts(nlp, texts_for(db, article_ids), n_process=n_process):
-        save_analysis(
-            db,
-            Analysis(
-                article_id=article_id,
-                model=model,
-                entities=result.entities,
-                sentences=result.sentences,
-                tokens=result.tokens,
-                suggestions=result.suggestions,
-            ),
-        )
+        save_analysis(db, result.for_article(article_id, model))
         done += 1
         if on_article is not None:
             on_article(article_id, done, len(article_ids))

@@ -23,7 +23,7 @@ from distributed import Client, Future, LocalCluster, as_completed
 
 from newsmark.nlp.cluster.shards import DEFAULT_SHARD_CHARS, shards
 from newsmark.nlp.cluster.worker import PipelineOnWorker, ShardResult, analyze_shard
-from newsmark.store.analysis import Analysis, save_analysis
+from newsmark.store.analysis import save_analysis
 from newsmark.store.articles import texts_for
 from newsmark.store.db import retrying
 
@@ -123,15 +123,8 @@ def store_shard(db: Database, result: ShardResult, stored: set[str]) -> int:
 
     def save_all() -> None:
         for article_id, found in new:
-            analysis = Analysis(
-                article_id=article_id,
-                model=result.model,
-                entities=found.entities,
-                sentences=found.sentences,
-                tokens=found.tokens,
-                suggestions=found.suggestions,
-            )
-            save_analysis(db, analysis)  # inside the shard's transaction: it nests as a savepoint
+            # inside the shard's transaction: it nests as a savepoint
+            save_analysis(db, found.for_article(article_id, result.model))
 
     retrying(db, save_all)
     stored.update(article_id for article_id, _ in new)
