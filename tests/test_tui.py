@@ -247,9 +247,10 @@ async def test_library_key_hints_show_its_keys(db_path: Path) -> None:
         await pilot.pause()
         widget = pilot.app.screen.query_one(KeyHints)
         hints = str(widget.render())
-        assert "⏎ Open the article" in hints and "esc Clear the search" in hints
+        assert "⏎ Open " in hints and "esc Clear the search" in hints
         assert "/" not in hints  # it types into the search box: not a library key
         assert "ctrl+q Quit" in hints and "f1 Keys" in hints and "ctrl+p Palette" in hints
+        assert "f5 Sources" in hints  # where a user starts is where they find the sources
         key_style = widget.render().spans[0].style
         pilot.app.theme = "nord" if pilot.app.theme != "nord" else "textual-dark"
         await pilot.pause()

@@ -24,6 +24,11 @@ KEPT_FIRST = (
 )
 
 
+# App actions a screen lists among its own hints (so they give way on a narrow line as its
+# own do): the library is where a user starts, and the sources are found from there.
+ALSO_LISTED = {"library": ("app.sources",)}
+
+
 @dataclass(frozen=True)
 class Hint:
     action_id: str
@@ -71,12 +76,14 @@ class KeyHints(Widget):
         The tagging keys are one hint when they are 1 to 9 ("1-9 Tag")."""
         hints = []
         for spec in ACTIONS.values():
-            if not (spec.show or spec.id == PALETTE_ACTION) or scope_of(spec.id) != scope:
+            listed = spec.id in ALSO_LISTED.get(scope, ())
+            if not listed and (not (spec.show or spec.id == PALETTE_ACTION) or scope_of(spec.id) != scope):
                 continue
             keys = display_keys(keys_on(self.keymap, spec.id, self.scope), first_only=True)
             description = "Palette" if spec.id == PALETTE_ACTION else spec.hint or spec.description
             if keys:
                 hints.append(Hint(spec.id, keys, description))
+        hints.sort(key=lambda h: h.action_id in ALSO_LISTED.get(scope, ()))  # after its own: first to go
         tag_keys = [display_keys(self.keymap[a], first_only=True) for a in TAG_ACTIONS]
         if tag_keys == [str(n) for n in range(1, 10)]:
             hints = [h for h in hints if h.action_id not in TAG_ACTIONS[1:]]
