@@ -109,7 +109,11 @@ def _replay_sources(db: Database, _annotation_id: int | None, change: dict | Non
     """A source correction's side: {"sources": {id: {"name", "user_named", "roles"}}} sets
     each source's name and roles; with "from" and "to" it first moves from one source to
     the other the aliases listed in "aliases" (all of them when it is None) and the
-    suggestions and annotations spelled so or listed by id in "suggestions" and "annotations"."""
+    suggestions and annotations spelled so or listed by id in "suggestions" and "annotations".
+    An alias is listed as [spelling, article id or null]: that one row of source_aliases
+    (an unnamed source's description is its article's), and what is spelled so there (or
+    anywhere, for null); or as a bare spelling: every row spelled so (as events logged
+    before aliases had articles list them)."""
     if change is None or not isinstance(change.get("sources"), dict) or not change["sources"]:
         raise ValueError(f"not a source correction: {change}")
     if "to" in change:
@@ -117,14 +121,17 @@ def _replay_sources(db: Database, _annotation_id: int | None, change: dict | Non
         every = aliases is None
         spelled = json.dumps(aliases or [])
         db.execute(
-            "update source_aliases set source_id = ? where source_id = ?"
-            " and (? or alias in (select value from json_each(?)))",
+            "update source_aliases set source_id = ? where source_id = ? and (? or exists (select 1"
+            " from json_each(?) j where iif(j.type = 'array', json_extract(j.value, '$[0]') = alias"
+            " and json_extract(j.value, '$[1]') is article_id, j.value = alias)))",
             [target, origin, every, spelled],
         )
         for table in ("suggestions", "annotations"):
             db.execute(
-                f"update {table} set source_id = ? where source_id = ? and (? or speaker in"
-                " (select value from json_each(?)) or id in (select value from json_each(?)))",
+                f"update {table} set source_id = ? where source_id = ? and (? or exists (select 1"
+                " from json_each(?) j where iif(j.type = 'array', json_extract(j.value, '$[0]') = speaker"
+                " and coalesce(json_extract(j.value, '$[1]') = article_id, 1), j.value = speaker))"
+                " or id in (select value from json_each(?)))",
                 [target, origin, every, spelled, json.dumps(change.get(table, []))],
             )
     for source_id, state in change["sources"].items():

@@ -14,4 +14,5 @@ MIGRATION_NAMES = (
     "0005_article_status",
     "0006_sources",
     "0007_article_metadata",
+    "0008_unnamed_sources_per_article",
 )

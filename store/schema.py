@@ -536,3 +536,122 @@ def article_metadata(db: Database) -> None:
     db.execute("create index article_list_by_date on article_list(date, source, id)")
     for statement in ARTICLE_METADATA_TRIGGERS:
         db.execute(statement)
+
+
+# Where a suggestion or an annotation finds its speaker's alias: spelled so in its own
+# article (an unnamed source's description), else across the corpus (a name).
+_ALIAS_OF = (
+    "select {column} from source_aliases where alias = {row}.speaker"
+    " and (article_id = {row}.article_id or article_id is null) order by article_id is null limit 1"
+)
+
+ALIAS_IN_ARTICLE_TRIGGERS = [
+    """drop trigger alias_uses_ai""",
+    """drop trigger alias_uses_ad""",
+    """drop trigger annotation_source_ai""",
+    """drop trigger annotation_source_au""",
+    f"""create trigger alias_uses_ai after insert on suggestions when new.speaker is not null begin
+      update source_aliases set uses = uses + 1 where rowid = ({_ALIAS_OF.format(column="rowid", row="new")});
+    end""",
+    f"""create trigger alias_uses_ad after delete on suggestions when old.speaker is not null begin
+      update source_aliases set uses = uses - 1 where rowid = ({_ALIAS_OF.format(column="rowid", row="old")});
+    end""",
+    f"""create trigger annotation_source_ai after insert on annotations
+      when new.source_id is null and new.speaker is not null begin
+      update annotations set source_id = ({_ALIAS_OF.format(column="source_id", row="new")})
+      where id = new.id;
+    end""",
+    f"""create trigger annotation_source_au after update of speaker on annotations
+      when new.source_id is old.source_id and new.speaker is not old.speaker begin
+      update annotations set source_id = ({_ALIAS_OF.format(column="source_id", row="new")})
+      where id = new.id;
+    end""",
+]
+
+
+@migrations(name="0008_unnamed_sources_per_article")
+def unnamed_sources_per_article(db: Database) -> None:
+    """An unnamed source ("a spokesperson for the council") is one per article: the same
+    description in two articles need not be the same person. Its aliases belong to their
+    article (source_aliases.article_id; NULL for a name, which holds across the corpus),
+    and an unnamed source shared by several articles becomes one per article, each
+    article's attributions on its own, counts following through 0006's triggers."""
+    for statement in ALIAS_IN_ARTICLE_TRIGGERS[:4]:  # they read the table rebuilt below
+        db.execute(statement)
+    db.execute(
+        """
+        create table source_aliases_in_article (
+            alias text not null,         -- as the articles spell it
+            article_id text,             -- NULL: across the corpus; else an unnamed source's, there only
+            source_id integer not null references sources(id),
+            key text not null,           -- store.sources.names: folded, titles left out
+            surname text,                -- a person's family name, folded
+            uses integer not null default 0 -- suggestions whose speaker is spelled so (there)
+        )"""
+    )
+    db.execute(
+        "insert into source_aliases_in_article (alias, source_id, key, surname, uses)"
+        " select alias, source_id, key, surname, uses from source_aliases"
+    )
+    db.execute("drop table source_aliases")
+    db.execute("alter table source_aliases_in_article rename to source_aliases")
+    # One spelling, one source: across the corpus, or in each article.
+    db.execute(
+        "create unique index source_aliases_spelling on source_aliases(alias, coalesce(article_id, ''))"
+    )
+    db.execute("create index source_aliases_source on source_aliases(source_id)")
+    db.execute("create index source_aliases_key on source_aliases(key)")
+    db.execute("create index source_aliases_surname on source_aliases(surname) where surname is not null")
+    for statement in ALIAS_IN_ARTICLE_TRIGGERS[4:]:
+        db.execute(statement)
+    _unnamed_sources_per_article(db)
+
+
+def _unnamed_sources_per_article(db: Database) -> None:
+    """Each unnamed source's attributions in the first of its articles stay on it; those in
+    each other article move to a copy of it of their own (a source the user merged or
+    renamed stays one: the user said so). Each spelling the source's attributions use in an
+    article becomes that article's alias; a spelling none uses stays as it was."""
+    from newsmark.store.timestamps import now_iso
+
+    unnamed = db.execute("select id, name, roles, user_named from sources where kind = 'unnamed' order by id")
+    for source_id, name, roles, user_named in unnamed.fetchall():
+        articles = db.execute(
+            "select article_id from suggestions where source_id = ?"
+            " union select article_id from annotations where source_id = ? order by 1",
+            [source_id, source_id],
+        ).fetchall()
+        spelled: set[str] = set()
+        for n, (article_id,) in enumerate(articles):
+            own = source_id
+            if n and not user_named:
+                now = now_iso()
+                own = db.execute(
+                    "insert into sources (name, kind, roles, created_at, updated_at)"
+                    " values (?, 'unnamed', ?, ?, ?) returning id",
+                    [name, roles, now, now],
+                ).fetchone()[0]
+                # By the article's index (+ keeps SQLite off the source's): a source of many
+                # articles would otherwise be walked once per article.
+                for table in ("suggestions", "annotations"):
+                    db.execute(
+                        f"update {table} set source_id = ? where article_id = ? and +source_id = ?",
+                        [own, article_id, source_id],
+                    )
+            used = db.execute(
+                """
+                insert into source_aliases (alias, article_id, source_id, key, surname, uses)
+                select a.alias, ?, ?, a.key, a.surname,
+                  (select count(*) from suggestions s where s.article_id = ? and s.speaker = a.alias)
+                from source_aliases a where a.source_id = ? and a.article_id is null and a.alias in (
+                  select speaker from suggestions where article_id = ? and +source_id = ?
+                  union select speaker from annotations where article_id = ? and +source_id = ?)
+                returning alias""",
+                [article_id, own, article_id, source_id, article_id, own, article_id, own],
+            ).fetchall()
+            spelled.update(r[0] for r in used)
+        for alias in spelled:
+            db.execute(
+                "delete from source_aliases where source_id = ? and article_id is null and alias = ?",
+                [source_id, alias],
+            )

@@ -32,9 +32,20 @@ def _state(db: Database, source_id: int) -> dict:
 
 
 def _aliases(db: Database, source_id: int) -> list[tuple[str, int]]:
+    """(spelling, uses): an unnamed source merged by hand has one description in several articles."""
     return [
         (r[0], r[1])
-        for r in db.execute("select alias, uses from source_aliases where source_id = ?", [source_id])
+        for r in db.execute(
+            "select alias, sum(uses) from source_aliases where source_id = ? group by alias", [source_id]
+        )
+    ]
+
+
+def _alias_rows(db: Database, source_id: int) -> list[list[str | None]]:
+    """[spelling, article id or None] of each alias row (store.events._replay_sources)."""
+    return [
+        [r[0], r[1]]
+        for r in db.execute("select alias, article_id from source_aliases where source_id = ?", [source_id])
     ]
 
 
@@ -59,7 +70,7 @@ def merge_sources(db: Database, keep_id: int, other_id: int) -> None:
     before = {
         "from": keep_id,
         "to": other_id,
-        "aliases": [a for a, _ in _aliases(db, other_id)],
+        "aliases": _alias_rows(db, other_id),
         "suggestions": _ids(db, "suggestions", other_id),
         "annotations": _ids(db, "annotations", other_id),
         "sources": {str(keep_id): _public(keep), str(other_id): _public(other)},

@@ -649,7 +649,8 @@ def test_article_metadata_migration_keeps_every_row_of_a_0006_database(tmp_path:
     assert [m.name for m in migrations.applied(db)] == ALL
     # Every row as it was, in every table (the new columns aside); the migration recorded.
     after = table_rows(db.conn, columns)
-    assert after.pop("_sqlite_migrations")[:-1] == before.pop("_sqlite_migrations")
+    migrated = before.pop("_sqlite_migrations")  # and those after 0007 recorded next
+    assert after.pop("_sqlite_migrations")[: len(migrated)] == migrated
     assert after == before
     assert db.execute("select date, url, outlet, author from articles").fetchall() == [(None,) * 4] * 2
     assert db.execute("select date, outlet from article_list").fetchall() == [(None, None)] * 2
@@ -662,4 +663,138 @@ def test_article_metadata_migration_keeps_every_row_of_a_0006_database(tmp_path:
     assert row == ("2024-03-05", "The Daily Courier")
     db.execute("update articles set outlet = 'Courier' where id = ?", [article_id])
     assert db.execute("select outlet from article_list where id = ?", [article_id]).fetchone() == ("Courier",)
+    db.close()
+
+
+# --- 0008: an unnamed source is one per article ----------------------------------------
+
+
+def test_unnamed_sources_shared_by_articles_become_one_per_article(tmp_path: Path) -> None:
+    from newsmark.store.annotations import add_annotation
+
+    path = tmp_path / "newsmark.db"
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    migrations.apply(db, stop_before=["0008_unnamed_sources_per_article"])
+    # As 0007 stored it: one "spokesperson for the council" across three articles (two
+    # councils), an unnamed source the user merged by hand across two, one Sergey Lavrov,
+    # and an unnamed spelling no attribution uses any more.
+    spokesperson, striker = "A spokesperson for the council", "one striker"
+    text = f"{spokesperson} said bins would go. Sergey Lavrov said so. {striker} said no.\n"
+    for article_id in ("a1", "a2", "a3"):
+        db["articles"].insert(
+            {"id": article_id, "source": f"{article_id}.txt", "title": article_id, "text": text}
+            | {"word_count": 14, "ingested_at": "2024"}
+        )
+    for source_id, name, kind, user_named in (
+        (1, spokesperson, "unnamed", 0),
+        (2, "Sergey Lavrov", "person", 0),
+        (3, striker, "unnamed", 1),
+        (4, "a source close to the talks", "unnamed", 0),
+    ):
+        db["sources"].insert(
+            {"id": source_id, "name": name, "kind": kind, "user_named": user_named}
+            | {"created_at": "2024", "updated_at": "2024"}
+        )
+    for alias, source_id, key in (
+        (spokesperson, 1, "spokesperson for the cuncil"),
+        ("Sergey Lavrov", 2, "sergei lavrov"),
+        (striker, 3, "one striker"),
+        ("one of the strikers", 3, "one of the strikers"),
+        ("a source close to the talks", 4, "source close to the talks"),
+    ):
+        db["source_aliases"].insert({"alias": alias, "source_id": source_id, "key": key})
+
+    def said(article_id: str, speaker: str, source_id: int, kind: str = "indirect", status: str = "open"):
+        start = text.index(speaker)
+        db["suggestions"].insert(
+            {"article_id": article_id, "start": start, "end": start + 5, "text": text[start : start + 5]}
+            | {"speaker": speaker, "score": 0.9, "kind": kind, "status": status, "source_id": source_id}
+        )
+
+    for article_id in ("a1", "a2", "a3"):
+        said(article_id, spokesperson, 1)
+        said(article_id, "Sergey Lavrov", 2)
+    said("a2", spokesperson, 1, "direct", "accepted")
+    said("a1", striker, 3)
+    said("a3", striker, 3)
+    db["annotations"].insert(
+        {"article_id": "a2", "start": 0, "end": 5, "label": "QUOTE", "text": text[:5]}
+        | {"speaker": spokesperson, "source_id": 1, "created_at": "2024", "updated_at": "2024"}
+    )
+    assert db.execute("select quotes, paraphrases, articles from sources where id = 1").fetchone() == (
+        1,
+        3,
+        3,
+    )
+    attributed = db.execute(
+        "select 'suggestion', id, article_id, speaker from suggestions"
+        " union all select 'annotation', id, article_id, speaker from annotations order by 1, 2"
+    ).fetchall()
+    conn.close()
+
+    db = open_db(path)
+    assert [m.name for m in migrations.applied(db)] == ALL
+    # Each article's spokesperson is a source of its own; the first keeps the old one.
+    spokespeople = db.execute(
+        "select article_id, source_id from suggestions where speaker = ? and status = 'open' order by 1",
+        [spokesperson],
+    ).fetchall()
+    assert [a for a, _ in spokespeople] == ["a1", "a2", "a3"]
+    assert spokespeople[0][1] == 1 and len({s for _, s in spokespeople}) == 3
+    a2 = dict(spokespeople)["a2"]
+    assert db.execute(
+        "select distinct source_id from suggestions where article_id = 'a2' and speaker = ?", [spokesperson]
+    ).fetchall() == [(a2,)]
+    assert db.execute("select source_id from annotations").fetchall() == [(a2,)]
+    for _, source_id in spokespeople:
+        row = db.execute("select name, kind, roles from sources where id = ?", [source_id]).fetchone()
+        assert row == (spokesperson, "unnamed", "[]")
+    assert db.execute(
+        "select alias, article_id, source_id, uses from source_aliases where alias = ? order by 2",
+        [spokesperson],
+    ).fetchall() == [(spokesperson, a, s, 2 if a == "a2" else 1) for a, s in spokespeople]
+    # A name stays one source across the corpus; what the user merged stays merged, its
+    # spellings now each article's; a spelling nothing uses stays as it was.
+    assert db.execute(
+        "select distinct source_id from suggestions where speaker = 'Sergey Lavrov'"
+    ).fetchall() == [(2,)]
+    assert db.execute(
+        "select article_id, source_id from source_aliases where alias = 'Sergey Lavrov'"
+    ).fetchall() == [(None, 2)]
+    assert db.execute(
+        "select alias, article_id from source_aliases where source_id = 3 order by 1, 2"
+    ).fetchall() == [("one of the strikers", None), (striker, "a1"), (striker, "a3")]
+    assert db.execute("select article_id from source_aliases where source_id = 4").fetchall() == [(None,)]
+    # Nothing lost: every attribution is where it was, with a source; every count recounts.
+    assert (
+        db.execute(
+            "select 'suggestion', id, article_id, speaker from suggestions"
+            " union all select 'annotation', id, article_id, speaker from annotations order by 1, 2"
+        ).fetchall()
+        == attributed
+    )
+    assert db.execute(
+        "select count(*) from suggestions where source_id is null"
+        " union all select count(*) from annotations where source_id is null"
+    ).fetchall() == [(0,), (0,)]
+    recounted = db.execute(
+        """select s.id, coalesce(sum(x.kind = 'direct'), 0), coalesce(sum(x.kind = 'indirect'), 0),
+             count(distinct x.article_id)
+           from sources s left join (
+             select source_id, kind, article_id from suggestions where status = 'open'
+             union all select source_id, case label when 'QUOTE' then 'direct' else 'indirect' end, article_id
+             from annotations where deleted = 0 and label in ('QUOTE', 'PARAPHRASE')
+           ) x on x.source_id = s.id group by s.id order by s.id"""
+    ).fetchall()
+    assert (
+        db.execute("select id, quotes, paraphrases, articles from sources order by id").fetchall()
+        == recounted
+    )
+    assert [r[1:] for r in recounted if r[0] in (1, a2)] == [(0, 1, 1), (1, 1, 1)]
+    # The triggers read an article's own alias first: a new annotation in a3 spelled so is a3's.
+    added = add_annotation(db, "a3", 0, 5, "QUOTE", speaker=spokesperson)
+    source_id = db.execute("select source_id from annotations where id = ?", [added.id]).fetchone()[0]
+    assert source_id == dict(spokespeople)["a3"]
     db.close()

@@ -153,8 +153,9 @@ def _aliases_of(conn: Queryable, source_ids: list[int]) -> dict[int, tuple[str, 
     found: dict[int, list[str]] = {}
     if source_ids:
         for source_id, alias in conn.execute(
+            # An unnamed source merged by hand has one description in several articles: listed once.
             f"select source_id, alias from source_aliases where source_id in ({_marks(source_ids)})"
-            " order by source_id, uses desc, alias",
+            " group by source_id, alias order by source_id, sum(uses) desc, alias",
             source_ids,
         ):
             found.setdefault(source_id, []).append(alias)

@@ -1,5 +1,6 @@
-"""Resolving an article's speakers to sources: one source per person, organisation or
-unnamed description across the corpus.
+"""Resolving an article's speakers to sources: one source per person or organisation
+across the corpus, and one per unnamed description in each article ("a spokesperson for
+the council" in two articles may be two people: its alias belongs to its article).
 
 A speaker spelled as before goes to the source that spelling belongs to: every alias
 points at one source, and the user's corrections (store.source_corrections) move
@@ -82,10 +83,18 @@ def source_kind(speaker: str, label: str | None, titled: bool = False) -> str:
     return description_kind(speaker) if is_description(speaker) else "person"
 
 
+def _aliases_per_article(db: Database) -> bool:
+    """Can an alias belong to one article (schema 0008)? Migration 0006 resolves an older
+    database's speakers through this module before then, when every alias is corpus-wide."""
+    return any(r[1] == "article_id" for r in db.execute("pragma table_info(source_aliases)"))
+
+
 class _Article:
     """What one article says about its speakers: entity labels and the people it names."""
 
     def __init__(self, db: Database, article_id: str) -> None:
+        self.id = article_id
+        self.per_article_aliases = _aliases_per_article(db)
         row = db.execute("select text from articles where id = ?", [article_id]).fetchone()
         self.text: str = row[0] if row else ""
         self.label_of_text: dict[str, str] = {}
@@ -141,6 +150,11 @@ class _Article:
             return self.label_of_text[speaker]
         return next((self.label_at[m] for m in mentions if m in self.label_at), None)
 
+    def alias_scope(self, kind: str) -> str | None:
+        """The article an alias of a source of this kind belongs to: an unnamed source's
+        description is its article's only; None for a name, which holds across the corpus."""
+        return self.id if kind == "unnamed" and self.per_article_aliases else None
+
     def full_name_for(self, name: Name) -> Name | None:
         """The one full name this article gives a bare family name; None for none or several."""
         known = self.people.get(name.surname, [])
@@ -179,22 +193,43 @@ def resolve_speakers(db: Database, article_id: str, mentions: Sequence[SpeakerMe
     return resolved
 
 
+def _aliased(db: Database, alias: str, kind: str, article: _Article) -> int | None:
+    """The source this spelling is an alias of, as the article reads it: an unnamed
+    description only in this article; a name in this article first (an unnamed
+    description the user merged into it), else across the corpus."""
+    if not article.per_article_aliases:
+        row = db.execute("select source_id from source_aliases where alias = ?", [alias]).fetchone()
+    elif article.alias_scope(kind) is not None:
+        row = db.execute(
+            "select source_id from source_aliases where alias = ? and article_id = ?", [alias, article.id]
+        ).fetchone()
+    else:
+        row = db.execute(
+            "select source_id from source_aliases where alias = ? and (article_id = ? or article_id is null)"
+            " order by article_id is null limit 1",
+            [alias, article.id],
+        ).fetchone()
+    return row[0] if row is not None else None
+
+
 def _resolve(db: Database, speaker: str, kind: str, article: _Article) -> int:
-    row = db.execute("select source_id from source_aliases where alias = ?", [speaker]).fetchone()
-    if row is not None:
-        return row[0]
+    aliased = _aliased(db, speaker, kind, article)
+    if aliased is not None:
+        return aliased
     key, surname = alias_key(speaker, kind)
+    scope = article.alias_scope(kind)
     same_key = db.execute(
         "select a.source_id from source_aliases a join sources s on s.id = a.source_id"
-        " where a.key = ? and s.kind = ? order by a.uses desc, a.alias limit 1",
-        [key, kind],
+        f" where a.key = ? and s.kind = ? {'and a.article_id = ?' if scope else ''}"
+        " order by a.uses desc, a.alias limit 1",
+        [key, kind, *([scope] if scope else [])],
     ).fetchone()
     if same_key is not None:
         source_id = same_key[0]
     else:
         found = _person_by_family_name(db, read_name(speaker), article) if surname else None
         source_id = found if found is not None else _new_source(db, speaker, kind)
-    _add_alias(db, speaker, source_id, key, surname)
+    _add_alias(db, speaker, source_id, key, surname, scope)
     return source_id
 
 
@@ -237,11 +272,21 @@ def _new_source(db: Database, speaker: str, kind: str, source_id: int | None = N
     return new_id
 
 
-def _add_alias(db: Database, alias: str, source_id: int, key: str, surname: str | None) -> None:
-    db.execute(
-        "insert or ignore into source_aliases (alias, source_id, key, surname) values (?, ?, ?, ?)",
-        [alias, source_id, key, surname],
-    )
+def _add_alias(
+    db: Database, alias: str, source_id: int, key: str, surname: str | None, article_id: str | None = None
+) -> None:
+    """An alias across the corpus, or with `article_id` in that article only (_Article.alias_scope)."""
+    if article_id is None:
+        db.execute(
+            "insert or ignore into source_aliases (alias, source_id, key, surname) values (?, ?, ?, ?)",
+            [alias, source_id, key, surname],
+        )
+    else:
+        db.execute(
+            "insert or ignore into source_aliases (alias, article_id, source_id, key, surname)"
+            " values (?, ?, ?, ?, ?)",
+            [alias, article_id, source_id, key, surname],
+        )
 
 
 def _add_evidence(
@@ -309,7 +354,9 @@ def refresh_names(db: Database, source_ids: Iterable[int]) -> None:
             continue
         aliases = [
             (r[0], r[1])
-            for r in db.execute("select alias, uses from source_aliases where source_id = ?", [source_id])
+            for r in db.execute(
+                "select alias, sum(uses) from source_aliases where source_id = ? group by alias", [source_id]
+            )
         ]
         name = best_name(row[1], aliases)
         if name is not None and name != row[0]:
@@ -378,20 +425,20 @@ def restore_source(db: Database, annotation_id: int, source_id: int | None, sour
         "select article_id, speaker from annotations where id = ?", [annotation_id]
     ).fetchone()
     kind = source_kind(source_name, None)
-    restored = _restored(db, article_id, source_id, source_name, kind)
+    article = _Article(db, article_id)
+    restored = _restored(db, article, source_id, source_name, kind)
     if speaker is not None:
-        _add_alias(db, speaker, restored, *alias_key(speaker, kind))
+        _add_alias(db, speaker, restored, *alias_key(speaker, kind), article.alias_scope(kind))
     db.execute("update annotations set source_id = ? where id = ?", [restored, annotation_id])
 
 
-def _restored(db: Database, article_id: str, source_id: int | None, source_name: str, kind: str) -> int:
+def _restored(db: Database, article: _Article, source_id: int | None, source_name: str, kind: str) -> int:
     if source_id is not None:
         row = db.execute("select name from sources where id = ?", [source_id]).fetchone()
         if row is not None and row[0] == source_name:
             return source_id
-        named = db.execute("select 1 from source_aliases where alias = ?", [source_name]).fetchone()
-        if row is None and named is None:
+        if row is None and _aliased(db, source_name, kind, article) is None:
             _new_source(db, source_name, kind, source_id)
-            _add_alias(db, source_name, source_id, *alias_key(source_name, kind))
+            _add_alias(db, source_name, source_id, *alias_key(source_name, kind), article.alias_scope(kind))
             return source_id
-    return _resolve(db, source_name, kind, _Article(db, article_id))
+    return _resolve(db, source_name, kind, article)
