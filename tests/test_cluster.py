@@ -241,17 +241,24 @@ def test_a_model_the_workers_lack_is_one_line_and_leaves_the_cluster_as_it_was(
     assert "newsmark-pipeline:no_such_pipeline" not in registered
 
 
-def test_ctrl_c_keeps_finished_shards_and_a_rerun_finishes(
-    cluster: Cluster, many_unanalysed: Path, many_reference: dict[str, list], tmp_path: Path
-) -> None:
+def started_on_a_copy(cluster: Cluster, unanalysed: Path, tmp_path: Path) -> tuple[Path, subprocess.Popen]:
+    """`newsmark analyze` started on the cluster over a copy of `unanalysed`, in small
+    shards (so the run lasts long enough to be interrupted); the copy and the process."""
     db = tmp_path / "many.db"
-    shutil.copyfile(many_unanalysed, db)
+    shutil.copyfile(unanalysed, db)
     run = subprocess.Popen(
         analyze_command(cluster, db, "--shard-chars", "2000"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    return db, run
+
+
+def test_ctrl_c_keeps_finished_shards_and_a_rerun_finishes(
+    cluster: Cluster, many_unanalysed: Path, many_reference: dict[str, list], tmp_path: Path
+) -> None:
+    db, run = started_on_a_copy(cluster, many_unanalysed, tmp_path)
     _wait_for(lambda: analysed_count(db) >= 8, 120, "the first shards to be stored")
     run.send_signal(signal.SIGINT)
     out, err = run.communicate(timeout=60)
@@ -273,14 +280,7 @@ def test_a_worker_killed_mid_run_changes_nothing(
 ) -> None:
     from distributed import Client
 
-    db = tmp_path / "many.db"
-    shutil.copyfile(many_unanalysed, db)
-    run = subprocess.Popen(
-        analyze_command(cluster, db, "--shard-chars", "2000"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    db, run = started_on_a_copy(cluster, many_unanalysed, tmp_path)
     victim = cluster.workers[1]
     with Client(cluster.address, timeout="30s") as observer:
         address = next(a for a, pid in observer.run(os.getpid).items() if pid == victim.pid)

@@ -27,6 +27,15 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def database_before(path: Path, migration: str) -> Database:
+    """A database at `path` as newsmark wrote it before `migration` (this newsmark's own
+    migrations, stopped there), open, for a test to fill as that version would."""
+    db = Database(sqlite3.connect(path))
+    db.execute("PRAGMA journal_mode=WAL")
+    migrations.apply(db, stop_before=[migration])
+    return db
+
+
 def old_database(path: Path) -> str:
     """A database as the first newsmark release wrote it (schema 0001 only), with an
     article and an annotation; returns the article id. Built with this newsmark's own
@@ -579,10 +588,8 @@ def test_article_metadata_migration_keeps_every_row_of_a_0006_database(tmp_path:
     from newsmark.store.ingest.rows import Metadata
 
     path = tmp_path / "newsmark.db"
-    conn = sqlite3.connect(path)
-    db = Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    migrations.apply(db, stop_before=["0007_article_metadata"])
+    db = database_before(path, "0007_article_metadata")
+    conn = db.conn
     # A database as 0006 wrote it, something in every table: two articles (one analysed and
     # done), tokens, sentences, entities, a source with its alias, a suggestion and an
     # annotation attributed to it, an event, a label of the user's.
@@ -673,10 +680,8 @@ def test_unnamed_sources_shared_by_articles_become_one_per_article(tmp_path: Pat
     from newsmark.store.annotations import add_annotation
 
     path = tmp_path / "newsmark.db"
-    conn = sqlite3.connect(path)
-    db = Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    migrations.apply(db, stop_before=["0008_unnamed_sources_per_article"])
+    db = database_before(path, "0008_unnamed_sources_per_article")
+    conn = db.conn
     # As 0007 stored it: one "spokesperson for the council" across three articles (two
     # councils), an unnamed source the user merged by hand across two, one Sergey Lavrov,
     # and an unnamed spelling no attribution uses any more.
