@@ -57,6 +57,9 @@ class ArticleRow:
     analyzed: bool
     status: str  # one of ARTICLE_STATUSES
     open_suggestions: int  # suggestions not yet accepted or rejected
+    # When and where it was published (schema 0007), as its input said; None when unknown.
+    date: str | None = None  # ISO 8601: a date, or a date and time
+    outlet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ def set_article_status(db: Database, article_id: str, status: str) -> None:
 # The library's columns, read from article_list (kept by triggers, see schema 0002):
 # never from articles, whose rows carry the whole text.
 LIST_COLUMNS = (
-    "id, title, source, word_count, entity_count, annotation_count, analyzed, status, open_suggestions"
+    "id, title, source, word_count, entity_count, annotation_count, analyzed, status, open_suggestions,"
+    " date, outlet"
 )
 
 ListKey = tuple[str, str]
@@ -134,7 +138,7 @@ ListKey = tuple[str, str]
 
 
 def _list_rows(cursor: Iterable[tuple]) -> list[ArticleRow]:
-    return [ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8]) for r in cursor]
+    return [ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *r[7:]) for r in cursor]
 
 
 def list_key(row: ArticleRow) -> ListKey:

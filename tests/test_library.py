@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pilot_support import make_app, query, screen_lines
 
+from newsmark.store.wording import counted
 from newsmark.tui.widgets.article_list import ArticleList
-from newsmark.tui.wording import counted
 
 SIZES = [(80, 24), (140, 45)]
 

@@ -9,7 +9,7 @@ asks a `RowSource` for the rows on screen only, so 100,000 articles cost what a 
   of their pages is one scan of article_list's narrow rows (under 10 ms at 100,000
   articles). Either way a page is read by keyset from its neighbouring page.
 
-Each row is a `LibraryRow`: the store's `ArticleRow` and the article's date and outlet.
+Each row is the store's `ArticleRow`, its date and outlet included.
 """
 
 from __future__ import annotations
@@ -38,37 +38,12 @@ PAGE_SIZE = 100
 CACHED_PAGES = 40  # at most 4,000 rows in memory, however long the list
 
 
-@dataclass(frozen=True)
-class LibraryRow(ArticleRow):
-    """A line of the library: the article's counts and status, and when and where it was
-    published (schema 0007), as its input said; None when unknown."""
-
-    date: str | None = None  # ISO 8601: a date, or a date and time
-    outlet: str | None = None
-
-
-def with_publication(db: Queryable, rows: list[ArticleRow]) -> list[LibraryRow]:
-    """`rows` with their articles' date and outlet, read from article_list by id (one
-    primary-key look-up per row: a page of 100 costs well under a millisecond)."""
-    if not rows:
-        return []
-    ids = [row.id for row in rows]
-    sql = f"select id, date, outlet from article_list where id in ({', '.join('?' * len(ids))})"
-    published = {article_id: (date, outlet) for article_id, date, outlet in db.execute(sql, ids)}
-    shown = []
-    for row in rows:
-        # (None, None): an article deleted between the two reads (the next reload drops it).
-        date, outlet = published.get(row.id, (None, None))
-        shown.append(LibraryRow(**vars(row), date=date, outlet=outlet))
-    return shown
-
-
 class RowSource(Protocol):
     """What the list shows: a count, and rows by position."""
 
     def __len__(self) -> int: ...
 
-    def row(self, index: int) -> LibraryRow: ...
+    def row(self, index: int) -> ArticleRow: ...
 
     def position(self, article_id: str) -> int | None: ...
 
@@ -101,12 +76,12 @@ class LibraryRows:
     def __init__(self, db: Queryable) -> None:
         self.db = db
         self._count = count_articles(db)
-        self._cache = _PageCache[LibraryRow]()
+        self._cache = _PageCache[ArticleRow]()
 
     def __len__(self) -> int:
         return self._count
 
-    def _page(self, page: int) -> list[LibraryRow]:
+    def _page(self, page: int) -> list[ArticleRow]:
         if (rows := self._cache.get(page)) is not None:
             return rows
         before, after = self._cache.pages.get(page - 1), self._cache.pages.get(page + 1)
@@ -116,9 +91,9 @@ class LibraryRows:
             found = list_page_before(self.db, list_key(after[0]), PAGE_SIZE)
         else:  # a jump (the end, a scrollbar drag): no neighbour to seek from
             found = list_page_at(self.db, page * PAGE_SIZE, PAGE_SIZE)
-        return self._cache.put(page, with_publication(self.db, found))
+        return self._cache.put(page, found)
 
-    def row(self, index: int) -> LibraryRow:
+    def row(self, index: int) -> ArticleRow:
         if not 0 <= index < self._count:
             raise IndexError(index)
         return self._page(index // PAGE_SIZE)[index % PAGE_SIZE]
@@ -136,12 +111,12 @@ class SearchRows:
         # A long list's exact length is counted later (see LibraryScreen.count_matches).
         self.matches = Matches(db, text, prefix=True, count_later=True)
         self._keys = _PageCache[tuple[int, str]]()  # page -> (key, id) of its matches
-        self._cache = _PageCache[LibraryRow]()
+        self._cache = _PageCache[ArticleRow]()
 
     def __len__(self) -> int:
         return len(self.matches)
 
-    def row(self, index: int) -> LibraryRow:
+    def row(self, index: int) -> ArticleRow:
         if not 0 <= index < len(self.matches):
             raise IndexError(index)
         page = index // PAGE_SIZE
@@ -154,7 +129,7 @@ class SearchRows:
                 keys = self.matches.ids(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)
             self._keys.put(page, keys)
             found = list_rows_by_id(self.db, [i for _, i in keys])
-            rows = self._cache.put(page, with_publication(self.db, found))
+            rows = self._cache.put(page, found)
         return rows[index % PAGE_SIZE]
 
     def position(self, article_id: str) -> int | None:
@@ -257,7 +232,7 @@ class ViewRows:
             for where in self._wheres
         ]
         self._keys = _PageCache[RunKey]()  # page -> where each of its rows is
-        self._cache = _PageCache[LibraryRow]()
+        self._cache = _PageCache[ArticleRow]()
 
     def __len__(self) -> int:
         return sum(self._counts)
@@ -317,7 +292,7 @@ class ViewRows:
             return self._before(*after[0], PAGE_SIZE)
         return self._at(page * PAGE_SIZE, PAGE_SIZE)
 
-    def row(self, index: int) -> LibraryRow:
+    def row(self, index: int) -> ArticleRow:
         if not 0 <= index < len(self):
             raise IndexError(index)
         page = index // PAGE_SIZE
@@ -325,7 +300,7 @@ class ViewRows:
         if rows is None:
             keys = self._keys.put(page, self._read_keys(page))
             found = list_rows_by_id(self.db, [key[-1] for _, key in keys])
-            rows = self._cache.put(page, with_publication(self.db, found))
+            rows = self._cache.put(page, found)
         return rows[index % PAGE_SIZE]
 
     def position(self, article_id: str) -> int | None:

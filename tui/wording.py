@@ -1,13 +1,9 @@
-"""Words for the messages the app and the commands show: counts ("1 match", "5 matches"),
-and an undone or redone change to an annotation ("relabel QUOTE → PARAPHRASE")."""
+"""Words for the app's messages: an annotation named by its first words, and an undone or
+redone change to one ("relabel QUOTE → PARAPHRASE"). Counts ("1 match") are store.wording's."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from newsmark.store.wording import counted, plural
-
-__all__ = ["annotation_change", "counted", "excerpt", "plural"]  # counted and plural: the store's
 
 if TYPE_CHECKING:
     from newsmark.store.events import Replayed

@@ -24,13 +24,13 @@ from textual.worker import get_current_worker
 from newsmark.store.articles import corpus_progress
 from newsmark.store.db import connect
 from newsmark.store.search import RANKED_MAX, parse_search
+from newsmark.store.wording import counted
 from newsmark.tui.keymap import bindings_for, display_keys
 from newsmark.tui.library_rows import LibraryRows, LibraryView, SearchRows, ViewRows
 from newsmark.tui.messages import AnalysisFinished, AnalysisProgress, DatabaseChanged, OpenArticle
 from newsmark.tui.visible import visible_text
 from newsmark.tui.widgets.article_list import ArticleList
 from newsmark.tui.widgets.key_hints import KeyHints
-from newsmark.tui.wording import counted
 
 
 class LibraryScreen(Screen[None]):

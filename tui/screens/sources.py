@@ -33,6 +33,7 @@ from newsmark.store.sources.listing import (
     get_source,
     list_sources,
 )
+from newsmark.store.wording import counted
 from newsmark.tui.keymap import bindings_for, display_keys
 from newsmark.tui.messages import AnalysisProgress, DatabaseChanged, OpenArticle
 from newsmark.tui.screens.dialogs import TextPrompt
@@ -42,7 +43,6 @@ from newsmark.tui.visible import literal, visible_text
 from newsmark.tui.widgets.article_list import published_day
 from newsmark.tui.widgets.key_hints import KeyHints
 from newsmark.tui.widgets.source_table import Column, PagedTable
-from newsmark.tui.wording import counted
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

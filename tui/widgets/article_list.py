@@ -21,7 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsmark.tui.library_rows import LibraryRow, RowSource
+from newsmark.store.articles import ArticleRow
+from newsmark.tui.library_rows import RowSource
 from newsmark.tui.visible import visible_text
 
 
@@ -146,7 +147,7 @@ class ArticleList(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self.source)
 
-    def row(self, index: int) -> LibraryRow:
+    def row(self, index: int) -> ArticleRow:
         return self.source.row(index)
 
     def cells(self, index: int) -> tuple[str, str, str, str, str, str, str, str]:
@@ -252,7 +253,7 @@ class _Empty:
     def __len__(self) -> int:
         return 0
 
-    def row(self, index: int) -> LibraryRow:
+    def row(self, index: int) -> ArticleRow:
         raise IndexError(index)
 
     def position(self, article_id: str) -> int | None:
