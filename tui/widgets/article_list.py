@@ -14,16 +14,14 @@ from functools import lru_cache
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsmark.store.articles import ArticleRow
 from newsmark.tui.library_rows import RowSource
 from newsmark.tui.visible import visible_text
+from newsmark.tui.widgets.row_list import RowList
 
 
 @dataclass(frozen=True)
@@ -87,31 +85,8 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(RowList):
     """A virtual list of library rows with a header and a cursor."""
-
-    COMPONENT_CLASSES = {"article-list--header", "article-list--cursor", "article-list--odd"}
-    DEFAULT_CSS = """
-    ArticleList {
-        scrollbar-gutter: stable;
-        overflow-x: hidden;
-    }
-    ArticleList > .article-list--header {
-        text-style: bold;
-        color: $text-accent;
-        background: $panel;
-    }
-    ArticleList > .article-list--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: bold;
-    }
-    ArticleList > .article-list--odd {
-        background: $surface-lighten-1;
-    }
-    """
-
-    cursor: reactive[int] = reactive(0, layout=False, repaint=True)
 
     class Selected(Message):
         """Enter or a click on the chosen row: open it."""
@@ -176,9 +151,6 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- movement --------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, self.row_count - 1))
-
     def watch_cursor(self) -> None:
         self.scroll_to_cursor()
 
@@ -186,30 +158,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor += step
 
     def page(self, step: int) -> None:
-        self.cursor += step * max(1, self.scrollable_content_region.height - 2)
+        self.cursor += step * max(1, self.rows_shown - 1)
 
-    def scroll_to_cursor(self, *, center: bool = False) -> None:
-        """Scroll only when the cursor is off screen (another window's changes reload the
-        list every second: a row in view stays put); `center`: then put it mid-screen."""
-        rows_shown = max(1, self.scrollable_content_region.height - 1)  # less the header
-        top = round(self.scroll_offset.y)
-        if top <= self.cursor < top + rows_shown:
-            return
-        if center:
-            self.scroll_to(y=max(0, self.cursor - rows_shown // 2), animate=False)
-        elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        else:
-            self.scroll_to(y=self.cursor - rows_shown + 1, animate=False)
-
-    def on_click(self, event: events.Click) -> None:
-        if event.y == 0:
-            return
-        index = round(self.scroll_offset.y) + event.y - 1
-        if 0 <= index < self.row_count:
-            if index == self.cursor and (article_id := self.selected_article_id):
-                self.post_message(self.Selected(article_id))
-            self.cursor = index
+    def chosen(self) -> None:
+        if article_id := self.selected_article_id:
+            self.post_message(self.Selected(article_id))
 
     # -- rendering -------------------------------------------------------------
 
@@ -231,7 +184,7 @@ class ArticleList(ScrollView, can_focus=True):
             header = ["Title", *[""] * len(COLUMNS)]
             for column in COLUMNS:
                 header[column.cell] = column.header
-            return self._line(header, width, base + self.get_component_rich_style("article-list--header"))
+            return self._line(header, width, self.header_style())
         index = round(self.scroll_offset.y) + y - 1
         if index == 0 and not self.row_count and self.when_empty:
             said = Segment(" " + self.when_empty, base + Style(italic=True))
@@ -240,13 +193,7 @@ class ArticleList(ScrollView, can_focus=True):
             cells = self.cells(index)
         except IndexError:  # past the end, or a row gone since the count (the next reload fixes it)
             return Strip.blank(width, base)
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("article-list--cursor")
-        elif index % 2:
-            style = base + self.get_component_rich_style("article-list--odd")
-        else:
-            style = base
-        return self._line(cells, width, style)
+        return self._line(cells, width, self.row_style(index))
 
 
 class _Empty:

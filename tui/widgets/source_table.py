@@ -16,14 +16,12 @@ from typing import Generic, TypeVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsmark.tui.visible import visible_text
+from newsmark.tui.widgets.row_list import RowList
 
 Row = TypeVar("Row")
 
@@ -63,31 +61,8 @@ def widths(columns: Sequence[Column], room: int) -> list[int]:
     return [c.width if not c.flex else max(c.width, left * c.flex // shares) for c in columns]
 
 
-class PagedTable(ScrollView, Generic[Row], can_focus=True):
+class PagedTable(RowList, Generic[Row]):
     """A table with a header and a cursor over rows read a page at a time (`show`)."""
-
-    COMPONENT_CLASSES = {"paged-table--header", "paged-table--cursor", "paged-table--odd"}
-    DEFAULT_CSS = """
-    PagedTable {
-        scrollbar-gutter: stable;
-        overflow-x: hidden;
-    }
-    PagedTable > .paged-table--header {
-        text-style: bold;
-        color: $text-accent;
-        background: $panel;
-    }
-    PagedTable > .paged-table--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: bold;
-    }
-    PagedTable > .paged-table--odd {
-        background: $surface-lighten-1;
-    }
-    """
-
-    cursor: reactive[int] = reactive(0, layout=False, repaint=True)
 
     class Selected(Message):
         """Enter (as the screen binds it) or a click on the cursor's row."""
@@ -147,16 +122,9 @@ class PagedTable(ScrollView, Generic[Row], can_focus=True):
 
     # -- movement --------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, self.row_count - 1))
-
     def watch_cursor(self) -> None:
         self.scroll_to_cursor()
         self.post_message(self.Highlighted())
-
-    @property
-    def rows_shown(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)  # less the header
 
     def move(self, step: int) -> None:
         # Read ahead by a screen, so the next page is read before it is scrolled to.
@@ -172,26 +140,8 @@ class PagedTable(ScrollView, Generic[Row], can_focus=True):
             self.read_until(2**62)
         self.cursor = 0 if step < 0 else self.row_count - 1
 
-    def scroll_to_cursor(self, *, center: bool = False) -> None:
-        """Scroll only when the cursor is off screen; `center`: then put it mid-screen."""
-        top = round(self.scroll_offset.y)
-        if top <= self.cursor < top + self.rows_shown:
-            return
-        if center:
-            self.scroll_to(y=max(0, self.cursor - self.rows_shown // 2), animate=False)
-        elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        else:
-            self.scroll_to(y=self.cursor - self.rows_shown + 1, animate=False)
-
-    def on_click(self, event: events.Click) -> None:
-        if event.y == 0:
-            return
-        index = round(self.scroll_offset.y) + event.y - 1
-        if 0 <= index < self.row_count:
-            if index == self.cursor:
-                self.post_message(self.Selected())
-            self.cursor = index
+    def chosen(self) -> None:
+        self.post_message(self.Selected())
 
     # -- rendering -------------------------------------------------------------
 
@@ -213,15 +163,9 @@ class PagedTable(ScrollView, Generic[Row], can_focus=True):
         base = self.rich_style
         if y == 0:
             header = [c.header for c in self.columns]
-            return self._line(header, width, base + self.get_component_rich_style("paged-table--header"))
+            return self._line(header, width, self.header_style())
         index = round(self.scroll_offset.y) + y - 1
         self.read_until(index)
         if index >= self.row_count:
             return Strip.blank(width, base)
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("paged-table--cursor")
-        elif index % 2:
-            style = base + self.get_component_rich_style("paged-table--odd")
-        else:
-            style = base
-        return self._line(self.cells(self.rows[index]), width, style)
+        return self._line(self.cells(self.rows[index]), width, self.row_style(index))
