@@ -192,3 +192,19 @@ async def test_an_empty_list_says_why_and_which_key_shows_more(
         assert "No articles are done yet — ctrl+t shows all" in [
             line.strip() for line in screen_lines(pilot.app)
         ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 45)])
+async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_article(app_db_path: Path, size) -> None:
+    from newsmark.tui.screens.reader import ReaderScreen
+
+    async with make_app(app_db_path).run_test(size=size) as pilot:
+        table = pilot.app.screen.query_one(ArticleList)
+        await pilot.click(ArticleList, offset=(4, 0))  # the header: nothing happens
+        assert table.cursor == 0
+        await pilot.click(ArticleList, offset=(4, 3))  # the third row
+        assert table.cursor == 2
+        chosen = table.row(2).id
+        await pilot.click(ArticleList, offset=(4, 3))
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReaderScreen) and pilot.app.screen.article_id == chosen
